@@ -1,0 +1,155 @@
+"""The table contract: every table crosswire writes, with its explicit pyarrow schema.
+
+Table and column names are a promise to users: columns may be added, none renamed.
+Every stage imports its columns from here; none redefines them.
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+UTC_TS = pa.timestamp("us", tz="UTC")
+STRINGS = pa.list_(pa.string())
+
+DOCUMENTS = pa.schema(
+    [
+        pa.field("doc_id", pa.string(), nullable=False),
+        pa.field("source_uri", pa.string(), nullable=False),
+        pa.field("source", pa.string()),  # source name: the directory or feed it came from
+        pa.field("content_type", pa.string()),
+        pa.field("raw_sha256", pa.string(), nullable=False),
+        pa.field("encoding", pa.string()),
+        pa.field("ingested_at", UTC_TS, nullable=False),
+        pa.field("run_id", pa.string(), nullable=False),
+        pa.field("status", pa.string(), nullable=False),  # 'ok' | 'quarantined'
+        pa.field("article_id", pa.string()),
+        pa.field("is_canonical", pa.bool_()),
+        pa.field("similarity", pa.float64()),
+        # this copy's own cleaned text and metadata, before stories are merged
+        pa.field("title", pa.string()),
+        pa.field("published_at", UTC_TS),
+        pa.field("language", pa.string()),
+        pa.field("text", pa.string()),
+        pa.field("word_count", pa.int32()),
+        pa.field("junk_ratio", pa.float64()),
+    ]
+)
+
+# Raw bytes of every ingested item, append-only, so any article can be re-processed later.
+RAW = pa.schema(
+    [
+        pa.field("doc_id", pa.string(), nullable=False),
+        pa.field("run_id", pa.string(), nullable=False),
+        pa.field("content", pa.large_binary()),
+    ]
+)
+
+ARTICLES = pa.schema(
+    [
+        pa.field("article_id", pa.string(), nullable=False),
+        pa.field("canonical_doc_id", pa.string(), nullable=False),
+        pa.field("title", pa.string()),
+        pa.field("published_at", UTC_TS),
+        pa.field("dateline", pa.string()),
+        pa.field("language", pa.string()),
+        pa.field("text", pa.string()),
+        pa.field("word_count", pa.int32()),
+        pa.field("n_copies", pa.int32()),
+        pa.field("source_uris", STRINGS),
+        pa.field("organizations", STRINGS),
+        pa.field("people", STRINGS),
+        pa.field("locations", STRINGS),
+        pa.field("topics", STRINGS),
+        pa.field("title_from", pa.string()),  # doc_id each merged field was taken from
+        pa.field("published_from", pa.string()),
+        pa.field("updated_run_id", pa.string()),
+    ]
+)
+
+MENTIONS = pa.schema(
+    [
+        pa.field("article_id", pa.string(), nullable=False),
+        pa.field("kind", pa.string(), nullable=False),  # organization | person | location | date
+        pa.field("text", pa.string()),
+        pa.field("normalized", pa.string()),
+        pa.field("start", pa.int32()),
+        pa.field("end", pa.int32()),
+        pa.field("role", pa.string()),
+        pa.field("method", pa.string()),
+        pa.field("confidence", pa.float64()),
+    ]
+)
+
+QUOTES = pa.schema(
+    [
+        pa.field("article_id", pa.string(), nullable=False),
+        pa.field("quote", pa.string()),
+        pa.field("speaker", pa.string()),
+        pa.field("speaker_role", pa.string()),
+        pa.field("start", pa.int32()),
+        pa.field("end", pa.int32()),
+    ]
+)
+
+QUARANTINE = pa.schema(
+    [
+        pa.field("run_id", pa.string(), nullable=False),
+        pa.field("stage", pa.string(), nullable=False),
+        pa.field("doc_id", pa.string()),
+        pa.field("source_uri", pa.string()),
+        pa.field("reason", pa.string(), nullable=False),
+        pa.field("detail", pa.string()),
+    ]
+)
+
+RUNS = pa.schema(
+    [
+        pa.field("run_id", pa.string(), nullable=False),
+        pa.field("started_at", UTC_TS),
+        pa.field("finished_at", UTC_TS),
+        pa.field("parameters", pa.string()),  # JSON
+        pa.field("outcome", pa.string()),  # 'success' | 'failed'
+        pa.field("ingested", pa.int64()),
+        pa.field("skipped_seen", pa.int64()),
+        pa.field("quarantined", pa.int64()),
+        pa.field("articles", pa.int64()),
+        pa.field("new_articles", pa.int64()),
+        pa.field("copies_merged", pa.int64()),
+        pa.field("mentions", pa.int64()),
+        pa.field("quotes", pa.int64()),
+        pa.field("suites", pa.string()),  # JSON: suite name -> 'passed' | 'failed'
+        pa.field("seconds", pa.string()),  # JSON: stage -> wall seconds
+    ]
+)
+
+# MinHash signatures of every ok document, for matching later runs against earlier stories.
+SIGNATURES = pa.schema(
+    [
+        pa.field("doc_id", pa.string(), nullable=False),
+        pa.field("algorithm", pa.string(), nullable=False),
+        pa.field("exact_key", pa.string(), nullable=False),
+        pa.field("minhash", pa.list_(pa.uint32())),
+        pa.field("state", pa.binary()),  # the library's serialized MinHash, restored to query later runs
+    ]
+)
+
+# Stories absorbed into another when a new copy bridged them: the old id stays resolvable.
+MERGES = pa.schema(
+    [
+        pa.field("article_id", pa.string(), nullable=False),
+        pa.field("merged_into", pa.string(), nullable=False),
+        pa.field("run_id", pa.string(), nullable=False),
+    ]
+)
+
+TABLES: dict[str, pa.Schema] = {
+    "documents": DOCUMENTS,
+    "raw": RAW,
+    "articles": ARTICLES,
+    "mentions": MENTIONS,
+    "quotes": QUOTES,
+    "quarantine": QUARANTINE,
+    "runs": RUNS,
+    "signatures": SIGNATURES,
+    "merges": MERGES,
+}

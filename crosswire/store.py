@@ -1,0 +1,108 @@
+"""The output directory: one folder of Parquet files per table, committed atomically, one run at a time.
+
+A commit first writes every new table file under a hidden name (`.part-0.parquet.pending`, which no
+Parquet reader picks up), records the list in `_commit.json`, then renames each into place. A crash
+before the journal leaves the old tables; a crash after it is finished by the next open. Either way
+every table stays readable at every moment, because a rename replaces one file atomically.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+from contextlib import contextmanager
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from crosswire.schema import TABLES
+
+JOURNAL = "_commit.json"
+SORT_KEYS = {
+    "documents": ["doc_id"], "articles": ["article_id"], "mentions": ["article_id", "start", "end", "kind"],
+    "quotes": ["article_id", "start"], "quarantine": ["run_id", "stage", "doc_id", "reason"],
+    "runs": ["started_at", "run_id"], "signatures": ["doc_id"], "merges": ["run_id", "article_id"],
+    "raw": ["doc_id"],
+}
+APPEND_ONLY = {"raw"}  # one file per run, never rewritten
+
+
+class RunLocked(RuntimeError):
+    pass
+
+
+def to_arrow(frame: pd.DataFrame, table: str) -> pa.Table:
+    schema = TABLES[table]
+    frame = frame.reindex(columns=schema.names)
+    keys = [k for k in SORT_KEYS.get(table, []) if k in frame.columns]
+    if keys and len(frame):
+        frame = frame.sort_values(keys, kind="stable", na_position="first")
+    return pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
+
+
+def write_parquet(table: pa.Table, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pq.write_table(table, path, compression="zstd")
+
+
+class Store:
+    def __init__(self, root: str | Path):
+        self.root = Path(root).expanduser().resolve()
+
+    def table_dir(self, table: str) -> Path:
+        return self.root / table
+
+    def exists(self, table: str) -> bool:
+        return any(self.table_dir(table).glob("*.parquet"))
+
+    def read(self, table: str, columns: list[str] | None = None, filters=None) -> pd.DataFrame:
+        """The committed table as a DataFrame (empty, with the contract's columns, when absent)."""
+        schema = TABLES[table]
+        if not self.exists(table):
+            return schema.empty_table().to_pandas()[columns or schema.names]
+        return pq.read_table(self.table_dir(table), schema=schema, columns=columns, filters=filters).to_pandas()
+
+    @contextmanager
+    def lock(self):
+        """Exclusive use of the output directory for one run; a second run is refused, not queued."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        handle = open(self.root / ".lock", "w")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()
+            raise RunLocked(f"{self.root} is in use by another crosswire run; try again when it ends") from None
+        try:
+            self.recover()
+            yield self
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+            handle.close()
+
+    def commit(self, tables: dict[str, pa.Table], run_id: str) -> None:
+        """Replace (or, for append-only tables, extend) the given tables, all or none."""
+        moves = []
+        for name, table in tables.items():
+            final = self.table_dir(name) / (f"part-{run_id}.parquet" if name in APPEND_ONLY else "part-0.parquet")
+            pending = final.with_name(f".{final.name}.pending")
+            write_parquet(table, pending)
+            moves.append([str(pending), str(final)])
+        journal = self.root / JOURNAL
+        tmp = journal.with_suffix(".tmp")
+        tmp.write_text(json.dumps({"run_id": run_id, "moves": moves}))
+        os.replace(tmp, journal)
+        self.recover()
+
+    def recover(self) -> None:
+        """Finish a commit whose journal was written: every pending file is renamed into place."""
+        journal = self.root / JOURNAL
+        if journal.exists():
+            for pending, final in json.loads(journal.read_text())["moves"]:
+                if os.path.exists(pending):
+                    os.replace(pending, final)
+            journal.unlink()
+        for stray in self.root.glob("*/.*.pending"):  # written by a run that died before its journal
+            stray.unlink()

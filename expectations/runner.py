@@ -1,0 +1,100 @@
+"""Apply a stage's GX suite (expectations/<stage>.json) to a batch and split the outcome.
+
+Each expectation in a suite file may carry `"meta": {"on_failure": "quarantine"}`: its failing rows
+are moved to quarantine, naming the expectation, and the batch goes on. Any other failing expectation
+fails the suite, and the run fails loudly with GX's result in the log.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+SUITES_DIR = Path(__file__).resolve().parent
+log = logging.getLogger("crosswire.expectations")
+
+
+@dataclass
+class Outcome:
+    suite: str
+    success: bool  # False when an expectation without on_failure=quarantine failed
+    quarantined: dict[str, list[str]] = field(default_factory=dict)  # row id -> failed expectation names
+    failures: list[dict] = field(default_factory=list)  # GX results of the failed suite-level expectations
+    evaluated: int = 0
+
+
+def expectation_name(config: dict) -> str:
+    kwargs = config.get("kwargs", {})
+    column = kwargs.get("column")
+    return f"{config['type']}({column})" if column else config["type"]
+
+
+def load_suite(stage: str, suites_dir: str | Path | None = None) -> dict:
+    path = Path(suites_dir or SUITES_DIR) / f"{stage}.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data.pop("id", None)
+    for expectation in data.get("expectations", []):
+        expectation.pop("id", None)
+    return data
+
+
+@lru_cache(maxsize=None)
+def _definition(stage: str, suites_dir: str | None):
+    """One ephemeral GX context per process; a validation definition per suite, built once."""
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    import great_expectations as gx  # slow import: only when a run validates
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context = _context()
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    name = f"{stage}-{abs(hash(suites_dir))}"
+    batch = context.data_sources.add_pandas(name).add_dataframe_asset(name).add_batch_definition_whole_dataframe(name)
+    suite = context.suites.add(gx.ExpectationSuite(**(load_suite(stage, suites_dir) | {"name": name})))
+    return context.validation_definitions.add(gx.ValidationDefinition(name=name, data=batch, suite=suite))
+
+
+@lru_cache(maxsize=1)
+def _context():
+    import great_expectations as gx
+
+    return gx.get_context(mode="ephemeral")
+
+
+def validate(stage: str, frame: pd.DataFrame, id_column: str, parameters: dict | None = None,
+             suites_dir: str | Path | None = None) -> Outcome:
+    """Validate `frame` against the stage's suite; row failures are reported by `id_column`."""
+    outcome = Outcome(suite=stage, success=True, evaluated=len(frame))
+    if frame.empty:
+        return outcome
+    definition = _definition(stage, str(suites_dir) if suites_dir else None)
+    result = definition.run(
+        batch_parameters={"dataframe": frame.reset_index(drop=True)},
+        expectation_parameters=parameters or {},
+        result_format={"result_format": "COMPLETE", "unexpected_index_column_names": [id_column]},
+    )
+    for item in result.results:
+        if item.success:
+            continue
+        config = item.expectation_config.to_json_dict()
+        name = expectation_name(config)
+        rows = item.result.get("unexpected_index_list") or []
+        if (config.get("meta") or {}).get("on_failure") == "quarantine" and rows:
+            for row in rows:
+                outcome.quarantined.setdefault(str(row[id_column]), []).append(name)
+        else:
+            outcome.success = False
+            failure = {"expectation": name, "kwargs": config.get("kwargs"), "result": _plain(item.result)}
+            outcome.failures.append(failure)
+            log.error("GX suite %r failed: %s", stage, json.dumps(failure, default=str)[:4000])
+    return outcome
+
+
+def _plain(result: dict) -> dict:
+    keep = ("observed_value", "element_count", "unexpected_count", "unexpected_percent", "partial_unexpected_list")
+    return {k: result[k] for k in keep if k in result}

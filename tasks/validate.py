@@ -1,0 +1,68 @@
+"""Validation between stages: run the stage's GX suite on a staged batch and quarantine failing rows."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict
+
+import pandas as pd
+from prefect import task
+
+from crosswire.staging import read_batch, write_batch
+from expectations.runner import validate
+
+# A full calendar date near the top of a text: the article carries its publication date.
+FULL_DATE = re.compile(
+    r"\b(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.? \d{1,2},? \d{4}"
+    r"|\d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]* \d{4}"
+    r"|\d{4}-\d{2}-\d{2})\b"
+)
+
+
+def quarantine_rows(frame: pd.DataFrame, failed: dict[str, list[str]], id_column: str, stage: str) -> pd.DataFrame:
+    """Mark rows that failed quarantine-level expectations, naming the expectations."""
+    frame = frame.copy()
+    hit = frame[id_column].astype(str).isin(failed) & (frame["status"] == "ok")
+    names = frame.loc[hit, id_column].astype(str).map(failed)
+    frame.loc[hit, "status"] = "quarantined"
+    frame.loc[hit, "reason"] = "gx: " + names.str[0]
+    frame.loc[hit, "detail"] = names.map(lambda n: "failed expectations: " + "; ".join(n))
+    frame.loc[hit, "stage"] = stage
+    return frame
+
+
+def extract_checks(articles: pd.DataFrame, mentions: pd.DataFrame, quotes: pd.DataFrame) -> pd.DataFrame:
+    """Columns the extract suite checks: counts that the expectations bound."""
+    from tasks.extract import names_organization
+
+    text = articles.set_index("article_id")["text"]
+    bad = pd.Series(0, index=text.index)
+    for frame, column in ((mentions, "text"), (quotes, "quote")):
+        for row in frame.itertuples(index=False):
+            body = text.get(row.article_id, "")
+            value = getattr(row, column)
+            if not (0 <= row.start < row.end <= len(body)) or body[row.start:row.end] != value:
+                bad[row.article_id] += 1
+    people = articles.set_index("article_id")["people"].map(lambda p: set(p) if p is not None else set())
+    bad_speakers = pd.Series(0, index=text.index)
+    for row in quotes.itertuples(index=False):
+        if row.speaker is not None and row.speaker not in people.get(row.article_id, set()):
+            bad_speakers[row.article_id] += 1
+    return articles.assign(
+        n_organizations=articles["organizations"].map(lambda o: 0 if o is None else len(o)),
+        org_cue=articles["text"].map(names_organization),
+        date_cue=articles["text"].map(lambda t: bool(FULL_DATE.search(t[:300]))),
+        published_year=pd.to_datetime(articles["published_at"], utc=True).dt.year,
+        bad_offsets=articles["article_id"].map(bad),
+        bad_speakers=articles["article_id"].map(bad_speakers),
+    )
+
+
+@task(name="validate", retries=0)
+def validate_task(stage: str, path: str, id_column: str, settings) -> dict:
+    """Validate a staged batch in place: rows failing quarantine-level expectations are quarantined."""
+    frame = read_batch(path)
+    outcome = validate(stage, frame, id_column, None, settings.suites_dir)
+    if outcome.quarantined:
+        write_batch(quarantine_rows(frame, outcome.quarantined, id_column, stage), path)
+    return asdict(outcome)
