@@ -130,6 +130,7 @@ SIGNATURES = pa.schema(
         pa.field("exact_key", pa.string(), nullable=False),
         pa.field("minhash", pa.list_(pa.uint32())),
         pa.field("state", pa.binary()),  # the library's serialized MinHash, restored to query later runs
+        pa.field("lead_state", pa.binary()),  # the same for the text's opening words
     ]
 )
 

@@ -21,9 +21,9 @@ class Settings(BaseModel):
     min_article_words: int = Field(40, ge=0, description="Cleaned texts shorter than this are not articles.")
     dedupe_num_perm: int = Field(128, ge=16, description="MinHash permutations.")
     dedupe_threshold: float = Field(0.5, gt=0, lt=1, description="LSH candidate threshold (Jaccard).")
-    dedupe_min_jaccard: float = Field(0.6, gt=0, le=1, description="Verified pair: shingle Jaccard at least this ...")
+    dedupe_min_jaccard: float = Field(0.8, gt=0, le=1, description="Verified pair: shingle Jaccard at least this ...")
     dedupe_min_containment: float = Field(
-        0.85, gt=0, le=1, description="... or the smaller text this much contained in the larger one."
+        0.9, gt=0, le=1, description="... or the smaller text this much contained in the larger one."
     )
     dedupe_shingle_size: int = Field(5, ge=1, description="Word n-gram size of the shingles.")
     fail_on_suite_failure: bool = Field(True, description="Fail the run when a GX suite fails.")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib.metadata import version
 
 from pathlib import Path
@@ -22,6 +22,8 @@ from crosswire.staging import read_batches, write_batch
 from crosswire.store import Store
 
 SEED = 42
+LEAD_WORDS = 60  # the opening words that copies of one release share, whatever else was added
+LEAD_CONTAINMENT = 0.5
 WORD = re.compile(r"\w+")
 MERGE_COLUMNS = ["article_id", "merged_into", "run_id"]
 
@@ -35,6 +37,19 @@ def algorithm(settings) -> str:
 def tokens(text: str) -> list[str]:
     # \w+ tokens survive the damage scrapers do: lost spaces after full stops, joined lines, stray punctuation
     return WORD.findall(text.casefold())
+
+
+@dataclass(frozen=True)
+class Signature:
+    """A text's shingles, and those of its lead (its opening words)."""
+
+    shingles: frozenset[str]
+    lead: frozenset[str]
+
+
+def signature(text: str, size: int) -> Signature:
+    words = tokens(text)
+    return Signature(shingles(words, size), shingles(words[:LEAD_WORDS], size))
 
 
 def shingles(words: list[str], size: int) -> frozenset[str]:
@@ -51,20 +66,27 @@ def jaccard(a: frozenset, b: frozenset) -> float:
     return len(a & b) / len(a | b) if a or b else 1.0
 
 
-def verified(a: frozenset, b: frozenset, settings) -> float | None:
-    """Similarity when `a` and `b` are copies of one story, else None.
+def verified(a: Signature, b: Signature, settings) -> float | None:
+    """Similarity when `a` and `b` are copies of one release, else None.
 
-    Containment admits a teaser that is the first part of a release, but only when the shorter text
-    is a substantial share of the longer one, so a shared boilerplate paragraph never qualifies.
+    Both must open the same way (the lead of one found in the other): follow-up releases on one case
+    share long background passages but never their lead. Then the shingle sets must be near-equal, or
+    the shorter one, a substantial share of the longer (a teaser), contained in it.
     """
-    overlap = len(a & b)
-    similarity = overlap / len(a | b) if a or b else 1.0
+    if max(lead_found(a, b), lead_found(b, a)) < LEAD_CONTAINMENT:
+        return None
+    overlap = len(a.shingles & b.shingles)
+    similarity = overlap / len(a.shingles | b.shingles)
     if similarity >= settings.dedupe_min_jaccard:
         return similarity
-    small, large = sorted((len(a), len(b)))
-    if small >= 0.25 * large and overlap / max(small, 1) >= settings.dedupe_min_containment:
+    small, large = sorted((len(a.shingles), len(b.shingles)))
+    if small >= 0.25 * large and overlap / small >= settings.dedupe_min_containment:
         return similarity
     return None
+
+
+def lead_found(a: Signature, b: Signature) -> float:
+    return len(a.lead & b.shingles) / len(a.lead)
 
 
 def canonical_rank(doc: pd.Series) -> tuple:
@@ -88,22 +110,38 @@ class Stories:
     signatures: pd.DataFrame  # new documents' signatures
     exact_copies: int = 0
     near_copies: int = 0
-    removed: list[str] = field(default_factory=list)  # article ids absorbed by a merge
 
 
-def signatures_for(docs: pd.DataFrame, settings) -> tuple[list[frozenset], list]:
-    sets = [shingles(tokens(t), settings.dedupe_shingle_size) for t in docs["text"]]
-    minhashes = rensa.RMinHash.from_token_sets([list(s) for s in sets], settings.dedupe_num_perm, SEED)
-    return sets, minhashes
+def minhashes(token_sets: list, settings) -> list:
+    return rensa.RMinHash.from_token_sets([list(t) for t in token_sets], settings.dedupe_num_perm, SEED)
 
 
-def restore(states: pd.Series, settings) -> list:
+def restore(states, settings) -> list:
     restored = []
     for state in states:
         minhash = rensa.RMinHash(settings.dedupe_num_perm, SEED)
         minhash.__setstate__(state)
         restored.append(minhash)
     return restored
+
+
+class CandidateIndex:
+    """MinHash LSH over whole texts and over leads: a copy shares one or the other with its story
+    (a teaser shares the lead but, being short, only a fraction of the whole text's shingles)."""
+
+    def __init__(self, settings):
+        make = lambda: rensa.RMinHashLSH(threshold=settings.dedupe_threshold, num_perm=settings.dedupe_num_perm,
+                                         num_bands=32)
+        self.text, self.lead, self.keys = make(), make(), []
+
+    def add(self, doc_ids: list[str], text_minhashes: list, lead_minhashes: list) -> None:
+        start = len(self.keys)
+        self.keys += doc_ids
+        self.text.insert_pairs(list(enumerate(text_minhashes, start)))
+        self.lead.insert_pairs(list(enumerate(lead_minhashes, start)))
+
+    def query(self, text_minhash, lead_minhash) -> set[str]:
+        return {self.keys[k] for k in [*self.text.query(text_minhash), *self.lead.query(lead_minhash)]}
 
 
 def assign_stories(new: pd.DataFrame, prior_docs: pd.DataFrame, prior_signatures: pd.DataFrame,
@@ -116,7 +154,9 @@ def assign_stories(new: pd.DataFrame, prior_docs: pd.DataFrame, prior_signatures
     """
     new = new.sort_values(["ingested_at", "source_uri", "doc_id"], kind="stable").reset_index(drop=True)
     size = settings.dedupe_shingle_size
-    new_sets, new_minhashes = signatures_for(new, settings)
+    new_sets = [signature(t, size) for t in new["text"]]
+    new_minhashes = minhashes([s.shingles for s in new_sets], settings)
+    new_leads = minhashes([s.lead for s in new_sets], settings)
     new_keys = [exact_key(tokens(t)) for t in new["text"]]
 
     prior_signatures = prior_signatures[prior_signatures["algorithm"] == algorithm(settings)]
@@ -124,13 +164,16 @@ def assign_stories(new: pd.DataFrame, prior_docs: pd.DataFrame, prior_signatures
     prior_ids = list(prior_signatures["doc_id"])
     story_of: dict[str, str] = dict(zip(prior_docs["doc_id"], prior_docs["article_id"]))
     docs = pd.concat([prior_docs, new.assign(article_id=None)], ignore_index=True).set_index("doc_id", drop=False)
-    sets: dict[str, frozenset] = {}
-    shingle_set = lambda doc_id: sets.setdefault(doc_id, shingles(tokens(docs.at[doc_id, "text"]), size))
-    sets.update(zip(new["doc_id"], new_sets))
+    sets: dict[str, Signature] = dict(zip(new["doc_id"], new_sets))
 
-    lsh = rensa.RMinHashLSH(threshold=settings.dedupe_threshold, num_perm=settings.dedupe_num_perm, num_bands=32)
-    keys = prior_ids + list(new["doc_id"])
-    lsh.insert_pairs(list(enumerate(restore(prior_signatures["state"], settings) + new_minhashes)))
+    def signature_of(doc_id: str) -> Signature:
+        if doc_id not in sets:
+            sets[doc_id] = signature(docs.at[doc_id, "text"], size)
+        return sets[doc_id]
+
+    index = CandidateIndex(settings)
+    index.add(prior_ids, restore(prior_signatures["state"], settings), restore(prior_signatures["lead_state"], settings))
+    index.add(list(new["doc_id"]), new_minhashes, new_leads)
     by_exact = dict(zip(prior_signatures["exact_key"], prior_ids))
 
     canonical: dict[str, str] = {}  # story -> canonical doc id
@@ -149,9 +192,10 @@ def assign_stories(new: pd.DataFrame, prior_docs: pd.DataFrame, prior_signatures
             matched = [story_of[by_exact[key]]]
             exact += 1
         else:
-            candidates = {story_of[keys[k]] for k in lsh.query(new_minhashes[position]) if keys[k] in story_of}
+            found = index.query(new_minhashes[position], new_leads[position])
+            candidates = {story_of[d] for d in found if d in story_of}
             matched = sorted(s for s in candidates
-                             if verified(new_sets[position], shingle_set(canonical[s]), settings) is not None)
+                             if verified(new_sets[position], signature_of(canonical[s]), settings) is not None)
             near += bool(matched)
         by_exact.setdefault(key, doc_id)
         if not matched:
@@ -177,19 +221,19 @@ def assign_stories(new: pd.DataFrame, prior_docs: pd.DataFrame, prior_signatures
     for story in sorted(touched):
         best = canonical[story]
         for member in members[story]:
-            similarity = 1.0 if member == best else jaccard(shingle_set(member), shingle_set(best))
+            similarity = 1.0 if member == best else jaccard(signature_of(member).shingles, signature_of(best).shingles)
             assignments.append({"doc_id": member, "article_id": story, "is_canonical": member == best,
                                 "similarity": similarity})
         articles.append(merged_article(story, best, docs.loc[members[story]], run_id))
     signatures = pd.DataFrame({
         "doc_id": new["doc_id"], "algorithm": algorithm(settings), "exact_key": new_keys,
         "minhash": [m.digest() for m in new_minhashes], "state": [m.__getstate__() for m in new_minhashes],
+        "lead_state": [m.__getstate__() for m in new_leads],
     })
     return Stories(
         assignments=pd.DataFrame(assignments, columns=["doc_id", "article_id", "is_canonical", "similarity"]),
         articles=pd.DataFrame(articles), merges=pd.DataFrame(merges, columns=MERGE_COLUMNS),
         signatures=signatures, exact_copies=exact, near_copies=near,
-        removed=[m["article_id"] for m in merges],
     )
 
 

@@ -152,7 +152,7 @@ def ingest_files(paths: list[str], run_id: str, seen: set[str] = frozenset()) ->
 
 
 BATCH_COLUMNS = ["doc_id", "source_uri", "source", "content_type", "raw_sha256", "encoding", "ingested_at",
-                 "run_id", "status", "reason", "detail", "raw", "raw_text", "meta_title", "meta_published"]
+                 "run_id", "status", "reason", "detail", "stage", "raw", "raw_text", "meta_title", "meta_published"]
 
 
 def item_row(item: Item, run_id: str, now: pd.Timestamp) -> dict:
@@ -167,7 +167,7 @@ def item_row(item: Item, run_id: str, now: pd.Timestamp) -> dict:
         "doc_id": doc_id_for(item.source_uri, sha), "source_uri": item.source_uri, "source": item.source,
         "content_type": content_type, "raw_sha256": sha, "encoding": encoding if text is not None else None,
         "ingested_at": now, "run_id": run_id, "status": "quarantined" if reason else "ok", "reason": reason,
-        "detail": detail, "raw": item.raw, "raw_text": text if reason is None else None,
+        "detail": detail, "stage": "ingest" if reason else None, "raw": item.raw, "raw_text": text if reason is None else None,
         "meta_title": item.hints.get("title"), "meta_published": item.hints.get("published"),
     }
 

@@ -1,0 +1,122 @@
+"""Dedupe on cleaned real text: copies join one story, distinct releases never merge, ids stay stable."""
+
+from __future__ import annotations
+
+import random
+
+import pandas as pd
+import pytest
+
+from crosswire.settings import Settings
+from crosswire.store import Store
+from tasks.clean import clean_document, learn_boilerplate
+from tasks.dedupe import assign_stories, shingles, signature, tokens, verified
+
+SETTINGS = Settings()
+EMPTY_SIGNATURES = Store("/nonexistent").read("signatures")
+
+
+def doc(doc_id: str, text: str, *, title=None, published=None, when="2024-01-01", uri=None) -> dict:
+    return {"doc_id": doc_id, "text": text, "title": title, "language": "en", "junk_ratio": 0.0,
+            "published_at": pd.Timestamp(published).tz_convert("UTC") if published else pd.NaT,
+            "word_count": len(text.split()), "ingested_at": pd.Timestamp(when, tz="UTC"),
+            "source_uri": uri or f"/data/{doc_id}.txt"}
+
+
+def run(new: list[dict], prior: pd.DataFrame | None = None, signatures: pd.DataFrame | None = None,
+        run_id: str = "r1"):
+    prior = prior if prior is not None else pd.DataFrame(columns=list(new[0]) + ["article_id"])
+    signatures = signatures if signatures is not None else EMPTY_SIGNATURES
+    return assign_stories(pd.DataFrame(new), prior, signatures, run_id, SETTINGS)
+
+
+def as_prior(stories, docs: list[dict]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    frame = pd.DataFrame(docs).merge(stories.assignments[["doc_id", "article_id"]], on="doc_id")
+    return frame, stories.signatures
+
+
+@pytest.fixture(scope="module")
+def seed_docs(seeds) -> list[dict]:
+    published, scraped = clean_document(seeds["published"]), clean_document(seeds["scraped"])
+    return [doc("d000", published.text, title=published.title, published=published.published_at, when="2024-01-02"),
+            doc("d001", scraped.text, when="2024-01-01")]
+
+
+@pytest.fixture(scope="module")
+def corpus_bodies(shared) -> list[tuple[str, str]]:
+    """Cleaned (title, text) of distinct Orange County releases, which share one site template."""
+    files = sorted((shared / "corpora" / "prosecutor-press-releases" / "orange_ca").glob("*.txt"))
+    raw = [f.read_text(encoding="utf-8", errors="replace") for f in files[::40]]
+    template = learn_boilerplate(raw)
+    cleaned = [clean_document(r, boilerplate=template) for r in raw]
+    return [(c.title, c.text) for c in cleaned if c.is_article]
+
+
+def test_seed_copies_are_one_story_with_the_published_copy_canonical(seed_docs):
+    stories = run(seed_docs)
+    assert len(stories.articles) == 1
+    article = stories.articles.iloc[0]
+    assert article["n_copies"] == 2 and article["canonical_doc_id"] == "d000"
+    assert article["title"].startswith("Increasing cybercrime") and article["title_from"] == "d000"
+    assert article["published_at"] == pd.Timestamp("2021-10-28", tz="UTC")
+    assert article["article_id"] == "ad001"  # the first copy seen names the story
+    assert stories.assignments["similarity"].min() > 0.9
+
+
+def test_distinct_releases_sharing_a_template_do_not_merge(corpus_bodies):
+    docs = [doc(f"o{i}", text, title=title) for i, (title, text) in enumerate(corpus_bodies)]
+    stories = run(docs)
+    merged = stories.articles[stories.articles["n_copies"] > 1]
+    titles = {i: t for i, (t, _) in enumerate(corpus_bodies)}
+    for article in merged.itertuples():  # a merged pair must be the same release: same title
+        members = stories.assignments.loc[stories.assignments["article_id"] == article.article_id, "doc_id"]
+        assert len({titles[int(m[1:])] for m in members}) == 1
+    assert len(stories.articles) >= len(docs) - 2
+
+
+def test_noisy_copies_of_corpus_releases_join_their_story(corpus_bodies):
+    rng = random.Random(7)
+    originals = [(t, x) for t, x in corpus_bodies if len(x.split()) > 150][:20]
+    docs = []
+    for i, (title, text) in enumerate(originals):
+        docs.append(doc(f"o{i}", text, title=title))
+        paragraphs = text.split("\n\n")
+        teaser = "\n\n".join(paragraphs[: max(2, len(paragraphs) * 2 // 3)]) + "\n\nRead more"
+        glued = text.replace(". ", ".").replace("\n\n", " ")
+        docs.append(doc(f"c{i}", rng.choice([teaser, glued, "UPDATE: " + text])))
+    stories = run(docs)
+    story = stories.assignments.set_index("doc_id")["article_id"]
+    for i in range(len(originals)):
+        assert story[f"c{i}"] == story[f"o{i}"], f"copy {i} missed its story"
+    assert len(stories.articles) == len(originals)
+
+
+def test_later_copy_joins_the_earlier_story_and_keeps_its_id(seed_docs):
+    scraped, published = seed_docs[1], seed_docs[0]
+    first = run([scraped], run_id="r1")
+    prior, signatures = as_prior(first, [scraped])
+    second = run([published], prior, signatures, run_id="r2")
+    assert list(second.articles["article_id"]) == list(first.articles["article_id"])
+    assert second.articles.iloc[0]["canonical_doc_id"] == "d000" and second.articles.iloc[0]["n_copies"] == 2
+    together = run(seed_docs)
+    assert list(together.articles["article_id"]) == list(second.articles["article_id"])
+
+
+def test_a_copy_that_bridges_two_stories_merges_them_and_records_it(corpus_bodies):
+    title, text = next((t, x) for t, x in corpus_bodies if len(x.split("\n\n")) >= 6)
+    paragraphs = text.split("\n\n")
+    half = len(paragraphs) // 2
+    first_half, second_half = "\n\n".join(paragraphs[:half]), "\n\n".join(paragraphs[half:])
+    halves = [doc("h1", first_half, when="2024-01-01"), doc("h2", second_half, when="2024-01-02")]
+    before = run(halves)
+    assert len(before.articles) == 2
+    prior, signatures = as_prior(before, halves)
+    after = run([doc("full", text, title=title, when="2024-01-03")], prior, signatures, run_id="r2")
+    assert list(after.merges["article_id"]) == ["ah2"] and list(after.merges["merged_into"]) == ["ah1"]
+    assert list(after.articles["article_id"]) == ["ah1"] and after.articles.iloc[0]["n_copies"] == 3
+
+
+def test_short_texts_are_their_own_shingle():
+    assert shingles(tokens("Case dismissed."), 5) == frozenset({"case dismissed"})
+    assert verified(signature("a b", 5), signature("a b c", 5), SETTINGS) is None
+    assert verified(signature("Case dismissed.", 5), signature("case  dismissed", 5), SETTINGS) == 1.0

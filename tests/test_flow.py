@@ -1,0 +1,161 @@
+"""The real flow, end to end, in Prefect's ephemeral mode: sample in, Parquet tables out."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+
+import duckdb
+import pandas as pd
+import polars as pl
+import pyarrow.dataset as ds
+import pytest
+
+from tests.conftest import REPO, SAMPLE
+
+TABLES = ["documents", "raw", "articles", "mentions", "quotes", "quarantine", "runs", "signatures"]
+
+
+def crosswire(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "crosswire.cli", *args], capture_output=True, text=True,
+                          cwd=REPO, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def sample_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("out")
+    done = crosswire("run", str(SAMPLE), "--out", str(out))
+    assert done.returncode == 0, done.stderr[-3000:]
+    return out, done
+
+
+def seed_story(out) -> pd.Series:
+    articles = pd.read_parquet(out / "articles")
+    documents = pd.read_parquet(out / "documents")
+    seed_ids = documents.loc[documents["source_uri"].str.contains("310e22f54dfcc9c5|e4cf28275dc72b17"), "article_id"]
+    assert seed_ids.nunique() == 1, "the two seed copies must be one story"
+    return articles.set_index("article_id").loc[seed_ids.iloc[0]]
+
+
+def test_summary_names_every_stage(sample_run):
+    out, done = sample_run
+    for label in ("ingested", "quarantined", "articles", "copies merged", "mentions", "quotes", "validation",
+                  "output"):
+        assert label in done.stdout
+    assert str(out) in done.stdout and "success" in done.stdout
+
+
+def test_seed_copies_become_one_story_with_the_best_metadata(sample_run):
+    out, _ = sample_run
+    story = seed_story(out)
+    assert story["n_copies"] == 2
+    assert story["title"] == "Increasing cybercrime threats focus of INTERPOL’s regional policing dialogue"
+    assert story["published_at"] == pd.Timestamp("2021-10-28", tz="UTC")
+    assert story["dateline"] == "TUNIS, Tunisia"
+    for org in ("INTERPOL", "AFRIPOL", "AMERIPOL", "ASEANAPOL", "Europol", "FRONTEX", "UNODC"):
+        assert org in story["organizations"], org
+    assert "Jürgen Stock" in story["people"] and "Mohammed Ben Ali Koman" in story["people"]
+
+
+def test_every_document_is_accounted_for(sample_run):
+    out, _ = sample_run
+    documents = pd.read_parquet(out / "documents")
+    quarantine = pd.read_parquet(out / "quarantine")
+    articles = pd.read_parquet(out / "articles")
+    ok = documents[documents["status"] == "ok"]
+    assert ok["article_id"].isin(articles["article_id"]).all()
+    assert set(documents.loc[documents["status"] == "quarantined", "doc_id"]) == set(quarantine["doc_id"])
+    assert articles["n_copies"].sum() == len(ok)
+    blocked = quarantine[quarantine["source_uri"].str.endswith("blocked-page.txt")]
+    assert list(blocked["reason"]) == ["bot-wall"]
+    assert len(pd.read_parquet(out / "raw")) == len(documents)
+
+
+def test_tables_read_with_pandas_pyarrow_duckdb_and_polars(sample_run):
+    out, _ = sample_run
+    for table in TABLES:
+        frame = pd.read_parquet(out / table)
+        assert ds.dataset(out / table).count_rows() == len(frame)
+        assert duckdb.sql(f"SELECT count(*) FROM read_parquet('{out}/{table}/**/*.parquet')").fetchone()[0] == len(frame)
+        assert pl.read_parquet(f"{out}/{table}/**/*.parquet").height == len(frame)
+    assert str(pd.read_parquet(out / "articles")["published_at"].dtype).endswith("UTC]")
+
+
+def test_offsets_slice_the_article_text(sample_run):
+    out, _ = sample_run
+    text = pd.read_parquet(out / "articles").set_index("article_id")["text"]
+    mentions = pd.read_parquet(out / "mentions")
+    quotes = pd.read_parquet(out / "quotes")
+    assert len(mentions) and len(quotes)
+    for row in mentions.itertuples():
+        assert text[row.article_id][row.start:row.end] == row.text
+    for row in quotes.itertuples():
+        assert text[row.article_id][row.start:row.end] == row.quote
+
+
+def test_second_run_ingests_nothing_and_changes_no_table(sample_run, tmp_path):
+    out, _ = sample_run
+    copy = tmp_path / "out"
+    shutil.copytree(out, copy)
+    before = {t: pd.read_parquet(copy / t) for t in TABLES if t != "runs"}
+    done = crosswire("run", str(SAMPLE), "--out", str(copy))
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "0 new documents" in done.stdout
+    for table, frame in before.items():
+        pd.testing.assert_frame_equal(pd.read_parquet(copy / table), frame, obj=table)
+    runs = pd.read_parquet(copy / "runs")
+    assert len(runs) == 2 and list(runs["outcome"]) == ["success", "success"]
+    assert json.loads(runs["suites"].iloc[-1])["load"] == "passed"
+
+
+def test_a_new_copy_in_a_later_run_joins_the_earlier_story(tmp_path):
+    out = tmp_path / "out"
+    assert crosswire("run", str(SAMPLE / "001_e4cf28275dc72b17.txt"), "--out", str(out)).returncode == 0
+    first = pd.read_parquet(out / "articles")
+    assert len(first) == 1 and pd.isna(first["title"][0])
+    assert crosswire("run", str(SAMPLE / "000_310e22f54dfcc9c5.txt"), "--out", str(out)).returncode == 0
+    second = pd.read_parquet(out / "articles")
+    assert list(second["article_id"]) == list(first["article_id"])
+    assert second["n_copies"][0] == 2 and second["title"][0].startswith("Increasing cybercrime threats")
+
+
+def test_failed_expectation_quarantines_the_row_and_names_it(tmp_path):
+    suites = tmp_path / "suites"
+    shutil.copytree(REPO / "expectations", suites, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    suite = json.loads((suites / "clean.json").read_text())
+    suite["expectations"].append({"type": "expect_column_values_to_be_between",
+                                  "kwargs": {"column": "word_count", "min_value": 200},
+                                  "meta": {"on_failure": "quarantine"}})
+    (suites / "clean.json").write_text(json.dumps(suite))
+    out = tmp_path / "out"
+    done = crosswire("run", str(SAMPLE / "county"), "--out", str(out), "--suites", str(suites))
+    assert done.returncode == 0, done.stderr[-3000:]
+    quarantine = pd.read_parquet(out / "quarantine")
+    failed = quarantine[quarantine["reason"] == "gx: expect_column_values_to_be_between(word_count)"]
+    assert len(failed) >= 1 and set(failed["stage"]) == {"clean"}
+    documents = pd.read_parquet(out / "documents").set_index("doc_id")
+    assert (documents.loc[failed["doc_id"], "status"] == "quarantined").all()
+    assert documents.loc[failed["doc_id"], "article_id"].isna().all()
+
+
+def test_failing_suite_fails_the_run_with_exit_code_1(tmp_path):
+    suites = tmp_path / "suites"
+    shutil.copytree(REPO / "expectations", suites, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    suite = json.loads((suites / "dedupe.json").read_text())
+    suite["expectations"].append({"type": "expect_column_values_to_be_between",
+                                  "kwargs": {"column": "n_copies", "min_value": 5}})
+    (suites / "dedupe.json").write_text(json.dumps(suite))
+    out = tmp_path / "out"
+    done = crosswire("run", str(SAMPLE), "--out", str(out), "--suites", str(suites))
+    assert done.returncode == 1
+    assert "n_copies" in done.stderr
+    runs = pd.read_parquet(out / "runs")
+    assert list(runs["outcome"]) == ["failed"]
+    assert not (out / "articles").exists()
+
+
+def test_missing_source_exits_2(tmp_path):
+    done = crosswire("run", str(tmp_path / "missing"), "--out", str(tmp_path / "out"))
+    assert done.returncode == 2 and "source not found" in done.stderr
