@@ -19,6 +19,7 @@ class Settings(BaseModel):
         "'rules' (knowledge base and patterns only), or an installed spaCy package name.",
     )
     min_article_words: int = Field(40, ge=0, description="Cleaned texts shorter than this are not articles.")
+    max_article_words: int = Field(5000, ge=1, description="Longer texts (reports, filings) are not articles.")
     dedupe_num_perm: int = Field(128, ge=16, description="MinHash permutations.")
     dedupe_threshold: float = Field(0.5, gt=0, lt=1, description="LSH candidate threshold (Jaccard).")
     dedupe_min_jaccard: float = Field(0.8, gt=0, le=1, description="Verified pair: shingle Jaccard at least this ...")

@@ -63,6 +63,7 @@ def _definition(stage: str, suites_dir: str | None):
 def _context():
     import great_expectations as gx
 
+    logging.getLogger("great_expectations").setLevel(logging.WARNING)
     return gx.get_context(mode="ephemeral")
 
 

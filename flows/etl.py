@@ -54,6 +54,8 @@ def etl(sources: list[str], out: str = "out", settings: Settings = Settings()) -
 def run_stages(sources: list[str], store: Store, run: dict, settings: Settings) -> dict:
     logger = get_run_logger()
     staging = staging_dir(store.root, run["run_id"])
+    for stage in ("ingest", "clean", "dedupe", "extract"):
+        (staging / stage).mkdir(parents=True, exist_ok=True)
 
     def check(stage: str, path: str, id_column: str) -> None:
         outcome = validate_task(stage, path, id_column, settings)

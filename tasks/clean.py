@@ -1,0 +1,663 @@
+"""CLEAN stage: raw scraped press releases -> clean body text, title, date, language and an article verdict.
+
+A page is read as lines. Generic UI fragments and the source's learned template lines are dropped, lines
+that a scraper or a PDF broke apart are rejoined into paragraphs, the header block (title, date, contact
+lines) is read for metadata and then cut, and so are footers (end marks, "Latest Posts" and what follows).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from functools import lru_cache
+from typing import Iterable
+
+import dateparser
+import ftfy
+import pandas as pd
+import py3langid
+import trafilatura
+from prefect import task
+
+from crosswire.staging import read_batch, write_batch
+
+# --- patterns -------------------------------------------------------------------------------------------
+
+_MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+          r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
+_MES = r"(?:enero|febrero|marzo|abril|mayo|junio|julio|agosto|se?ptiembre|octubre|noviembre|diciembre)"
+_DATE = re.compile(
+    rf"\b(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"  # June 10, 2011
+    rf"|\d{{1,2}}\s+{_MONTH},?\s+\d{{4}}"  # 28 October 2021
+    rf"|\d{{1,2}}\s+de\s+{_MES},?\s+(?:(?:de|del)\s+)?\d{{4}}"  # 14 de enero de 2025
+    r"|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{4})\b",
+    re.I,
+)
+# What may stand before the date on a date line: a label, a byline ("Admin | "), a weekday.
+_DATE_LABEL = re.compile(
+    r"^(?:(?:posted|published|updated|released|issued|dated?|fecha|for immediate release"
+    r"|para publicaci[oó]n inmediata)(?:\s+on)?\s*[:|–—-]?\s*|[\w .]{1,30}\|\s*)?"
+    r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s*)?$",
+    re.I,
+)
+_DAY_OF_MONTH = re.compile(rf"^{_MONTH}\s+\d{{1,2}}$", re.I)  # "November 21" on yearly listing pages
+
+# Datelines: "TUNIS, Tunisia – ...", "SANTA ANA, Calif. – ...", "CHICAGO — ...", "(Dallas County) – ..."
+_PLACE = r"[A-Z][\w.'’]*(?:[ -][A-Z][\w.'’]*){0,3}"
+_DATELINE = re.compile(
+    rf"^\(?{_PLACE}(?:,\s*{_PLACE})?\)?,?(?:\s*\([^)]{{1,30}}\))?(?:\s*[–—]+\s*|\s+-+\s+)(?=\S)"
+)
+_TERMINAL = ("." , "!", "?", "”", '"', "’", ")")
+
+# Lines that are page furniture wherever they appear (compared lower-cased).
+_UI_LINES = frozenset(
+    """skip to content|skip to main content|skip to navigation|skip to main navigation|scroll to top|back to top
+    |click here|click here.|here.|print|print this page
+    |printer friendly|email|email page|email this page|share|share this|share this page|share this article
+    |share this story|share on facebook|share on twitter|tweet|facebook|twitter|linkedin|pinterest|instagram
+    |youtube|delicious|blogger|rss|follow us|search|search for|search form|toggle navigation|menu|main menu
+    |close|loading|name*|email*|website|please leave this field empty.|leave a reply|cancel reply|post comment
+    |accept|accept all|accept cookies|decline|cookie settings|text only|select language|powered by|translate
+    |translate page|sign in|log in|login|home|next|previous|« previous|next »|view all|view all news|back
+    |slideshow left arrow|slideshow right arrow|arrow left|arrow right|do not show again|modal example|[]
+    |image|subscribe|newsletter sign-up|remember me|check me out|select"""
+    .replace("\n", "").replace("    ", "").split("|")
+)
+_UI_PATTERN = re.compile(
+    r"^(?:\d+\s*/\s*\d+"  # carousel counter "1 / 8"
+    r"|\d+ min read"
+    r"|click here\b.{0,40}"
+    r"|are you a human\?.*"
+    r"|(?:click here )?for (?:the )?(?:full|original) press release\.?"
+    r"|(?:©|copyright ©?\s*\d{4}).*"
+    r"|.*\b(?:we use cookies|this (?:web)?site uses cookies|accept (?:all )?cookies)\b.*"
+    r"|share (?:on|via) \w+"
+    r"|(?:facebook|twitter|linkedin|email|print)(?:\s*[|/]\s*(?:facebook|twitter|x|linkedin|email|print))+"
+    r")$",
+    re.I,
+)
+# A section that starts the page's chrome: it and everything after it go.
+_FOOTER = re.compile(
+    r"^(?:(?:latest|recent|related|more|other) (?:posts|news|stories|articles|press releases|releases)"
+    r"|tagged with:?|tags:.*|categories:.*|documents to download|leave a (?:reply|comment)|comments"
+    r"|#(?:\s*#){2,}|-\s*30\s*-)$",
+    re.I,
+)
+_READ_MORE = re.compile(r"^(?:read more|continue reading)\W*$", re.I)  # items of a list of posts
+_LABEL_START = re.compile(r"^\w+(?: \w+)?:\s")  # "WHO: ...", "Asunto: ...": a new field, never a continuation
+# Kept for later steps: dashes (datelines), "#" (end marks), and a leading stop or comma (joins the line above).
+_PUNCT_ONLY = re.compile(r"^(?![,.;:!?)\]”’])[^\w–—#]+$")
+_DASH_ONLY = re.compile(r"^[–—-]+$")
+_WALL = re.compile(
+    r"^(?:pardon our interruption|just a moment\.*|checking your browser.*|attention required!.*"
+    r"|access denied|verify you are (?:a )?human.*|please verify you are a human|are you a robot\?*"
+    r"|enable javascript and cookies to continue)$",
+    re.I,
+)
+_ERROR = re.compile(
+    r"^(?:(?:error )?(?:404|403|410|500|502|503)\b.*|.*\bpage (?:not found|cannot be found|does not exist)\b.*"
+    r"|not found|forbidden|internal server error|service unavailable|bad gateway)$",
+    re.I,
+)
+_CONTACT = re.compile(
+    r"(?:\(?\b\d{3}\)?[\s./-]\d{3}[-.]\d{4}\b|\S+@\S+\.\w+|\[email\s*protected\]|^(?:contact|contacto|media contact"
+    r"|office|cell|phone|fax|oficina|celular|case #|author|published|posted|updated|date|fecha|for immediate release"
+    r"|para publicaci[oó]n inmediata|media advisory|press release|news release|comunicado de prensa)\b"
+    r"|^\d+ .*\b(?:suite|street|st\.|avenue|ave\.?|boulevard|blvd\.?|road|rd\.|drive|floor)\b)",
+    re.I,
+)
+_SEPARATOR = re.compile(r"\s+[|•–—-]\s+")
+_SITE_SEPARATOR = re.compile(r"\s+[|•]\s+")  # never inside a headline, unlike a dash
+_RELEASE_LABEL = re.compile(r"^(?:for immediate release|para publicaci[oó]n inmediata)\s*:\s*(.+)$", re.I)
+_HANGING = re.compile(
+    r"(?:[,–—“‘(]|\s-|\b(?:the|a|an|of|and|or|nor|but|to|in|on|at|by|for|from|with|as|that|who|whose|which"
+    r"|their|his|her|its|our|your|my|against|about|between|into|through|during|under|over|upon|within|without|among"
+    r"|toward|towards|including|than|de|del|la|el|los|las|y|en|por|con|para))$",
+    re.I,
+)
+_STOPWORDS = frozenset(
+    "a an the of and or to in on at by for from with as into over after before about against than vs via de del "
+    "la el los las y en por con para".split()
+)
+# Sentence glue from scrapers that concatenate paragraphs: "threats.The growing", "response.“We",
+# "attack,” said ... Stock.“Over", "threats.”The", "UNODC.This". Two word characters before the stop keep
+# "U.S." and "e.g." whole; decimals ("1.5") are never followed by a capital.
+_GLUE = re.compile(r"(?<=[A-Za-z\d)]{2}[.!?])(?=[“‘\"]?[A-Z])|(?<=[A-Za-z\d)][.!?][”’\"])(?=[“‘]?[A-Z])")
+_URLISH = re.compile(r"@|://|^www\.|\.(?:com|org|gov|net|edu|us)\b", re.I)
+_SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
+_INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
+
+_DATE_SETTINGS = {
+    "PREFER_DAY_OF_MONTH": "first",
+    "PREFER_DATES_FROM": "past",
+    "REQUIRE_PARTS": ["day", "month", "year"],
+    "RETURN_AS_TIMEZONE_AWARE": True,
+    "TIMEZONE": "UTC",
+    "TO_TIMEZONE": "UTC",
+    "DATE_ORDER": "MDY",
+    "PARSERS": ["absolute-time"],
+}
+_EARLIEST = datetime(1980, 1, 1, tzinfo=timezone.utc)
+_EXTRACTOR = {"favor_precision": True}  # trafilatura options for HTML
+
+
+@dataclass
+class Cleaned:
+    text: str  # clean body text, paragraphs separated by "\n\n", no header block, no chrome
+    title: str | None
+    published_at: datetime | None  # tz-aware UTC (midnight UTC for a date-only value)
+    language: str | None  # ISO 639-1
+    is_article: bool
+    reason: str | None  # when not an article: 'empty', 'not-text', 'bot-wall', 'error-page', 'index-page',
+    # 'too-short', 'too-long'
+    detail: str | None  # human-readable detail for the quarantine row
+    junk_ratio: float  # share of the input's non-space characters removed as junk
+    word_count: int
+
+
+# --- text repair ----------------------------------------------------------------------------------------
+
+
+def repair(text: str) -> str:
+    """Mojibake, Unicode normal form and odd spaces fixed; curly quotes kept (the extract stage reads them)."""
+    text = ftfy.fix_text(text, uncurl_quotes=False, normalization="NFC")
+    return _INVISIBLE.sub("", _SPACES.sub(" ", text))
+
+
+def unglue(paragraph: str) -> str:
+    """Put back the space a scraper lost between two sentences, leaving URLs and e-mail addresses alone."""
+    return re.sub(r"\S+", lambda m: m[0] if _URLISH.search(m[0]) else _GLUE.sub(" ", m[0]), paragraph)
+
+
+def _norm(line: str) -> str:
+    return " ".join(line.split())
+
+
+def _is_ui(line: str) -> bool:
+    low = line.lower()
+    return low in _UI_LINES or bool(_UI_PATTERN.match(line)) or bool(_PUNCT_ONLY.match(line))
+
+
+def _drop_ui(lines: list[str]) -> list[str]:
+    """Remove generic page furniture, including a carousel counter split over two lines ("1 /", "8")."""
+    out: list[str] = []
+    skip_number = False
+    for line in lines:
+        if skip_number and line.isdigit():
+            skip_number = False
+            continue
+        if line:
+            skip_number = bool(re.fullmatch(r"\d+\s*/", line))
+        if line and (skip_number or _is_ui(line)):
+            continue
+        out.append(line)
+    return out
+
+
+def _drop_boilerplate(lines: list[str], boilerplate: frozenset[str]) -> list[str]:
+    """Remove the source's template lines, but keep section markers and a line that the next one continues
+    (a dateline's place: "CHICAGO" / "— The Cook County ...")."""
+    if not boilerplate:
+        return lines
+    out = []
+    for i, line in enumerate(lines):
+        nxt = next((x for x in lines[i + 1:i + 3] if x), " ")
+        keep = _FOOTER.match(line) or nxt[0] in "–—,;:" or nxt[0].islower()
+        if line in boilerplate and not keep:
+            continue
+        out.append(line)
+    return out
+
+
+# --- lines to paragraphs --------------------------------------------------------------------------------
+
+
+def _wrap_width(lines: list[str]) -> int:
+    """The column width of hard-wrapped text (PDF extractions), or 0 when lines are whole blocks."""
+    lengths = sorted(len(x) for x in lines if x)
+    if len(lengths) < 8:
+        return 0
+    width = lengths[int(len(lengths) * 0.9)]
+    full = sum(n >= 0.75 * width for n in lengths) / len(lengths)
+    long_blocks = sum(n > 1.5 * width for n in lengths)
+    return width if 60 <= width <= 130 and full >= 0.4 and long_blocks <= 1 else 0
+
+
+def _continues(block: str, last: str, line: str, width: int) -> bool:
+    """Whether `line` carries on the sentence or paragraph of `block`, whose last line was `last`."""
+    if line[0] in ",.;:!?)]}%”’" or line[0].islower():
+        return True
+    if _DATELINE.match(line) or _LABEL_START.match(line):
+        return False
+    if line[0] in "–—" and _words(block) <= 4:  # "CHICAGO" / "— The Cook County ..."
+        return True
+    if _HANGING.search(last) or (last.endswith(":") and _words(block) <= 3):
+        return True
+    if width and block == last and _RELEASE_LABEL.match(block) and not block.endswith(_TERMINAL):
+        return True  # "For Immediate Release: a title that wraps" / "onto a second line"
+    return bool(width) and len(last) >= width * (0.9 if last.endswith(_TERMINAL) else 0.8)
+
+
+def _join(prev: str, line: str) -> str:
+    if line[0] in ",.;:!?)]}%”’" or (prev.endswith("-") and line[0].islower()):
+        return prev + line
+    return prev + " " + line
+
+
+def _blocks(lines: list[str]) -> list[str]:
+    """Rejoin lines broken by inline markup or by hard wrapping; a blank line always ends a block."""
+    width = _wrap_width(lines)
+    blocks: list[str] = []
+    current, last, dash = "", "", ""
+    for line in lines + [""]:
+        if _DASH_ONLY.match(line):  # a lone dash belongs to the text that follows it
+            dash = line[0] if line[0] != "-" else "–"
+            continue
+        if dash and line:
+            line, dash = f"{dash} {line}", ""
+        if current and line and _continues(current, last, line, width):
+            current, last = _join(current, line), line
+            continue
+        if current:
+            blocks.append(current)
+        current = last = line
+    return blocks
+
+
+def _lines(text: str) -> list[str]:
+    return [_norm(x) for x in text.splitlines()]
+
+
+# --- header: title, date, where the body starts ---------------------------------------------------------
+
+
+def _words(line: str) -> int:
+    return len(line.split())
+
+
+def _is_prose(line: str) -> bool:
+    """A sentence-like block: long, with ordinary lowercase words (titles are capitalised)."""
+    words = line.split()
+    content = sum(w.islower() and w not in _STOPWORDS for w in words)
+    if len(words) >= 12 and content >= 3 and line.endswith(_TERMINAL):
+        return True
+    return len(words) >= 30 and content >= 0.3 * len(words)
+
+
+def _is_dateline(line: str) -> bool:
+    match = _DATELINE.match(line)
+    if not match:
+        return False
+    rest = line[match.end():]
+    lowercase = sum(w.islower() for w in rest.split())
+    return _words(rest) >= 8 and lowercase >= 3 and (rest.endswith(_TERMINAL) or _words(rest) >= 20)
+
+
+def _date_in(line: str) -> str | None:
+    """The date of a date line ("Published February 19, 2026", "Date: ...", "June 5, 2026: Title")."""
+    if len(line) > 200:
+        return None
+    match = _DATE.search(line)
+    if not match or not _DATE_LABEL.match(line[: match.start()]) or (line.endswith(".") and _words(line) > 12):
+        return None
+    return match[0]
+
+
+def parse_date(value) -> datetime | None:
+    """A calendar date as midnight UTC; None for anything unparseable, before 1980 or in the future."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return None
+    day = _day(value) if isinstance(value, datetime) else _parse_day(str(value).strip())
+    return day if day and _EARLIEST <= day <= datetime.now(timezone.utc) + timedelta(days=1) else None
+
+
+@lru_cache(maxsize=4096)
+def _parse_day(text: str) -> datetime | None:
+    parsed = dateparser.parse(text, languages=["en", "es"], settings=_DATE_SETTINGS)
+    return _day(parsed) if parsed else None
+
+
+def _day(moment: datetime) -> datetime:
+    return datetime(moment.year, moment.month, moment.day, tzinfo=timezone.utc)
+
+
+def _top_end(blocks: list[str]) -> tuple[int, bool]:
+    """Index where the article proper begins, and whether it begins with a dateline.
+
+    The first dateline before any real prose wins, or one right after a summary paragraph; else the
+    first prose block, or the footer when the page has no prose. The first line is the page title
+    unless it reads as a finished sentence."""
+    page_title = _title_keys(blocks[0]) if blocks else set()
+    for i, block in enumerate(blocks):
+        if _FOOTER.match(block):
+            return i, False
+        if _is_dateline(block):
+            return i, True
+        if _is_prose(block) and (i > 0 or block.endswith(_TERMINAL)) and _key(block) not in page_title:
+            for j in range(i + 1, min(i + 3, len(blocks))):
+                if _is_dateline(blocks[j]):
+                    return j, True
+            return i, False
+    return len(blocks), False
+
+
+def _title_like(line: str, boilerplate: frozenset[str]) -> bool:
+    n = _words(line)
+    return (
+        4 <= n <= 30
+        and not line.endswith((".", ":", ";", ","))
+        and line not in boilerplate
+        and " > " not in line
+        and not _date_in(line)
+        and not _CONTACT.search(line)
+    )
+
+
+def _key(text: str) -> str:
+    return re.sub(r"\W+", "", text).casefold()
+
+
+def _same(a: str, b: str) -> bool:
+    return _key(a) == _key(b)
+
+
+def _title_prefixes(page: str) -> list[str]:
+    """The page title cut before each " | " / " - " separator, longest first: "Title - Office" -> "Title"."""
+    return [page[: m.start()] for m in reversed(list(_SEPARATOR.finditer(page)))]
+
+
+def _title_keys(page: str) -> set[str]:
+    return {_key(x) for x in [page, *_title_prefixes(page)]}
+
+
+def _find_title(header: list[str], context: list[str], boilerplate: frozenset[str]) -> str | None:
+    """Page title minus its " | Site" / " - Office" suffix (spelled as the page's own heading when it
+    repeats it); else a "For Immediate Release: ..." title; else the first heading-like line."""
+    if header:
+        page = header[0]
+        for prefix in _title_prefixes(page):
+            heading = next((x for x in header[1:] if _same(x, prefix)), None)
+            if heading and _words(prefix) >= 2:
+                return heading
+        prefix = _SITE_SEPARATOR.split(page)[0]
+        if prefix != page and " > " not in page and _words(prefix) >= 3:
+            return prefix
+    for line in header:
+        label = _RELEASE_LABEL.match(line)
+        if label and _words(label[1]) >= 3:
+            return label[1]
+    return next((x for x in _strip_decks(header, context) if _title_like(x, boilerplate)), None)
+
+
+def _bare_title(title: str | None) -> str | None:
+    """A title without a "For Immediate Release:" label in front (a "MEDIA ADVISORY:" one says what it is)."""
+    if title and (label := _RELEASE_LABEL.match(title)):
+        return label[1]
+    return title
+
+
+def _strip_decks(lines: list[str], context: list[str]) -> list[str]:
+    """A deck (subtitle) that the scraper also glued onto the title or the first paragraph is not the
+    title: drop it, and cut it off the line it was glued to."""
+    decks = [d for d in lines if _words(d) >= 4 and any(o != d and (o.startswith(d) or o.endswith(d)) for o in context)]
+    out = []
+    for line in lines:
+        if line in decks:
+            continue
+        for deck in decks:
+            if line.endswith(deck):
+                line = line[: -len(deck)].strip()
+        out.append(line)
+    return out
+
+
+def _find_date(header: list[str], listing: list[str], title: str | None) -> datetime | None:
+    """The date line closest to the body (a release date beats the site's own "Published" stamp above it);
+    else the date beside this page's own title in a dated list of posts."""
+    for line in reversed(header):
+        found = _date_in(line)
+        if found and (parsed := parse_date(found)):
+            return parsed
+    for i, line in enumerate(listing):
+        if title and _same(line, title):
+            for near in listing[max(0, i - 1): i + 2]:
+                if (found := _date_in(near)) and (parsed := parse_date(found)):
+                    return parsed
+    return None
+
+
+def _listing_spans(blocks: list[str]) -> list[range]:
+    """Runs of dated or "Read more" items (four or more, at most three lines apart): lists of posts."""
+    marks = [i for i, b in enumerate(blocks) if _is_listing_mark(b)]
+    spans, run = [], marks[:1]
+    for i in marks[1:] + [None]:
+        if i is not None and i - run[-1] <= 3:
+            run.append(i)
+            continue
+        if len(run) >= 4:
+            spans.append(range(max(0, run[0] - 1), min(len(blocks), run[-1] + 2)))
+        run = [i]
+    return spans
+
+
+def _is_listing_mark(block: str) -> bool:
+    return bool(_date_in(block) or _DAY_OF_MONTH.match(block) or _READ_MORE.match(block))
+
+
+def _split_lists(blocks: list[str]) -> tuple[list[str], list[str]]:
+    """(blocks outside lists of posts, blocks inside them): sidebars and "More News" are never the article."""
+    in_list = {i for span in _listing_spans(blocks) for i in span}
+    return [b for i, b in enumerate(blocks) if i not in in_list], [blocks[i] for i in sorted(in_list)]
+
+
+def _body_start(blocks: list[str], title: str | None) -> int:
+    """Skip the header block: everything up to the dateline, or up to its last title, date or contact line."""
+    end, dateline = _top_end(blocks)
+    if dateline or end == 0:
+        return end
+    anchors = [
+        i for i, b in enumerate(blocks[:end])
+        if i == 0 or _date_in(b) or _CONTACT.search(b) or (title and _same(b, title))
+    ]
+    return anchors[-1] + 1
+
+
+# --- footer and page kinds ------------------------------------------------------------------------------
+
+
+def _cut_footer(blocks: list[str]) -> list[str]:
+    """Drop the first chrome section (end mark, "Latest Posts", tags ...) and all after it, then any trail
+    of short or title-like lines (link lists, dates, language menus) left at the end."""
+    for i, block in enumerate(blocks):
+        if _FOOTER.match(block):
+            blocks = blocks[:i]
+            break
+    while blocks and _is_trailing_chrome(blocks[-1]):
+        blocks = blocks[:-1]
+    return blocks
+
+
+def _is_trailing_chrome(line: str) -> bool:
+    if _date_in(line) or _DAY_OF_MONTH.match(line):
+        return True
+    words = line.split()
+    if line.endswith((".", "”", '"')):
+        return False
+    if len(words) <= 5 or all(len(w) <= 2 for w in words):  # menu items, letter-spaced logos
+        return True
+    lowercase_content = [w for w in words if w[:1].islower() and w.lower() not in _STOPWORDS]
+    return not lowercase_content
+
+
+def _index_page(kept: list[str], listed: list[str], min_words: int) -> str | None:
+    """Listing pages: lists of dated or "Read more" items, and too little prose outside them."""
+    prose = sum(_words(b) for b in kept if _is_prose(b))
+    if listed and prose < min_words:
+        items = sum(map(_is_listing_mark, listed))
+        return f"{items} listed items, {prose} words of prose outside the lists"
+    return None
+
+
+def _wall_or_error(lines: list[str], words: int) -> tuple[str, str] | None:
+    top = [x for x in lines if x][:5]
+    for line in top:
+        if _WALL.match(line):
+            return "bot-wall", f"bot wall: {line[:80]!r}"
+    if words < 150:
+        for line in top:
+            if _ERROR.match(line):
+                return "error-page", f"error page: {line[:80]!r}"
+    return None
+
+
+def _language(text: str) -> str | None:
+    return py3langid.classify(text[:2000])[0] if text else None
+
+
+def _nonspace(text: str) -> int:
+    return len("".join(text.split()))
+
+
+# --- public API -----------------------------------------------------------------------------------------
+
+
+def learn_boilerplate(texts: Iterable[str], min_docs: int = 5, min_share: float = 0.2) -> frozenset[str]:
+    """Lines that recur in at least `min_share` of a source's documents (and `min_docs` of them): the
+    site's template (navigation, footers, contact blocks). Lines are compared stripped and
+    whitespace-collapsed, as clean_document compares them."""
+    counts: Counter[str] = Counter()
+    n = 0
+    for text in texts:
+        if not isinstance(text, str):
+            continue
+        n += 1
+        counts.update({line for line in _lines(text) if line})
+    threshold = max(min_docs, min_share * n)
+    return frozenset(line for line, k in counts.items() if k >= threshold)
+
+
+def clean_document(
+    raw_text: str | None,
+    content_type: str = "text/plain",
+    *,
+    boilerplate: frozenset[str] = frozenset(),
+    min_words: int = 40,
+    max_words: int = 5000,
+    hints: dict | None = None,
+) -> Cleaned:
+    """Clean one page: body text without header or chrome, its title and date, language and verdict.
+
+    HTML goes through trafilatura first; its main text is already free of page chrome, so only the
+    text repair and the fragment filter apply to it, and its title and date metadata are kept."""
+    hints = hints or {}
+    if not isinstance(raw_text, str) or "\x00" in raw_text:
+        return _rejected("not-text", "no decodable text", junk=0.0)
+    if not raw_text.strip():
+        return _rejected("empty", "no text", junk=0.0)
+    is_html = "html" in (content_type or "")
+    meta = {"title": hints.get("title"), "published": parse_date(hints.get("published"))}
+    page = raw_text
+    if is_html:
+        page, text, extracted = trafilatura.html2txt(raw_text), *_from_html(raw_text)
+        if not text:
+            return _rejected("empty", "no main text found in the HTML")
+        meta = {"title": meta["title"] or extracted["title"], "published": meta["published"] or extracted["published"]}
+    else:
+        text = raw_text
+    lines = _lines(repair(text))
+    wall = _wall_or_error(lines, _words(text))
+    if wall:
+        return _rejected(*wall)
+
+    lines = _drop_ui(lines)
+    kept, listed = _split_lists(_blocks(lines))
+    end = _top_end(kept)[0]
+    title = meta["title"] or _bare_title(_find_title(kept[:end], kept[: end + 1], boilerplate))
+    published = meta["published"] or _find_date(kept[:end], listed, title)
+
+    kept, listed = _split_lists(_blocks(_drop_boilerplate(lines, boilerplate)))
+    if not is_html:
+        kept = _cut_footer(kept[_body_start(kept, title):])
+    body_text = "\n\n".join(unglue(b) for b in kept if not (_is_ui(b) or _READ_MORE.match(b)))
+    word_count = _words(body_text)
+
+    reason, detail = None, None
+    if index := _index_page(kept, listed, min_words):
+        reason, detail = "index-page", index
+    elif word_count < min_words:
+        reason, detail = "too-short", f"{word_count} words < {min_words}"
+    elif word_count > max_words:  # annual reports and court filings, not releases
+        reason, detail = "too-long", f"{word_count} words > {max_words}"
+    return Cleaned(
+        text=body_text,
+        title=title if reason is None else None,
+        published_at=published if reason is None else None,
+        language=_language(body_text) if word_count >= 5 else None,
+        is_article=reason is None,
+        reason=reason,
+        detail=detail,
+        junk_ratio=round(max(0.0, 1 - _nonspace(body_text) / max(1, _nonspace(page))), 4),
+        word_count=word_count,
+    )
+
+
+def _from_html(html: str) -> tuple[str | None, dict]:
+    doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, **_EXTRACTOR)
+    if doc is None:
+        return None, {}
+    return doc.text, {"title": doc.title, "published": parse_date(doc.date)}
+
+
+def _rejected(reason: str, detail: str, junk: float = 1.0) -> Cleaned:
+    return Cleaned("", None, None, None, False, reason, detail, junk, 0)
+
+
+CLEAN_COLUMNS = ["text", "title", "published_at", "language", "junk_ratio", "word_count"]
+
+
+def clean_batch(docs: pd.DataFrame, settings) -> pd.DataFrame:
+    """Clean every 'ok' row, learning each source's template from the batch; rows that are not
+    articles become 'quarantined' with a reason. Rows quarantined before pass through untouched."""
+    min_words = settings.min_article_words
+    max_words = settings.max_article_words
+    out = docs.copy()
+    sources = out["source"].fillna("")
+    ok = out["status"].eq("ok")
+    plain = ok & ~out["content_type"].fillna("").str.contains("html")
+    by_source = out.loc[plain, "raw_text"].groupby(sources[plain])
+    templates = {source: learn_boilerplate(texts) for source, texts in by_source}
+    results = {
+        idx: clean_document(
+            row["raw_text"],
+            _present(row["content_type"]) or "text/plain",
+            boilerplate=templates.get(sources[idx], frozenset()),
+            min_words=min_words,
+            max_words=max_words,
+            hints={"title": _present(row.get("meta_title")), "published": _present(row.get("meta_published"))},
+        )
+        for idx, row in out[ok].iterrows()
+    }
+    for column in CLEAN_COLUMNS:
+        out[column] = pd.Series({i: getattr(r, column) for i, r in results.items()}, index=out.index, dtype=object)
+    out["published_at"] = pd.to_datetime(out["published_at"], utc=True).astype("datetime64[us, UTC]")
+    out["junk_ratio"] = out["junk_ratio"].astype("float64")
+    out["word_count"] = out["word_count"].astype("Int32")
+    for idx, result in results.items():
+        if not result.is_article:
+            out.loc[idx, ["status", "reason", "detail"]] = ["quarantined", result.reason, result.detail]
+    return out
+
+
+def _present(value):
+    return None if value is None or (isinstance(value, float) and pd.isna(value)) or value == "" else value
+
+
+@task(name="clean", retries=0)
+def clean_task(in_path: str, out_path: str, settings) -> str:
+    """Clean an ingested batch; the raw bytes stay behind in the ingest batch, which load keeps."""
+    frame = clean_batch(read_batch(in_path), settings)
+    newly = frame["status"].eq("quarantined") & frame.get("stage", pd.Series(None, index=frame.index)).isna()
+    frame.loc[newly, "stage"] = "clean"
+    return write_batch(frame.drop(columns=["raw", "raw_text"], errors="ignore"), out_path)

@@ -1,0 +1,323 @@
+"""The clean stage on real text: the seed pair, the prosecutor corpus, the gold labels, a benchmark page."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import random
+import re
+from collections import Counter
+from datetime import date, datetime, timezone
+from difflib import SequenceMatcher
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from crosswire.settings import Settings
+from tasks.clean import clean_batch, clean_document, clean_task, learn_boilerplate, parse_date, repair, unglue
+
+CORPUS = "corpora/prosecutor-press-releases"
+EARLIEST = datetime(1980, 1, 1, tzinfo=timezone.utc)
+REASONS = {"empty", "not-text", "bot-wall", "error-page", "index-page", "too-short", "too-long"}
+CHROME = re.compile(
+    r"^(?:Skip to (?:main )?content|Scroll to top|Latest Posts|Recent Posts|Latest News|Related Posts|Share"
+    r"|Name\*|Email\*|Are You a Human\?.*|Tagged with:|# # #|###|\d+ /|\d+ / \d+|/)$",
+    re.M,
+)
+
+
+def corpus_file(shared: Path, office: str, name: str) -> str:
+    return (shared / CORPUS / office / name).read_text(encoding="utf-8")
+
+
+def office_template(shared: Path, office: str, sample: int = 400) -> frozenset[str]:
+    """A source's boilerplate, learned from a fixed sample of its pages (all of them for small offices)."""
+    files = sorted((shared / CORPUS / office).glob("*.txt"))
+    files = random.Random(0).sample(files, min(sample, len(files)))
+    return learn_boilerplate(f.read_text(encoding="utf-8") for f in files)
+
+
+@pytest.fixture(scope="module")
+def templates(shared: Path) -> dict[str, frozenset[str]]:
+    offices = [p.name for p in (shared / CORPUS).iterdir() if p.is_dir()]
+    return {office: office_template(shared, office) for office in offices}
+
+
+# --- text repair ----------------------------------------------------------------------------------------
+
+
+def test_repair_fixes_mojibake_and_spaces_but_keeps_curly_quotes(seeds):
+    published = seeds["published"]
+    mojibake = published.encode("utf-8").decode("cp1252", errors="replace")
+    assert "â€™" in mojibake
+    fixed = repair(mojibake)
+    assert "INTERPOL’s" in fixed and "“We are here" in fixed and "Jürgen" in fixed
+    assert "\u00a0" not in repair(seeds["scraped"])
+
+
+@pytest.mark.parametrize(
+    "glued, expected",
+    [
+        ("cybercrime and other transnational threats.The growing trend", "threats. The growing"),
+        ("law enforcement response.“We are here", "response. “We are"),
+        ("a terrorist attack,” said Secretary General Stock.“Over the past", "Stock. “Over"),
+        ("against global threats.”The series", "threats.” The series"),
+        ("and the UNODC.This is the fifth edition", "UNODC. This is"),
+    ],
+)
+def test_unglue_splits_sentences_a_scraper_joined(glued, expected):
+    assert expected in unglue(glued)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the U.S. Attorney’s Office and the U.S.Marshals",
+        "e.g. a decimal like 1.5 percent or .26 percent",
+        "visit www.facesoffentanyl.net or https://ocdistrictattorney.gov/News.Today",
+        "Claire.Crouch@DallasCounty.org",
+        "SANTA ANA, Calif. – The Orange County District Attorney",
+    ],
+)
+def test_unglue_leaves_abbreviations_numbers_and_addresses_alone(text):
+    assert unglue(text) == text
+
+
+# --- the seed pair --------------------------------------------------------------------------------------
+
+
+def test_published_seed_header_becomes_metadata(seeds):
+    cleaned = clean_document(seeds["published"])
+    assert cleaned.is_article and cleaned.reason is None
+    assert cleaned.title == "Increasing cybercrime threats focus of INTERPOL’s regional policing dialogue"
+    assert cleaned.published_at == datetime(2021, 10, 28, tzinfo=timezone.utc)
+    assert cleaned.text.startswith("TUNIS, Tunisia – Gathering at the INTERPOL Dialogue")  # dateline stays
+    assert "Coordinating regional efforts" not in cleaned.text  # standfirst was header
+    assert "\n/\n" not in cleaned.text
+    assert cleaned.language == "en" and cleaned.word_count > 300
+    assert 0 < cleaned.junk_ratio < 0.2
+
+
+def test_scraped_seed_cleans_to_the_published_one(seeds):
+    published = clean_document(seeds["published"])
+    scraped = clean_document(seeds["scraped"])
+    assert SequenceMatcher(None, published.text, scraped.text).ratio() >= 0.99
+    assert not CHROME.search(scraped.text)
+    assert "\u00a0" not in scraped.text and "\n\n\n" not in scraped.text
+    assert all(p.strip() == p and p for p in scraped.text.split("\n\n"))
+    assert "threats. The growing" in scraped.text and "response. “We are" in scraped.text
+    assert "Stock. “Over the past" in scraped.text
+    assert scraped.title is None and scraped.published_at is None  # nothing in the page to recover
+
+
+def test_hints_from_a_json_export_win(seeds):
+    cleaned = clean_document(seeds["scraped"], hints={"title": "Regional dialogue", "published": "2021-10-28T09:00:00Z"})
+    assert cleaned.title == "Regional dialogue"
+    assert cleaned.published_at == datetime(2021, 10, 28, tzinfo=timezone.utc)
+
+
+def test_parse_date_is_utc_midnight_and_refuses_future_or_garbage():
+    assert parse_date("June 10, 2011") == datetime(2011, 6, 10, tzinfo=timezone.utc)
+    assert parse_date("14 de enero de 2025") == datetime(2025, 1, 14, tzinfo=timezone.utc)
+    assert parse_date("Sept. 27, 2016") == datetime(2016, 9, 27, tzinfo=timezone.utc)
+    assert parse_date("June 10, 2999") is None
+    assert parse_date("Case # 18HF0459") is None
+    assert parse_date(None) is None
+
+
+# --- boilerplate and page chrome ------------------------------------------------------------------------
+
+
+def test_learn_boilerplate_finds_the_site_template(shared):
+    pages = [f.read_text(encoding="utf-8") for f in sorted((shared / CORPUS / "riverside_ca").glob("*.txt"))]
+    template = learn_boilerplate(pages)
+    assert {"Skip to main content", "Latest News"} <= template
+    assert not any("Hemet police officer" in line for line in template)  # one page's own text
+    assert learn_boilerplate(pages[:4]) == frozenset()  # fewer pages than min_docs: nothing is template
+
+
+def test_orange_page_loses_navigation_contacts_and_footer(shared, templates):
+    raw = corpus_file(
+        shared, "orange_ca",
+        "press_ocda-rapid-dna-program-rapidly-identifies-felon-charged-with-robbing-mission-viejo-donut-shop-cashier-at-knifepoin.txt",
+    )
+    cleaned = clean_document(raw, boilerplate=templates["orange_ca"])
+    assert cleaned.text.startswith("SANTA ANA, Calif. – The Orange County District Attorney’s Office (OCDA) Rapid DNA")
+    assert cleaned.title == (
+        "OCDA RAPID DNA PROGRAM RAPIDLY IDENTIFIES FELON CHARGED WITH ROBBING MISSION VIEJO DONUT SHOP CASHIER AT KNIFEPOINT"
+    )
+    assert cleaned.published_at.date() == date(2018, 3, 29)
+    assert not CHROME.search(cleaned.text)
+    for chrome in ("Travis Dereck Allard\n\nShare", "Placentia Mother", "Please leave this field empty", "min read"):
+        assert chrome not in cleaned.text
+    assert cleaned.text.rstrip().endswith("enhance public safety.")
+
+
+def test_release_date_beats_the_sites_published_stamp(shared, templates):
+    raw = corpus_file(
+        shared, "orange_ca",
+        "press_wrong-way-drunken-driver-charged-with-killing-two-sisters-and-injuring-their-two-nieces-after-head-on-freeway-cras.txt",
+    )
+    assert "Published\nDecember 18, 2009" in raw and "December 17, 2009" in raw
+    cleaned = clean_document(raw, boilerplate=templates["orange_ca"])
+    assert cleaned.published_at.date() == date(2009, 12, 17)
+    assert cleaned.text.startswith("FULLERTON – A drunken driver")
+    assert "Office: 714-347-8408" not in cleaned.text
+
+
+def test_dateline_split_over_lines_is_rejoined_and_kept(shared, templates):
+    raw = corpus_file(shared, "cook_il", "news_first-degree-murder-charges-filed-fatal-mag-mile-smash-and-grab-burglary.txt")
+    assert "CHICAGO\n—\nThe Cook County" in raw
+    cleaned = clean_document(raw, boilerplate=templates["cook_il"])
+    assert "CHICAGO" in templates["cook_il"]  # a template line on its own, yet this page's dateline
+    assert cleaned.text.startswith("CHICAGO — The Cook County State’s Attorney’s Office today announced")
+    assert cleaned.title == "First-Degree Murder Charges Filed in Fatal Mag Mile Smash-and-Grab Burglary"
+
+
+def test_inline_breaks_are_rejoined(shared, templates):
+    raw = corpus_file(shared, "cook_il", "news_ccsao-regional-transit-task-force-holds-inaugural-meeting.txt")
+    cleaned = clean_document(raw, boilerplate=templates["cook_il"])
+    assert "said State’s Attorney Burke. “In order for our communities" in cleaned.text
+    assert "State’s Attorney Burke announced the creation of the RTTF at a news conference last week." in cleaned.text
+
+
+def test_hard_wrapped_pdf_text_becomes_paragraphs(shared, templates):
+    raw = corpus_file(
+        shared, "dallas_tx", "Assets_uploads_docs_district-attorney_press-release_2018_PR_KristopherLoveTrial_103118_pdf.txt"
+    )
+    cleaned = clean_document(raw, boilerplate=templates["dallas_tx"])
+    paragraphs = cleaned.text.split("\n\n")
+    assert paragraphs[0].startswith("(Dallas County) – On Wednesday, October 31, a Dallas County jury took only three hours")
+    assert "35-year-old pediatric dentist" in cleaned.text and "36-year-old Brenda Delgado" in cleaned.text
+    assert len(paragraphs) < len(raw.splitlines()) / 2
+    assert all(p.endswith((".", "”")) for p in paragraphs)  # no paragraph stops mid-sentence
+    assert "Frank Crowley Courts Building" not in cleaned.text  # the page footer of every PDF page
+    assert cleaned.title.startswith("Dallas County Jury Sentences Kristopher Love to Death by Lethal Injection")
+
+
+# --- what is not an article -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "office, name, reason",
+    [
+        ("los_angeles_ca", "media_news_charged-murderer-pleads-not-guilty-shooting-death-caltech-scientist.txt", "bot-wall"),
+        ("dallas_tx", "government_district-attorney_press-releases_press-releases-22_php.txt", "index-page"),
+        ("maricopa_az", "403_Newsroom.txt", "index-page"),
+        ("maricopa_az", "435_Newsletter-Signup.txt", "too-short"),
+        ("dallas_tx", "Assets_uploads_docs_district-attorney_press-release_2025_Pleadings_pdf.txt", "too-long"),
+    ],
+)
+def test_non_articles_get_a_reason(shared, templates, office, name, reason):
+    cleaned = clean_document(corpus_file(shared, office, name), boilerplate=templates[office])
+    assert not cleaned.is_article
+    assert cleaned.reason == reason and cleaned.detail
+    assert cleaned.title is None and cleaned.published_at is None
+
+
+@pytest.mark.parametrize(
+    "raw, reason",
+    [
+        (None, "not-text"),
+        ("  \n\t \n", "empty"),
+        ("404 Not Found\nThe page you requested could not be found.\nBack to home", "error-page"),
+    ],
+)
+def test_empty_undecodable_and_error_pages(raw, reason):
+    cleaned = clean_document(raw)
+    assert (cleaned.is_article, cleaned.reason, cleaned.word_count) == (False, reason, 0)
+
+
+def test_gold_titles_dates_and_verdicts(shared, templates):
+    gold = [json.loads(line) for line in (shared / "gold" / "dev.jsonl").read_text(encoding="utf-8").splitlines()]
+    hits = Counter()
+    for label in gold:
+        path = Path(label["file"])
+        office = path.parent.name
+        cleaned = clean_document((shared / path).read_text(encoding="utf-8"), boilerplate=templates.get(office, frozenset()))
+        published = cleaned.published_at.date().isoformat() if cleaned.published_at else None
+        hits["title"] += cleaned.title == label["title"]
+        hits["published"] += published == label["published"]
+        hits["is_article"] += cleaned.is_article == label["is_article"]
+    assert len(gold) == 30
+    assert hits["is_article"] >= 29 and hits["title"] >= 27 and hits["published"] >= 28, hits
+
+
+def test_corpus_sample_is_clean(shared, templates):
+    files = sorted((shared / CORPUS).glob("*/*.txt"))
+    sample = random.Random(1).sample(files, 150)
+    results = [clean_document(f.read_text(encoding="utf-8"), boilerplate=templates[f.parent.name]) for f in sample]
+    articles = [r for r in results if r.is_article]
+    assert len(articles) >= 0.9 * len(results)
+    assert {r.reason for r in results} <= REASONS | {None}
+    for r in articles:
+        assert r.word_count >= 40 and 0 <= r.junk_ratio <= 1
+        assert not CHROME.search(r.text), r.text[:200]
+        assert "\n\n\n" not in r.text and "  " not in r.text
+        assert r.language and len(r.language) == 2
+        assert r.published_at is None or EARLIEST <= r.published_at <= datetime.now(timezone.utc)
+    assert sum(r.title is not None for r in articles) >= 0.95 * len(articles)
+    assert sum(r.published_at is not None for r in articles) >= 0.9 * len(articles)
+
+
+def test_html_goes_through_trafilatura(shared):
+    bench = shared / "benchmarks" / "article-extraction"
+    truth = json.loads((bench / "ground-truth.json").read_text(encoding="utf-8"))
+    page_id = sorted(truth)[0]
+    html = gzip.decompress((bench / "html" / f"{page_id}.html.gz").read_bytes()).decode("utf-8", errors="replace")
+    cleaned = clean_document(html, "text/html")
+    words = lambda s: Counter(re.findall(r"\w+", s.lower()))
+    got, want = words(cleaned.text), words(truth[page_id]["articleBody"])
+    overlap = sum((got & want).values())
+    assert overlap / sum(got.values()) > 0.8 and overlap / sum(want.values()) > 0.8
+    assert cleaned.is_article and cleaned.title and "<" not in cleaned.text
+    assert 0.3 < cleaned.junk_ratio < 1
+
+
+# --- batch and task -------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def batch(shared: Path, seeds) -> pd.DataFrame:
+    rows = []
+    for office in ("riverside_ca", "los_angeles_ca"):
+        for f in sorted((shared / CORPUS / office).glob("*.txt"))[:12]:
+            rows.append({"doc_id": f.stem, "source": office, "content_type": "text/plain",
+                         "raw_text": f.read_text(encoding="utf-8"), "status": "ok", "reason": None, "detail": None})
+    rows.append({"doc_id": "scraped-seed", "source": "seeds", "content_type": "text/plain", "raw_text": seeds["scraped"],
+                 "status": "ok", "reason": None, "detail": None, "meta_title": "From the JSON export",
+                 "meta_published": "2021-10-28"})
+    rows.append({"doc_id": "undecodable", "source": "seeds", "content_type": "text/plain", "raw_text": None,
+                 "status": "ok", "reason": None, "detail": None})
+    rows.append({"doc_id": "binary", "source": "seeds", "content_type": "text/plain", "raw_text": None,
+                 "status": "quarantined", "reason": "binary", "detail": "NUL bytes"})
+    return pd.DataFrame(rows)
+
+
+def test_clean_batch_adds_columns_and_quarantines_non_articles(batch):
+    out = clean_batch(batch, Settings())
+    assert len(out) == len(batch) and list(out["doc_id"]) == list(batch["doc_id"])
+    assert {"text", "title", "published_at", "language", "junk_ratio", "word_count"} <= set(out.columns)
+    assert str(out["published_at"].dtype) == "datetime64[us, UTC]"
+    by_id = out.set_index("doc_id")
+    seed = by_id.loc["scraped-seed"]
+    assert seed["status"] == "ok" and seed["title"] == "From the JSON export"
+    assert seed["published_at"] == pd.Timestamp("2021-10-28", tz="UTC")
+    assert by_id.loc["undecodable", ["status", "reason"]].tolist() == ["quarantined", "not-text"]
+    assert by_id.loc["binary", ["status", "reason", "detail"]].tolist() == ["quarantined", "binary", "NUL bytes"]
+    assert pd.isna(by_id.loc["binary", "text"])  # passed through untouched
+    walls = out[out["raw_text"].fillna("").str.startswith("Pardon Our Interruption")]
+    assert len(walls) and (walls["status"] == "quarantined").all() and (walls["reason"] == "bot-wall").all()
+    articles = out[out["status"] == "ok"]
+    assert articles["word_count"].ge(40).all() and articles["text"].str.len().gt(0).all()
+    assert not articles["text"].str.contains("Latest News").any()  # riverside's template, learned from the batch
+
+
+def test_clean_task_writes_parquet(batch, tmp_path):
+    src, dst = tmp_path / "in.parquet", tmp_path / "out.parquet"
+    batch.to_parquet(src)
+    assert clean_task.fn(str(src), str(dst), Settings()) == str(dst)
+    back = pd.read_parquet(dst)
+    assert len(back) == len(batch) and back["status"].isin(["ok", "quarantined"]).all()
+    assert str(back["published_at"].dtype).startswith("datetime64") and str(back["published_at"].dt.tz) == "UTC"
