@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 import rensa
+from rapidfuzz import fuzz
 from prefect import task
 
 from crosswire.staging import read_batches, write_batch
@@ -24,6 +25,9 @@ from crosswire.store import Store
 SEED = 42
 LEAD_WORDS = 60  # the opening words that copies of one release share, whatever else was added
 LEAD_CONTAINMENT = 0.5
+TITLE_MIN_RATIO = 97  # rapidfuzz ratio of normalized titles: a typo, not another word
+RETITLED_MIN_JACCARD = 0.95  # a re-headlined copy is near-verbatim, and opens exactly the same way
+RETITLED_MIN_LEAD = 0.95
 WORD = re.compile(r"\w+")
 MERGE_COLUMNS = ["article_id", "merged_into", "run_id"]
 
@@ -41,15 +45,17 @@ def tokens(text: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Signature:
-    """A text's shingles, and those of its lead (its opening words)."""
+    """A text's shingles, those of its lead (its opening words), and its normalized title."""
 
     shingles: frozenset[str]
     lead: frozenset[str]
+    title: str = ""
 
 
-def signature(text: str, size: int) -> Signature:
+def signature(text: str, size: int, title: str | None = None) -> Signature:
     words = tokens(text)
-    return Signature(shingles(words, size), shingles(words[:LEAD_WORDS], size))
+    title = " ".join(tokens(title)) if isinstance(title, str) else ""
+    return Signature(shingles(words, size), shingles(words[:LEAD_WORDS], size), title)
 
 
 def shingles(words: list[str], size: int) -> frozenset[str]:
@@ -69,20 +75,35 @@ def jaccard(a: frozenset, b: frozenset) -> float:
 def verified(a: Signature, b: Signature, settings) -> float | None:
     """Similarity when `a` and `b` are copies of one release, else None.
 
-    Both must open the same way (the lead of one found in the other): follow-up releases on one case
-    share long background passages but never their lead. Then the shingle sets must be near-equal, or
-    the shorter one, a substantial share of the longer (a teaser), contained in it.
+    Both must open the same way (the lead of one found in the other), and carry the same title when
+    both have one: an office's follow-up releases on one case (charged, convicted, sentenced) share long
+    background passages, but not their lead or their headline. A re-headlined copy must be near-verbatim.
+    Then the shingle sets must be near-equal, or the shorter one, a substantial share of the longer
+    (a teaser), contained in it.
     """
-    if max(lead_found(a, b), lead_found(b, a)) < LEAD_CONTAINMENT:
+    lead = max(lead_found(a, b), lead_found(b, a))
+    if lead < LEAD_CONTAINMENT:
         return None
     overlap = len(a.shingles & b.shingles)
     similarity = overlap / len(a.shingles | b.shingles)
+    if not titles_agree(a.title, b.title):
+        return similarity if similarity >= RETITLED_MIN_JACCARD and lead >= RETITLED_MIN_LEAD else None
     if similarity >= settings.dedupe_min_jaccard:
         return similarity
     small, large = sorted((len(a.shingles), len(b.shingles)))
     if small >= 0.25 * large and overlap / small >= settings.dedupe_min_containment:
         return similarity
     return None
+
+
+def titles_agree(a: str, b: str) -> bool:
+    """Missing titles agree with anything; otherwise they must be equal give or take a typo, or one the
+    other plus a word or two ("UPDATE: X" and "X"). "Man convicted of X" and "Jury recommends death
+    for man convicted of X" are two releases."""
+    if not a or not b or fuzz.ratio(a, b) >= TITLE_MIN_RATIO:
+        return True
+    short, long = sorted((a, b), key=len)
+    return (long.startswith(short) or long.endswith(short)) and len(long.split()) - len(short.split()) <= 2
 
 
 def lead_found(a: Signature, b: Signature) -> float:
@@ -154,7 +175,7 @@ def assign_stories(new: pd.DataFrame, prior_docs: pd.DataFrame, prior_signatures
     """
     new = new.sort_values(["ingested_at", "source_uri", "doc_id"], kind="stable").reset_index(drop=True)
     size = settings.dedupe_shingle_size
-    new_sets = [signature(t, size) for t in new["text"]]
+    new_sets = [signature(t, size, title) for t, title in zip(new["text"], new["title"])]
     new_minhashes = minhashes([s.shingles for s in new_sets], settings)
     new_leads = minhashes([s.lead for s in new_sets], settings)
     new_keys = [exact_key(tokens(t)) for t in new["text"]]
@@ -168,7 +189,7 @@ def assign_stories(new: pd.DataFrame, prior_docs: pd.DataFrame, prior_signatures
 
     def signature_of(doc_id: str) -> Signature:
         if doc_id not in sets:
-            sets[doc_id] = signature(docs.at[doc_id, "text"], size)
+            sets[doc_id] = signature(docs.at[doc_id, "text"], size, docs.at[doc_id, "title"])
         return sets[doc_id]
 
     index = CandidateIndex(settings)
