@@ -57,8 +57,8 @@ def run_stages(sources: list[str], store: Store, run: dict, settings: Settings) 
     for stage in ("ingest", "clean", "dedupe", "extract"):
         (staging / stage).mkdir(parents=True, exist_ok=True)
 
-    def check(stage: str, path: str, id_column: str) -> None:
-        outcome = validate_task(stage, path, id_column, settings)
+    def check(stage: str, path: str, id_column: str, related: dict | None = None) -> None:
+        outcome = validate_task(stage, path, id_column, settings, related)
         if not outcome["success"] or run["suites"].get(stage) == "failed":
             run["suites"][stage] = "failed"
         else:
@@ -87,7 +87,7 @@ def run_stages(sources: list[str], store: Store, run: dict, settings: Settings) 
     with timed(run, "extract"):
         for n, path in enumerate(stories["articles"]):
             paths = extract_task(path, str(staging / "extract" / f"{n:05d}"), settings)
-            check("extract", paths["articles"], "article_id")
+            check("extract", paths["articles"], "article_id", paths)
             for table in extracted:
                 extracted[table].append(paths[table])
     outputs = RunOutputs(clean=cleaned, ingest=ingested, assignments=stories["assignments"],

@@ -47,7 +47,7 @@ _DAY_OF_MONTH = re.compile(rf"^{_MONTH}\s+\d{{1,2}}$", re.I)  # "November 21" on
 # Datelines: "TUNIS, Tunisia – ...", "SANTA ANA, Calif. – ...", "CHICAGO — ...", "(Dallas County) – ..."
 _PLACE = r"[A-Z][\w.'’]*(?:[ -][A-Z][\w.'’]*){0,3}"
 _DATELINE = re.compile(
-    rf"^\(?{_PLACE}(?:,\s*{_PLACE})?\)?,?(?:\s*\([^)]{{1,30}}\))?(?:\s*[–—]+\s*|\s+-+\s+)(?=\S)"
+    rf"^\(?{_PLACE}(?:,\s*(?:the\s+)?{_PLACE})?\)?,?(?:\s*\([^)]{{1,30}}\))?(?:\s*[–—]+\s*|\s+-+\s+)(?=\S)"
 )
 _TERMINAL = ("." , "!", "?", "”", '"', "’", ")")
 
@@ -323,13 +323,13 @@ def _day(moment: datetime) -> datetime:
     return datetime(moment.year, moment.month, moment.day, tzinfo=timezone.utc)
 
 
-def _top_end(blocks: list[str]) -> tuple[int, bool]:
+def _top_end(blocks: list[str], first_is_title: bool = True) -> tuple[int, bool]:
     """Index where the article proper begins, and whether it begins with a dateline.
 
     The first dateline before any real prose wins, or one right after a summary paragraph; else the
     first prose block, or the footer when the page has no prose. The first line is the page title
     unless it reads as a finished sentence."""
-    page_title = _title_keys(blocks[0]) if blocks else set()
+    page_title = _title_keys(blocks[0]) if blocks and first_is_title else set()
     for i, block in enumerate(blocks):
         if _FOOTER.match(block):
             return i, False
@@ -452,9 +452,9 @@ def _split_lists(blocks: list[str]) -> tuple[list[str], list[str]]:
     return [b for i, b in enumerate(blocks) if i not in in_list], [blocks[i] for i in sorted(in_list)]
 
 
-def _body_start(blocks: list[str], title: str | None) -> int:
+def _body_start(blocks: list[str], title: str | None, first_is_title: bool = True) -> int:
     """Skip the header block: everything up to the dateline, or up to its last title, date or contact line."""
-    end, dateline = _top_end(blocks)
+    end, dateline = _top_end(blocks, first_is_title)
     if dateline or end == 0:
         return end
     anchors = [
@@ -573,13 +573,17 @@ def clean_document(
 
     lines = _drop_ui(lines)
     kept, listed = _split_lists(_blocks(lines))
-    end = _top_end(kept)[0]
+    first_is_title = not meta["title"]  # an export or feed gives the title apart from the text
+    end = _top_end(kept, first_is_title)[0]
     title = meta["title"] or _bare_title(_find_title(kept[:end], kept[: end + 1], boilerplate))
     published = meta["published"] or _find_date(kept[:end], listed, title)
 
     kept, listed = _split_lists(_blocks(_drop_boilerplate(lines, boilerplate)))
-    if not is_html:
-        kept = _cut_footer(kept[_body_start(kept, title):])
+    if is_html:  # trafilatura's text may open with the headline and the date line
+        while kept and ((title and _same(kept[0], title)) or _date_in(kept[0])):
+            kept = kept[1:]
+    else:
+        kept = _cut_footer(kept[_body_start(kept, title, first_is_title):])
     body_text = "\n\n".join(unglue(b) for b in kept if not (_is_ui(b) or _READ_MORE.match(b)))
     word_count = _words(body_text)
 

@@ -59,9 +59,13 @@ def extract_checks(articles: pd.DataFrame, mentions: pd.DataFrame, quotes: pd.Da
 
 
 @task(name="validate", retries=0)
-def validate_task(stage: str, path: str, id_column: str, settings) -> dict:
-    """Validate a staged batch in place: rows failing quarantine-level expectations are quarantined."""
+def validate_task(stage: str, path: str, id_column: str, settings, related: dict | None = None) -> dict:
+    """Validate a staged batch in place: rows failing quarantine-level expectations are quarantined.
+
+    The extract stage's suite also needs the batch's mentions and quotes (`related` paths)."""
     frame = read_batch(path)
+    if stage == "extract":
+        frame = extract_checks(frame, read_batch(related["mentions"]), read_batch(related["quotes"]))
     outcome = validate(stage, frame, id_column, None, settings.suites_dir)
     if outcome.quarantined:
         write_batch(quarantine_rows(frame, outcome.quarantined, id_column, stage), path)

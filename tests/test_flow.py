@@ -78,7 +78,8 @@ def test_tables_read_with_pandas_pyarrow_duckdb_and_polars(sample_run):
     for table in TABLES:
         frame = pd.read_parquet(out / table)
         assert ds.dataset(out / table).count_rows() == len(frame)
-        assert duckdb.sql(f"SELECT count(*) FROM read_parquet('{out}/{table}/**/*.parquet')").fetchone()[0] == len(frame)
+        query = f"SELECT count(*) FROM read_parquet('{out}/{table}/**/*.parquet')"
+        assert duckdb.connect().execute(query).fetchone()[0] == len(frame)
         assert pl.read_parquet(f"{out}/{table}/**/*.parquet").height == len(frame)
     assert str(pd.read_parquet(out / "articles")["published_at"].dtype).endswith("UTC]")
 

@@ -1,0 +1,87 @@
+"""The curated knowledge base of policing and justice bodies: crosswire/data/organizations.csv.
+
+Columns: canonical, aliases (|-separated), acronyms (|-separated), type, country, wikidata (only where
+the id was checked). Multi-word names match in any letter case from a capital ("Department Of
+Justice"); acronyms and one-word names keep their case ("ICE", "Interpol", but not "ice").
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from rapidfuzz import fuzz, process
+
+from crosswire.extraction.text import digits, key, literal_regex
+
+KB_PATH = Path(__file__).resolve().parents[1] / "data" / "organizations.csv"
+
+
+@dataclass
+class KBEntry:
+    canonical: str
+    aliases: list[str]
+    acronyms: list[str]
+    type: str
+    country: str
+    wikidata: str
+
+
+@dataclass
+class KnowledgeBase:
+    entries: list[KBEntry]
+    by_key: dict[str, KBEntry] = field(default_factory=dict)
+    names_rx: re.Pattern | None = None  # multi-word names, any case from a capital (use with find_words)
+    words_rx: re.Pattern | None = None  # acronyms and one-word names, case-sensitive (use with find_words)
+    long_keys: list[str] = field(default_factory=list)
+    _fuzzy_cache: dict[str, KBEntry | None] = field(default_factory=dict)
+
+    def lookup(self, name: str, fuzzy: bool = True) -> KBEntry | None:
+        """The entry a name refers to: exact alias or acronym, else a close spelling of a long name."""
+        k = key(name)
+        if k in self.by_key:
+            return self.by_key[k]
+        if not fuzzy or len(k) < 12:
+            return None
+        if k not in self._fuzzy_cache:  # names recur across articles: the fuzzy search is cached
+            best = process.extractOne(k, self.long_keys, scorer=fuzz.ratio, score_cutoff=93)
+            self._fuzzy_cache[k] = self.by_key[best[0]] if best and digits(k) == digits(best[0]) else None
+        return self._fuzzy_cache[k]
+
+
+@lru_cache(maxsize=4)
+def load_kb(path: str | Path = KB_PATH) -> KnowledgeBase:
+    """The knowledge base, read once per process."""
+    with open(path, encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    entries = [
+        KBEntry(
+            canonical=r["canonical"].strip(),
+            aliases=[a.strip() for a in (r.get("aliases") or "").split("|") if a.strip()],
+            acronyms=[a.strip() for a in (r.get("acronyms") or "").split("|") if a.strip()],
+            type=(r.get("type") or "").strip(),
+            country=(r.get("country") or "").strip(),
+            wikidata=(r.get("wikidata") or "").strip(),
+        )
+        for r in rows
+        if r.get("canonical", "").strip()
+    ]
+    kb = KnowledgeBase(entries)
+    long_names, words = [], []
+    for e in entries:
+        for name in [e.canonical, *e.aliases]:
+            kb.by_key.setdefault(key(name), e)
+            if " " in name.strip():
+                long_names.append(name)
+            else:  # one-word names keep their case: "Interpol", "INTERPOL" but not "interpol" in a URL
+                words += [name, name.upper(), name[:1].upper() + name[1:].lower()]
+        for acr in e.acronyms:
+            kb.by_key.setdefault(key(acr), e)
+            words.append(acr)
+    kb.names_rx = literal_regex(long_names, fold=True)
+    kb.words_rx = literal_regex(words)
+    kb.long_keys = [k for k in kb.by_key if len(k) >= 12]
+    return kb

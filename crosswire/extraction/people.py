@@ -1,0 +1,380 @@
+"""People with their roles: titles before names ("INTERPOL Secretary General Jürgen Stock"), roles after
+names ("Koman, AIMC Secretary General said"), age and residence appositives ("Trevor Harwell, 20, of
+Fullerton"), "defendant"/"victim" before names, names next to speech verbs, spaCy PERSON names. Variants
+of a name join, and later surname mentions ("Stock said") resolve to the full name. An organisation
+before the title is the person's affiliation; a place stays in the role ("Harris County District
+Attorney")."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from crosswire.extraction.places import lookup as place_lookup
+from crosswire.extraction.text import SP, Spans, find_words, literal_pattern, literal_regex, mention, word_spans
+
+TITLES = [
+    "Secretary General", "Secretary-General", "Deputy Secretary General", "Executive Director", "Director General",
+    "Director", "Deputy Director", "Assistant Director", "Chief Executive Officer", "President", "Vice President",
+    "Commissioner", "Deputy Commissioner", "Police Commissioner", "Chief", "Police Chief", "Chief of Police",
+    "Assistant Chief", "Deputy Chief", "Sheriff", "Undersheriff", "Deputy Sheriff", "District Attorney",
+    "Deputy District Attorney", "Senior Deputy District Attorney",
+    "Assistant District Attorney", "Chief Deputy District Attorney", "Head Deputy District Attorney",
+    "Supervising Deputy District Attorney", "Supervising District Attorney Investigator",
+    "District Attorney Investigator", "Criminal District Attorney", "DA", "D.A.", "State’s Attorney",
+    "Assistant State’s Attorney", "SA", "ASA", "State Attorney", "Assistant State Attorney", "County Attorney",
+    "Deputy County Attorney", "Attorney General", "Assistant Attorney General", "U.S. Attorney",
+    "United States Attorney", "Acting U.S. Attorney", "Assistant U.S. Attorney", "Assistant United States Attorney",
+    "AUSA", "Special Prosecutor", "Prosecutor", "Public Defender", "City Attorney", "Judge", "Superior Court Judge",
+    "District Judge", "U.S. District Judge", "United States District Judge", "Magistrate Judge", "Chief Justice",
+    "Detective", "Det.", "Sergeant", "Sgt.", "Lieutenant", "Lt.", "Captain", "Capt.", "Officer", "Deputy",
+    "Trooper", "Special Agent", "Special Agent in Charge", "Special Agent In Charge", "Deputy Special Agent in Charge",
+    "Deputy Special Agent In Charge", "Investigator", "Inspector", "Superintendent", "Commander", "Major",
+    "Colonel", "Governor", "Gov.", "Lieutenant Governor", "Lt. Gov.", "Mayor", "Senator", "Sen.", "State Senator",
+    "Representative", "Rep.", "State Representative", "Congressman", "Congresswoman", "Councilmember",
+    "Council Member", "Alderman", "Minister", "Interior Minister", "Justice Minister", "Speaker", "Secretary",
+    "Spokesperson", "Spokesman", "Spokeswoman", "Public Information Officer", "Fiscal", "Coroner",
+    "Medical Examiner", "Warden", "Professor", "Prof.", "Pastor", "Reverend", "Rev.", "Father", "Bishop", "Rabbi",
+    "Imam", "Dr.", "Dr", "Mr.", "Mr", "Ms.", "Ms", "Mrs.", "Mrs", "Miss",
+]
+HONORIFICS = {"Dr.", "Dr", "Mr.", "Mr", "Ms.", "Ms", "Mrs.", "Mrs", "Miss", "Prof."}
+# "Deputy District Attorneys W. Matthew Murray and Erika Mulhere": one title for a list of names
+PLURALS = {t + "s": t for t in TITLES if t[-1].isalpha() and t not in HONORIFICS and not t.isupper()}
+_TITLE = literal_pattern([*TITLES, *PLURALS])
+_NT = (
+    r"(?!(?:Jr|Sr)\.)(?:(?:Mc|Mac|O[’']|D[’']|De|Di|La|Le|Van)[A-Z][a-zà-öø-ÿ]+"
+    r"|[A-Z][a-zà-öø-ÿ]+(?:[-’'][A-Z][a-zà-öø-ÿ]+)*|[A-Z]\.|[A-Z]{2}(?=[^\S\n]+[A-Z][a-z]))"
+)
+_PARTICLE = r"(?:de|del|de la|da|van|von|bin|ben|al|el|la|le)"
+_NAME = rf"{_NT}(?:{SP}(?:{_PARTICLE}{SP})?{_NT}){{0,3}}(?:,?{SP}(?:Jr\.|Sr\.|II|III|IV)(?!\w))?"
+_SAY_WORDS = ["said", "says", "added", "stated", "noted", "explained", "told", "concluded", "continued", "remarked",
+              "announced", "commented"]
+_SAY = literal_pattern(_SAY_WORDS)
+
+# Regexes here start with a literal or a title, never with an optional group or a lookbehind, so the
+# regex engine can skip ahead to where they can match; ``find_words`` checks the start of the word.
+_TITLE_NAME = re.compile(rf"(?P<title>{_TITLE})(?:{SP}\([A-Z]{{2,8}}\))?{SP}(?P<name>{_NAME})")
+_PRE_TITLE = re.compile(r"(?:former|then-|[Aa]cting|[Ii]nterim)[^\S\n]*$")
+_MORE_NAMES = re.compile(rf"(?:,{SP}(?:and{SP})?|{SP}and{SP})(?P<name>{_NAME})")
+_ROLE_NOUNS = (
+    r"chief executive officer|executive director|director|founder|president|chair(?:man|woman|person)?|"
+    r"spokes(?:person|man|woman)|attorney|prosecutor|judge|sheriff|chief|detective|officer|investigator|"
+    r"commissioner|agent|manager|coordinator|supervisor|advocate|pastor|professor|head|secretary|deputy"
+)
+# Patterns whose name comes first are found from their cue, then the name just before it is read back:
+# trying a name at every capital letter of the text costs far more.
+_NAME_END = re.compile(rf"(?<![\w'’.-])(?:{_NAME})\Z")
+# "Dr Mohammed Ben Ali Koman, AIMC Secretary General said"
+_ROLE_AFTER = re.compile(rf",{SP}(?P<qual>(?:[A-Z][\w.'’-]*{SP}){{0,4}}?)(?P<title>{_TITLE})(?![\w-])")
+# "Matt DeMateo, chief executive officer of New Life Centers of Chicagoland"
+_LOWER_ROLE_AFTER = re.compile(
+    rf",{SP}(?:the{SP})?(?P<role>(?:former{SP}|then-)?(?:{_ROLE_NOUNS})\b[^,.;“”\"\n]{{0,60}})"
+)
+# "Trevor Harwell, 20, of Fullerton", "Gilbert Lara (DOB 11/1972)"
+_AGE_AFTER = re.compile(rf",{SP}(?:age{SP})?\d{{1,3}}(?:,|{SP}of\b)")
+_DOB = re.compile(r"DOB\b")
+_SAY_WORD = literal_regex(_SAY_WORDS)
+_NAME_AFTER = re.compile(rf"{SP}(?P<name>{_NAME})")
+_NAME_START = re.compile(rf"{SP}(?:{_NT})")
+_PLACE_QUALIFIER = re.compile(r"((?:[A-Z][\w.'’-]*[^\S\n]+){1,3}(?:County|City))[^\S\n]+$")
+_AGE_NAME = re.compile(rf"\d{{1,3}}-year-old{SP}(?P<name>{_NAME})")
+_LOWER_ROLE_NAME = re.compile(rf"(?P<role>defendant|victim|suspect|inmate|witness){SP}(?P<name>{_NAME})")
+_TOKEN = re.compile(r"[^\s,]+")
+_LEADING_TITLE = re.compile(rf"^(?:(?:[A-Z][\w.'’-]*\s+){{0,4}}?(?:{_TITLE})\s+)+")
+
+# Capitalised words that are not part of a person's name.
+STOP = {
+    "The", "A", "An", "In", "On", "At", "For", "And", "But", "After", "Before", "When", "While", "This", "That",
+    "Today", "Yesterday", "Tomorrow", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
+    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
+    "December", "County", "City", "State", "District", "Court", "Office", "Department", "Police", "Superior",
+    "Federal", "National", "Attorney", "Attorneys", "Judge", "Deputy", "Senior", "Chief", "General", "Secretary",
+    "President", "Director", "United", "States", "Street", "Road", "Avenue", "Highway", "Freeway", "Boulevard",
+    "Drive", "Center", "Hospital", "School", "University", "Unit", "Division", "Bureau", "Agency", "Sheriff",
+    "Task", "Force", "Case", "Jury", "Grand", "Supreme", "Prosecutors", "Prosecutor", "Officers", "Officer",
+    "Investigators", "Detectives", "Defendant", "Victim", "Public", "Safety", "Justice", "Crime", "Crimes",
+    "Health", "Services", "Program", "Project", "Council", "Commission", "Board", "Mr", "Mrs", "Ms", "Dr",
+    "Government", "Governor", "Mayor", "Senator", "Representative", "Speaker", "Dialogue", "Participating",
+    "Investigation", "Report", "Press", "Media", "News", "Release", "Immediate", "WHO", "WHAT", "WHEN", "WHERE",
+    "Assistant", "Special", "Agent", "Supervising", "Head", "Acting", "Interim", "Former", "Honorable", "Hon",
+    "Community", "Awards", "Award", "Year", "Lifetime", "Achievement", "Employee", "Hero", "Ms.", "Mr.", "Mrs.",
+    "Dr.", "Sen.", "Rep.", "Gov.", "Det.", "Sgt.", "Lt.", "Capt.", "Fiscal", "Penal", "Condado", "Oficina",
+    "DA", "SA", "ASA", "AUSA", "WHO:", "U.S.", "Charge", "Pastor", "Reverend", "Rev.", "Bishop", "Rabbi",
+}
+_SUFFIXES = {"Jr.", "Sr.", "II", "III", "IV"}
+
+
+@dataclass
+class Person:
+    name: str
+    role: str | None = None
+    affiliation: str | None = None
+    spans: list[tuple[int, int, str, float]] = field(default_factory=list)  # start, end, method, confidence
+
+    @property
+    def last(self) -> str:
+        tokens = [t for t in self.name.split() if t not in _SUFFIXES]
+        return tokens[-1] if tokens else self.name
+
+    @property
+    def first(self) -> str:
+        return self.name.split()[0]
+
+
+@dataclass
+class _Cand:
+    start: int
+    end: int
+    name: str
+    role: str | None
+    affiliation: str | None
+    method: str
+    confidence: float
+
+
+def people_mentions(
+    text: str, orgs: list[dict], ner_people: list[tuple[int, int]] = (), places: list[tuple[int, int]] = ()
+) -> tuple[list[dict], list[Person]]:
+    """Person mentions (normalized to the full name, with the person's role) and the people."""
+    blocked = Spans([(m["start"], m["end"]) for m in orgs] + list(places))
+    cands = _rule_candidates(text, orgs, blocked)
+    for start, end in ner_people:
+        c = _ner_candidate(text, start, end)
+        if c and not blocked.overlaps((c.start, c.end)):
+            cands.append(c)
+    people = _group(cands)
+    mentions = []
+    taken = Spans()
+    for p in people:
+        for start, end, method, conf in p.spans:
+            if taken.overlaps((start, end)):
+                continue
+            taken.add((start, end))
+            mentions.append(mention(text, "person", start, end, p.name, method, conf, role=p.role))
+    # later bare surnames: "Stock said", "Allard is accused"
+    for p in people:
+        last = p.last
+        if len(last) < 3 or last in STOP:
+            continue
+        shared = any(q is not p and last in (q.last, q.first) for q in people)
+        for span in word_spans(text, last):
+            if taken.overlaps(span) or blocked.overlaps(span):
+                continue
+            if shared and _nearest_owner(people, last, span[0]) is not p:
+                continue  # "Miguel" after "Sally Miguel" and "Patricia Miguel": the nearest one
+            taken.add(span)
+            mentions.append(mention(text, "person", *span, p.name, "surname", 0.7, role=p.role))
+    mentions.sort(key=lambda m: m["start"])
+    return mentions, people
+
+
+def _rule_candidates(text: str, orgs: list[dict], blocked: Spans) -> list[_Cand]:
+    return _titled(text, orgs, blocked) + _role_after(text, orgs, blocked) + _cued(text, blocked)
+
+
+def _titled(text: str, orgs: list[dict], blocked: Spans) -> list[_Cand]:
+    """Names after a title: "District Attorney Ken Thompson", "Deputy District Attorneys W. Matthew
+    Murray and Erika Mulhere" (a plural title gives its role to each name of the list)."""
+    org_by_end = {m["end"]: m for m in orgs}
+    cands = []
+    for m in _TITLE_NAME.finditer(text):
+        before = text[m.start() - 1] if m.start() else " "
+        if before.isalnum() or before == "-" and not text.endswith("then", 0, m.start() - 1):
+            continue  # inside a word; but "then-District Attorney" is a title
+        plural = m.group("title") in PLURALS
+        span = _trim_name(text, m.start("name"), m.end("name"), min_tokens=2 if plural else 1)
+        if not span or blocked.overlaps(span):
+            continue
+        title = PLURALS.get(m.group("title"), m.group("title"))
+        pre = _PRE_TITLE.search(text, max(0, m.start() - 12), m.start())
+        start = pre.start() if pre else m.start()
+        role = None if title in HONORIFICS else " ".join(((pre.group() if pre else "") + title).split())
+        affiliation, role = _qualify(text, start, role, org_by_end)
+        cands.append(_Cand(*span, text[span[0] : span[1]], role, affiliation, "pattern", 0.9))
+        pos = m.end("name")
+        while plural and (more := _MORE_NAMES.match(text, pos)):
+            span = _trim_name(text, more.start("name"), more.end("name"), min_tokens=2)
+            if not span or blocked.overlaps(span):
+                break
+            cands.append(_Cand(*span, text[span[0] : span[1]], role, affiliation, "pattern", 0.85))
+            pos = more.end("name")
+    return cands
+
+
+def _role_after(text: str, orgs: list[dict], blocked: Spans) -> list[_Cand]:
+    """Names followed by their role: "Mohammed Ben Ali Koman, AIMC Secretary General", "Matt DeMateo,
+    chief executive officer of New Life Centers of Chicagoland"."""
+    cands = []
+    for m in _ROLE_AFTER.finditer(text):
+        span = _name_before(text, m.start())
+        after = text[m.end() : m.end() + 40]
+        if not span or blocked.overlaps(span) or m.group("title") in HONORIFICS or _NAME_START.match(after):
+            continue  # "Rundle, Deputy Special Agent In Charge Jose Figueroa": the title is Figueroa's
+        qual = m.group("qual").strip()
+        org = next((o for o in orgs if o["start"] == m.start("qual") and qual), None)
+        role = m.group("title") if org or not qual else f"{qual} {m.group('title')}"
+        cands.append(_Cand(*span, text[span[0] : span[1]], role, org["normalized"] if org else None, "pattern", 0.85))
+    for m in _LOWER_ROLE_AFTER.finditer(text):
+        span = _name_before(text, m.start())
+        if span and not blocked.overlaps(span):
+            role = " ".join(m.group("role").split()).rstrip(" -–—")
+            cands.append(_Cand(*span, text[span[0] : span[1]], role, None, "pattern", 0.8))
+    return cands
+
+
+def _cued(text: str, blocked: Spans) -> list[_Cand]:
+    """Full names next to a cue: an age or date of birth after them, a speech verb before or after,
+    "49-year-old" or "defendant" before them."""
+    found = [(_name_before(text, m.start()), None) for m in _AGE_AFTER.finditer(text)]
+    found += [(_name_before(text, m.start()), None) for m in find_words(_DOB, text)]
+    for m in find_words(_SAY_WORD, text):  # "Mike Hestrin said", "said Mike Hestrin"
+        found.append((_name_before(text, m.start()), None))
+        after = _NAME_AFTER.match(text, m.end())
+        if after:
+            found.append((_trim_name(text, after.start("name"), after.end("name"), min_tokens=2), None))
+    for rx in (_AGE_NAME, _LOWER_ROLE_NAME):
+        for m in find_words(rx, text):
+            role = m.group("role") if "role" in m.groupdict() else None
+            found.append((_trim_name(text, m.start("name"), m.end("name"), min_tokens=2), role))
+    return [
+        _Cand(*span, text[span[0] : span[1]], role, None, "pattern", 0.75)
+        for span, role in found
+        if span and not blocked.overlaps(span) and not place_lookup(text[span[0] : span[1]])
+    ]
+
+
+def _name_before(text: str, pos: int) -> tuple[int, int] | None:
+    """Span of the full name (two words or more) ending at ``pos``, before spaces, "," or "("."""
+    while pos > 0 and text[pos - 1] in " \t\n,(":
+        pos -= 1
+    m = _NAME_END.search(text, max(0, pos - 90), pos)
+    return _trim_name(text, m.start(), m.end(), min_tokens=2) if m else None
+
+
+def _qualify(text: str, title_start: int, role: str | None, org_by_end: dict) -> tuple[str | None, str | None]:
+    """Affiliation and role from the words before a title: an organisation ("INTERPOL Secretary
+    General") is the affiliation; a place ("Harris County District Attorney") stays in the role."""
+    before = text[max(0, title_start - 80) : title_start]
+    stripped = before.rstrip()
+    org = org_by_end.get(title_start - (len(before) - len(stripped)))
+    if org and role:
+        return org["normalized"], role
+    place = _PLACE_QUALIFIER.search(before)
+    if place and role:
+        words = place.group(1).split()
+        # the longest known place ending the qualifier ("Cook County", not "Lawmakers Pass Cook County")
+        suffixes = (" ".join(words[i:]) for i in range(len(words) - 1))
+        known = next((place for place in suffixes if place_lookup(place)), None)
+        return None, f"{known or ' '.join(words[-2:])} {role}"
+    return None, role
+
+
+def _trim_name(text: str, start: int, end: int, min_tokens: int = 1) -> tuple[int, int] | None:
+    """The span of the name proper: stop words and title words cut off at either side."""
+    tokens = [(m.start() + start, m.end() + start, m.group()) for m in _TOKEN.finditer(text[start:end])]
+    stops = [i for i, t in enumerate(tokens) if t[2].rstrip(".") in STOP or t[2] in STOP]
+    if stops:
+        # keep the longest stretch without a stop word, but not one that qualifies an office
+        # ("Los Angeles" in "Los Angeles County District Attorney Nathan J. Hochman")
+        stretches, run = [], []
+        for i, t in enumerate(tokens + [(0, 0, "")]):
+            if i in stops or i == len(tokens):
+                if run and not (i < len(tokens) and tokens[i][2] in _OFFICE_WORDS):
+                    stretches.append(run)
+                run = []
+            else:
+                run.append(t)
+        tokens = max(stretches, key=len) if stretches else []
+    while tokens and (_INITIAL.fullmatch(tokens[-1][2]) or tokens[-1][2] in _PARTICLE_WORDS):
+        tokens = tokens[:-1]
+    if not tokens or len(tokens) < min_tokens:
+        return None
+    s, e = tokens[0][0], tokens[-1][1]
+    if text[e - 2 : e] in ("’s", "'s"):
+        e -= 2
+    return (s, e) if e > s else None
+
+
+_OFFICE_WORDS = {
+    "County", "City", "District", "Court", "Police", "Department", "Office", "Attorney", "Superior", "Sheriff", "State",
+}
+_INITIAL = re.compile(r"[A-Z]\.")
+_PARTICLE_WORDS = {"de", "del", "la", "da", "van", "von", "bin", "ben", "al", "el", "le"}
+
+
+def _ner_candidate(text: str, start: int, end: int) -> _Cand | None:
+    raw = text[start:end]
+    lead = _LEADING_TITLE.match(raw)
+    if lead:
+        start += lead.end()
+    span = _trim_name(text, start, end)
+    if not span:
+        return None
+    name = text[span[0] : span[1]]
+    if not all(t[:1].isupper() or t in _PARTICLE_WORDS for t in name.split()) or name.isupper():
+        return None
+    if any(ch.isdigit() for ch in name) or "\n" in name or place_lookup(name):
+        return None
+    return _Cand(*span, name, None, None, "ner", 0.7)
+
+
+def _group(cands: list[_Cand]) -> list[Person]:
+    """People from candidate mentions: variants of one full name join ("Nathan J. Hochman",
+    "Nathan Hochman"); a one-word name joins the nearest earlier full name it ends or starts."""
+    cands = sorted(cands, key=lambda c: (c.start, -(c.end - c.start)))
+    people: list[Person] = []
+    singles: list[_Cand] = []
+    for c in cands:
+        tokens = [t for t in c.name.split() if t not in _SUFFIXES]
+        if len(tokens) < 2:
+            singles.append(c)
+            continue
+        person = next((p for p in people if _same_person(p.name, c.name)), None)
+        if person is None:
+            person = Person(c.name)
+            people.append(person)
+        elif len(c.name) > len(person.name):
+            person.name = c.name
+        _absorb(person, c)
+    for c in singles:
+        owner = _nearest_owner(people, c.name, c.start)
+        if owner is None:
+            owner = next((p for p in people if p.name == c.name), None)
+            if owner is None:
+                if c.method == "ner" and c.role is None:
+                    continue  # a lone NER word without a title is too often not a person
+                owner = Person(c.name)
+                people.append(owner)
+        _absorb(owner, c)
+    return people
+
+
+def _absorb(person: Person, c: _Cand) -> None:
+    if not any(s[0] < c.end and c.start < s[1] for s in person.spans):
+        person.spans.append((c.start, c.end, c.method, c.confidence))
+    if c.role and (person.role is None or person.role in ("defendant", "victim", "suspect", "inmate", "witness")):
+        person.role = c.role
+    if c.affiliation and not person.affiliation:
+        person.affiliation = c.affiliation
+
+
+def _same_person(a: str, b: str) -> bool:
+    ta = [t for t in a.split() if t not in _SUFFIXES and not _INITIAL.fullmatch(t)]
+    tb = [t for t in b.split() if t not in _SUFFIXES and not _INITIAL.fullmatch(t)]
+    return bool(ta and tb) and ta[0] == tb[0] and ta[-1] == tb[-1]
+
+
+def _nearest_owner(people: list[Person], word: str, pos: int) -> Person | None:
+    """The person whose surname (or first name) is ``word``, nearest before ``pos`` when several;
+    a full name before a one-word name."""
+    matches = [p for p in people if len(p.name.split()) >= 2 and word in (p.last, p.first)]
+    matches = matches or [p for p in people if p.name == word]
+    if not matches:
+        return None
+    by_last = [p for p in matches if p.last == word] or matches
+
+    def last_seen(p: Person) -> int:
+        seen = [s[0] for s in p.spans if s[0] < pos]
+        return max(seen) if seen else -1
+
+    return max(by_last, key=last_seen)
