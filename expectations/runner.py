@@ -63,7 +63,8 @@ def _definition(stage: str, suites_dir: str | None):
 def _context():
     import great_expectations as gx
 
-    logging.getLogger("great_expectations").setLevel(logging.WARNING)
+    for name in ("great_expectations", "great_expectations.data_context.types.base"):  # the latter sets INFO itself
+        logging.getLogger(name).setLevel(logging.WARNING)
     return gx.get_context(mode="ephemeral")
 
 

@@ -46,7 +46,7 @@ def extract_checks(articles: pd.DataFrame, mentions: pd.DataFrame, quotes: pd.Da
     people = articles.set_index("article_id")["people"].map(lambda p: set(p) if p is not None else set())
     bad_speakers = pd.Series(0, index=text.index)
     for row in quotes.itertuples(index=False):
-        if row.speaker is not None and row.speaker not in people.get(row.article_id, set()):
+        if pd.notna(row.speaker) and row.speaker not in people.get(row.article_id, set()):
             bad_speakers[row.article_id] += 1
     return articles.assign(
         n_organizations=articles["organizations"].map(lambda o: 0 if o is None else len(o)),

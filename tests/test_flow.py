@@ -56,7 +56,25 @@ def test_seed_copies_become_one_story_with_the_best_metadata(sample_run):
     assert story["dateline"] == "TUNIS, Tunisia"
     for org in ("INTERPOL", "AFRIPOL", "AMERIPOL", "ASEANAPOL", "Europol", "FRONTEX", "UNODC"):
         assert org in story["organizations"], org
+    assert "Arab Interior Ministers’ Council" in story["organizations"]
+    assert "Gulf Cooperation Council-POL" in story["organizations"]
+    assert "Shanghai Cooperation Organization Regional Anti-Terrorist Structure" in story["organizations"]
     assert "Jürgen Stock" in story["people"] and "Mohammed Ben Ali Koman" in story["people"]
+    assert "cybercrime" in story["topics"]
+
+
+def test_seed_people_have_roles_and_quotes_have_speakers(sample_run):
+    out, _ = sample_run
+    story_id = seed_story(out).name
+    people = pd.read_parquet(out / "mentions").query("article_id == @story_id and kind == 'person'")
+    roles = people.dropna(subset=["role"]).groupby("normalized")["role"].first()
+    assert roles["Jürgen Stock"] == "Secretary General"
+    assert roles["Mohammed Ben Ali Koman"] == "Secretary General"
+    quotes = pd.read_parquet(out / "quotes").query("article_id == @story_id")
+    speaker_of = {q.quote[:30]: q.speaker for q in quotes.itertuples()}
+    assert speaker_of["We are here to determine what t"[:30]] == "Jürgen Stock"
+    assert speaker_of["Over the past 18 months we have"[:30]] == "Jürgen Stock"
+    assert speaker_of["The repercussions of globalizat"[:30]] == "Mohammed Ben Ali Koman"
 
 
 def test_every_document_is_accounted_for(sample_run):
