@@ -15,6 +15,7 @@ def summary_lines(result: dict) -> list[tuple[str, str]]:
         ("copies merged", str(counts["copies_merged"])),
         ("mentions", str(counts["mentions"])),
         ("quotes", str(counts["quotes"])),
+        ("extract mode", result.get("extract_mode", "")),
         ("validation", f"{result['outcome']} ({suites})"),
         ("time", seconds),
         ("output", result["out"]),

@@ -18,7 +18,7 @@ from crosswire.store import Store, to_arrow
 from crosswire.summary import markdown_summary
 from tasks.clean import clean_task
 from tasks.dedupe import dedupe_task
-from tasks.extract import extract_task
+from tasks.extract import cached_nlp, extract_task
 from tasks.ingest import discover, ingest_task
 from tasks.load import RunOutputs, load_task, run_row
 from tasks.validate import validate_task
@@ -43,7 +43,8 @@ def etl(sources: list[str], out: str = "out", settings: Settings = Settings()) -
             raise
         finally:
             remove(store.root, run["run_id"])
-    result |= {"run_id": run["run_id"], "out": str(store.root), "seconds": run["seconds"]}
+    result |= {"run_id": run["run_id"], "out": str(store.root), "seconds": run["seconds"],
+               "extract_mode": cached_nlp(settings.model)[1]}
     create_markdown_artifact(key="crosswire-run-summary", markdown=markdown_summary(result),
                              description=f"crosswire run {run['run_id']}")
     if result["outcome"] != "success" and settings.fail_on_suite_failure:
