@@ -3,7 +3,8 @@
     .venv/bin/python benchmarks/clean_aeb.py [--rounds N]
 
 Prints precision, recall, F1 and docs/s for each extractor, the speed ratio to the baseline measured in
-the same run (the machine is shared, so absolute speeds drift), and the peak memory of the process.
+the same run (the machine is shared, so absolute speeds drift; the extractors take turns page by page so
+that they share its load alike), and the peak memory of the process.
 The metric is the benchmark's own: per page, multisets of word 4-gram shingles over `\\w+` tokens (case
 kept; a text under four tokens is one shingle) give tp, fp and fn; precision and recall are averaged over
 pages, and F1 is computed from the two averages.
@@ -14,6 +15,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import logging
 import re
 import resource
 import statistics
@@ -55,19 +57,27 @@ def score(truths: dict[str, str], predictions: dict[str, str]) -> dict[str, floa
 
 def load_pages() -> tuple[dict[str, str], dict[str, str]]:
     """(html by page id, expected article body by page id)."""
+    from tasks.ingest import decode
+
     truth = json.loads((BENCH / "ground-truth.json").read_text(encoding="utf-8"))
-    html = {
-        page: gzip.decompress((BENCH / "html" / f"{page}.html.gz").read_bytes()).decode("utf-8", errors="replace")
-        for page in truth
-    }
+    html = {page: decode(gzip.decompress((BENCH / "html" / f"{page}.html.gz").read_bytes()))[0] for page in truth}
     return html, {page: item["articleBody"] for page, item in truth.items()}
 
 
-def run(extract: Callable[[str], str | None], pages: dict[str, str]) -> tuple[dict[str, str], float]:
-    """Every page's prediction and the wall seconds the extractor took over all of them."""
-    start = time.perf_counter()
-    predictions = {page: extract(html) or "" for page, html in pages.items()}
-    return predictions, time.perf_counter() - start
+def run(named: dict[str, Callable[[str], str | None]], pages: dict[str, str], rounds: int):
+    """Every extractor's predictions, and its wall and CPU seconds over all pages and rounds. The
+    extractors take turns page by page, so a neighbour's load on the shared machine hits them alike."""
+    predictions = {name: {} for name in named}
+    wall = dict.fromkeys(named, 0.0)
+    cpu = dict.fromkeys(named, 0.0)
+    for _ in range(rounds):
+        for page, html in pages.items():
+            for name, extract in named.items():
+                w, c = time.perf_counter(), time.process_time()
+                predictions[name][page] = extract(html) or ""
+                wall[name] += time.perf_counter() - w
+                cpu[name] += time.process_time() - c
+    return predictions, wall, cpu
 
 
 def extractors() -> dict[str, Callable[[str], str | None]]:
@@ -83,31 +93,28 @@ def extractors() -> dict[str, Callable[[str], str | None]]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--rounds", type=int, default=3, help="timed passes per extractor; the fastest counts")
+    parser.add_argument("--rounds", type=int, default=3, help="passes over the pages (speeds are averaged)")
     args = parser.parse_args()
     if not BENCH.is_dir():
         print(f"{BENCH} is absent: this benchmark needs ../shared beside the repository", file=sys.stderr)
         return 2
+    logging.getLogger("trafilatura").setLevel(logging.ERROR)  # "discarding data" on pages it finds empty
     pages, truths = load_pages()
     named = extractors()
-    for extract in named.values():  # warm-up: imports, caches and lazily built models are not timed
+    for extract in named.values():  # warm-up: imports, caches and lazily loaded models are not timed
         extract(next(iter(pages.values())))
-    seconds: dict[str, list[float]] = {name: [] for name in named}
-    scores = {}
-    for _ in range(args.rounds):  # interleaved, so both see the same load on a shared machine
-        for name, extract in named.items():
-            predictions, took = run(extract, pages)
-            seconds[name].append(took)
-            scores[name] = score(truths, predictions)
-    baseline = len(pages) / min(next(iter(seconds.values())))
-    print(f"{len(pages)} pages, {args.rounds} rounds, fastest round counts")
-    print(f"{'extractor':<28} {'P':>6} {'R':>6} {'F1':>6} {'docs/s':>7} {'x base':>7}")
-    for name, result in scores.items():
-        speed = len(pages) / min(seconds[name])
-        print(f"{name:<28} {result['precision']:6.3f} {result['recall']:6.3f} {result['f1']:6.3f} "
-              f"{speed:7.1f} {speed / baseline:7.2f}")
+    predictions, wall, cpu = run(named, pages, args.rounds)
+    docs = len(pages) * args.rounds
+    base = next(iter(named))
+    print(f"{len(pages)} pages x {args.rounds} rounds; docs/s from wall time (CPU time in brackets); "
+          f"x base = speed relative to {base!r} in this run")
+    print(f"{'extractor':<26} {'P':>6} {'R':>6} {'F1':>6} {'docs/s':>16} {'x base':>7}")
+    for name in named:
+        result = score(truths, predictions[name])
+        print(f"{name:<26} {result['precision']:6.3f} {result['recall']:6.3f} {result['f1']:6.3f} "
+              f"{docs / wall[name]:7.1f} ({docs / cpu[name]:6.1f}) {wall[base] / wall[name]:7.2f}")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak memory (max RSS) {peak:.0f} MiB")
+    print(f"peak memory (max RSS of the process) {peak:.0f} MiB")
     return 0
 
 

@@ -280,7 +280,9 @@ def evaluate(gold: list[dict], cleaned: dict, nlp) -> tuple[dict[str, Score], fl
     start = time.perf_counter()
     for g in gold:
         c = cleaned[g["file"]]
-        ex = extract_article(c.text, title=c.title, published_at=c.published_at, nlp=nlp) if c.is_article else None
+        ex = None
+        if c.is_article:
+            ex = extract_article(c.text, title=c.title, published_at=c.published_at, nlp=nlp, language=c.language)
         score_page(scores, g, ex, Path(g["file"]).name[:60])
     return scores, time.perf_counter() - start
 

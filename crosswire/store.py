@@ -40,7 +40,8 @@ def to_arrow(frame: pd.DataFrame, table: str) -> pa.Table:
     keys = [k for k in SORT_KEYS.get(table, []) if k in frame.columns]
     if keys and len(frame):
         frame = frame.sort_values(keys, kind="stable", na_position="first")
-    return pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
+    # no pandas metadata: the files depend on the contract alone, not on the dtypes a run happened to hold
+    return pa.Table.from_pandas(frame, schema=schema, preserve_index=False).replace_schema_metadata(None)
 
 
 def write_parquet(table: pa.Table, path: Path) -> None:

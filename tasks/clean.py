@@ -12,13 +12,17 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
-from typing import Iterable
+from pathlib import Path
+from typing import Iterable, Mapping
 
 import dateparser
 import ftfy
+import htmldate
 import pandas as pd
 import py3langid
 import trafilatura
+import trafilatura.metadata as tf_metadata
+from lxml import etree
 from prefect import task
 
 from crosswire.staging import read_batch, write_batch
@@ -140,7 +144,14 @@ _DATE_SETTINGS = {
     "PARSERS": ["absolute-time"],
 }
 _EARLIEST = datetime(1980, 1, 1, tzinfo=timezone.utc)
-_EXTRACTOR = {"favor_precision": True}  # trafilatura options for HTML
+# trafilatura for HTML, chosen on the article-extraction benchmark (benchmarks/clean_aeb.py): the fast
+# precision mode, and its recall mode when the first pass kept too little of the page, as trafilatura's
+# own escalation does. Comments are never the release.
+_EXTRACTOR = {"fast": True, "favor_precision": True, "include_comments": False}
+_FALLBACK = {"fast": True, "favor_recall": True, "include_comments": False}
+_TOO_LITTLE = 0.15  # share of the page's visible text below which the first pass under-delivered ...
+_MUCH_MORE = 2.0  # ... and how much longer the retry must be to replace it (a deck or caption is not enough)
+_INVISIBLE_TAGS = ("script", "style", "noscript", "template")
 
 
 @dataclass
@@ -155,6 +166,9 @@ class Cleaned:
     detail: str | None  # human-readable detail for the quarantine row
     junk_ratio: float  # share of the input's non-space characters removed as junk
     word_count: int
+    author: str | None = None  # HTML only: the page's byline, site name and canonical URL
+    site_name: str | None = None
+    url: str | None = None
 
 
 # --- text repair ----------------------------------------------------------------------------------------
@@ -168,6 +182,8 @@ def repair(text: str) -> str:
 
 def unglue(paragraph: str) -> str:
     """Put back the space a scraper lost between two sentences, leaving URLs and e-mail addresses alone."""
+    if not _GLUE.search(paragraph):
+        return paragraph
     return re.sub(r"\S+", lambda m: m[0] if _URLISH.search(m[0]) else _GLUE.sub(" ", m[0]), paragraph)
 
 
@@ -523,19 +539,52 @@ def _nonspace(text: str) -> int:
 # --- public API -----------------------------------------------------------------------------------------
 
 
+LINE_STATS_COLUMNS = ["source", "line", "docs", "source_docs"]
+
+
+def line_stats(texts_by_source: Mapping[str, Iterable[str]], prior: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per source, each distinct line and the number of its documents that hold it (`docs`), beside the
+    number of documents seen from that source (`source_docs`); added to `prior`, so that statistics kept
+    from earlier runs let a small later run recognise the site's template. Lines are compared stripped
+    and whitespace-collapsed, as clean_document compares them."""
+    frames = [] if prior is None or prior.empty else [prior[LINE_STATS_COLUMNS]]
+    for source, texts in texts_by_source.items():
+        counts: Counter[str] = Counter()
+        n = 0
+        for text in texts:
+            if isinstance(text, str):
+                n += 1
+                counts.update({line for line in _lines(text) if line})
+        frames.append(pd.DataFrame({"source": source, "line": list(counts), "docs": list(counts.values()),
+                                    "source_docs": n}))
+    if not frames:
+        return pd.DataFrame({"source": [], "line": [], "docs": [], "source_docs": []}).astype(_STATS_TYPES)
+    # each frame repeats its source's total on every row: one per frame, then summed over the frames
+    totals = pd.concat([f.groupby("source")["source_docs"].first() for f in frames]).groupby(level=0).sum()
+    merged = pd.concat(frames, ignore_index=True).groupby(["source", "line"], as_index=False)["docs"].sum()
+    merged["source_docs"] = merged["source"].map(totals)
+    return merged.astype(_STATS_TYPES)
+
+
+_STATS_TYPES = {"source": "string", "line": "string", "docs": "int64", "source_docs": "int64"}
+
+
+def boilerplate_from_stats(stats: pd.DataFrame | None, source: str, min_docs: int = 5,
+                           min_share: float = 0.2) -> frozenset[str]:
+    """The lines of `source` that recur in at least `min_share` of its documents (and in `min_docs` of
+    them): the site's template (navigation, footers, contact blocks)."""
+    if stats is None or stats.empty:
+        return frozenset()
+    rows = stats[stats["source"] == source]
+    if rows.empty:
+        return frozenset()
+    threshold = max(min_docs, min_share * int(rows["source_docs"].iloc[0]))
+    return frozenset(rows.loc[rows["docs"] >= threshold, "line"])
+
+
 def learn_boilerplate(texts: Iterable[str], min_docs: int = 5, min_share: float = 0.2) -> frozenset[str]:
-    """Lines that recur in at least `min_share` of a source's documents (and `min_docs` of them): the
-    site's template (navigation, footers, contact blocks). Lines are compared stripped and
-    whitespace-collapsed, as clean_document compares them."""
-    counts: Counter[str] = Counter()
-    n = 0
-    for text in texts:
-        if not isinstance(text, str):
-            continue
-        n += 1
-        counts.update({line for line in _lines(text) if line})
-    threshold = max(min_docs, min_share * n)
-    return frozenset(line for line, k in counts.items() if k >= threshold)
+    """The template of one source's documents (see boilerplate_from_stats)."""
+    return boilerplate_from_stats(line_stats({"": texts}), "", min_docs, min_share)
 
 
 def clean_document(
@@ -558,14 +607,14 @@ def clean_document(
         return _rejected("empty", "no text", junk=0.0)
     is_html = "html" in (content_type or "")
     meta = {"title": hints.get("title"), "published": parse_date(hints.get("published"))}
-    page = raw_text
     if is_html:
-        page, text, extracted = trafilatura.html2txt(raw_text), *_from_html(raw_text)
+        text, extracted, page_chars = _from_html(raw_text)
         if not text:
             return _rejected("empty", "no main text found in the HTML")
-        meta = {"title": meta["title"] or extracted["title"], "published": meta["published"] or extracted["published"]}
+        meta = {**extracted, "title": meta["title"] or extracted["title"],
+                "published": meta["published"] or extracted["published"]}
     else:
-        text = raw_text
+        text, page_chars = raw_text, _nonspace(raw_text)
     lines = _lines(repair(text))
     wall = _wall_or_error(lines, _words(text))
     if wall:
@@ -578,7 +627,8 @@ def clean_document(
     title = meta["title"] or _bare_title(_find_title(kept[:end], kept[: end + 1], boilerplate))
     published = meta["published"] or _find_date(kept[:end], listed, title)
 
-    kept, listed = _split_lists(_blocks(_drop_boilerplate(lines, boilerplate)))
+    if boilerplate:
+        kept, listed = _split_lists(_blocks(_drop_boilerplate(lines, boilerplate)))
     if is_html:  # trafilatura's text may open with the headline and the date line
         while kept and ((title and _same(kept[0], title)) or _date_in(kept[0])):
             kept = kept[1:]
@@ -602,16 +652,49 @@ def clean_document(
         is_article=reason is None,
         reason=reason,
         detail=detail,
-        junk_ratio=round(max(0.0, 1 - _nonspace(body_text) / max(1, _nonspace(page))), 4),
+        junk_ratio=round(max(0.0, 1 - _nonspace(body_text) / max(1, page_chars)), 4),
         word_count=word_count,
+        author=meta.get("author"),
+        site_name=meta.get("site_name"),
+        url=meta.get("url"),
     )
 
 
-def _from_html(html: str) -> tuple[str | None, dict]:
-    doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, **_EXTRACTOR)
-    if doc is None:
-        return None, {}
-    return doc.text, {"title": doc.title, "published": parse_date(doc.date)}
+def _from_html(html: str) -> tuple[str | None, dict, int]:
+    """(main text, metadata, non-space characters of the page's visible text), the page parsed once."""
+    tree = trafilatura.load_html(html)
+    if tree is None:
+        return None, {}, 0
+    meta = _html_metadata(tree)
+    first = trafilatura.bare_extraction(tree, **_EXTRACTOR)  # works on its own copy of the tree
+    text = first.text if first else ""
+    page_chars = _visible_chars(tree)
+    if _nonspace(text) < _TOO_LITTLE * page_chars:
+        retry = trafilatura.bare_extraction(tree, **_FALLBACK)
+        if retry and len(retry.text) >= _MUCH_MORE * len(text):
+            text = retry.text
+    return text, meta, page_chars
+
+
+def _html_metadata(tree) -> dict:
+    """Title, date, byline, site name and canonical URL by trafilatura's own steps (meta tags, JSON-LD,
+    headings, canonical link, htmldate), without its searches of the page body for bylines, categories,
+    tags and licences: those cost as much as the text extraction itself (benchmarks/clean_aeb.py)."""
+    doc = tf_metadata.extract_meta_json(tree, tf_metadata.examine_meta(tree))
+    doc.title = doc.title or tf_metadata.extract_title(tree)
+    doc.url = doc.url or tf_metadata.extract_url(tree)
+    doc.sitename = doc.sitename or tf_metadata.extract_sitename(tree)
+    doc.date = htmldate.find_date(tree, url=doc.url, original_date=True)
+    doc.clean_and_trim()
+    return {"title": doc.title, "published": parse_date(doc.date), "author": doc.author,
+            "site_name": doc.sitename, "url": doc.url}
+
+
+def _visible_chars(tree) -> int:
+    """Non-space characters a reader sees on the page; drops the scripts and styles from `tree`."""
+    etree.strip_elements(tree, *_INVISIBLE_TAGS, with_tail=False)
+    body = tree.find("body")
+    return _nonspace((tree if body is None else body).text_content())
 
 
 def _rejected(reason: str, detail: str, junk: float = 1.0) -> Cleaned:
@@ -621,22 +704,30 @@ def _rejected(reason: str, detail: str, junk: float = 1.0) -> Cleaned:
 CLEAN_COLUMNS = ["text", "title", "published_at", "language", "junk_ratio", "word_count"]
 
 
-def clean_batch(docs: pd.DataFrame, settings) -> pd.DataFrame:
-    """Clean every 'ok' row, learning each source's template from the batch; rows that are not
-    articles become 'quarantined' with a reason. Rows quarantined before pass through untouched."""
+def batch_line_stats(docs: pd.DataFrame, prior: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Line statistics of a batch's 'ok' plain-text rows per source (HTML goes through trafilatura, which
+    has no use for them), added to `prior`."""
+    plain = docs["status"].eq("ok") & ~docs["content_type"].fillna("").str.contains("html")
+    by_source = docs.loc[plain, "raw_text"].groupby(docs.loc[plain, "source"].fillna(""))
+    return line_stats(dict(iter(by_source)), prior)
+
+
+def clean_batch(docs: pd.DataFrame, settings, prior_stats: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Clean every 'ok' row, learning each source's template from the batch and `prior_stats` (line
+    statistics of earlier runs, see line_stats); rows that are not articles become 'quarantined' with a
+    reason. Rows quarantined before pass through untouched."""
     min_words = settings.min_article_words
     max_words = settings.max_article_words
     out = docs.copy()
     sources = out["source"].fillna("")
     ok = out["status"].eq("ok")
-    plain = ok & ~out["content_type"].fillna("").str.contains("html")
-    by_source = out.loc[plain, "raw_text"].groupby(sources[plain])
-    templates = {source: learn_boilerplate(texts) for source, texts in by_source}
+    stats = batch_line_stats(out, prior_stats)
+    templates = {source: boilerplate_from_stats(stats, source) for source in sources[ok].unique()}
     results = {
         idx: clean_document(
             row["raw_text"],
             _present(row["content_type"]) or "text/plain",
-            boilerplate=templates.get(sources[idx], frozenset()),
+            boilerplate=templates[sources[idx]] if "html" not in str(row["content_type"]) else frozenset(),
             min_words=min_words,
             max_words=max_words,
             hints={"title": _present(row.get("meta_title")), "published": _present(row.get("meta_published"))},
@@ -659,9 +750,17 @@ def _present(value):
 
 
 @task(name="clean", retries=0)
-def clean_task(in_path: str, out_path: str, settings) -> str:
-    """Clean an ingested batch; the raw bytes stay behind in the ingest batch, which load keeps."""
-    frame = clean_batch(read_batch(in_path), settings)
+def clean_task(in_path: str, out_path: str, settings, line_stats_path: str | None = None) -> str:
+    """Clean an ingested batch; the raw bytes stay behind in the ingest batch, which load keeps.
+
+    With `line_stats_path`, the line statistics there (when the file exists) inform the templates, and
+    the file is rewritten with this batch's lines added: the run's next batch and, once load keeps it,
+    the next run learn from them."""
+    frame = read_batch(in_path)
+    prior = read_batch(line_stats_path) if line_stats_path and Path(line_stats_path).is_file() else None
+    if line_stats_path:
+        write_batch(batch_line_stats(frame, prior), line_stats_path)
+    frame = clean_batch(frame, settings, prior_stats=prior)
     newly = frame["status"].eq("quarantined") & frame.get("stage", pd.Series(None, index=frame.index)).isna()
     frame.loc[newly, "stage"] = "clean"
     return write_batch(frame.drop(columns=["raw", "raw_text"], errors="ignore"), out_path)

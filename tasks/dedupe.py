@@ -1,8 +1,10 @@
 """Dedupe: group cleaned documents into stories, matching new documents against earlier runs' stories.
 
-Exact pass on a normalized hash, then MinHash LSH (rensa) for candidates, each candidate verified
-against the story's canonical text by shingle Jaccard or containment. A story only grows by verified
-matches to its canonical copy, so unrelated texts cannot chain together through band collisions.
+An exact pass on a normalized hash, then MinHash LSH (rensa) over whole texts and over leads for
+candidates. Every candidate pair is verified on the texts themselves (same opening, agreeing titles,
+shingle Jaccard or containment) and stories are the connected components of verified pairs only, so
+band collisions never join anything, and the result does not depend on the order documents arrive in:
+running A then B gives the same stories as one run over A and B.
 """
 
 from __future__ import annotations
@@ -11,31 +13,33 @@ import hashlib
 import re
 from dataclasses import dataclass
 from importlib.metadata import version
-
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import rensa
-from rapidfuzz import fuzz
 from prefect import task
+from rapidfuzz import fuzz
 
 from crosswire.staging import read_batches, write_batch
 from crosswire.store import Store
 
 SEED = 42
-LEAD_WORDS = 60  # the opening words that copies of one release share, whatever else was added
-LEAD_CONTAINMENT = 0.5
-TITLE_MIN_RATIO = 97  # rapidfuzz ratio of normalized titles: a typo, not another word
-RETITLED_MIN_JACCARD = 0.95  # a re-headlined copy is near-verbatim, and opens exactly the same way
-RETITLED_MIN_LEAD = 0.95
 WORD = re.compile(r"\w+")
+LEAD_WORDS = 60  # the opening words copies of one release share, whatever was added after them
+OPENING_WORDS = 25  # about the first sentence: what a follow-up release on the same case rewrites
+LEAD_CONTAINMENT = 0.5
+RETITLED_MIN_OPENING = 0.9  # copies under different headlines must open with the same sentence
+TITLE_MIN_RATIO = 97  # rapidfuzz ratio of normalized titles: a typo, not another word
+MIN_SHARE = 0.15  # containment counts only when the shorter text is at least this share of the longer
+CHUNK = 2000  # documents hashed at a time: bounds the memory of shingle strings
 MERGE_COLUMNS = ["article_id", "merged_into", "run_id"]
 
 
 def algorithm(settings) -> str:
     """Stored with every signature: signatures of another algorithm or version are not comparable."""
     return (f"rensa-{version('rensa')}/RMinHash-v{rensa.RMinHash.ALGORITHM_VERSION}"
-            f"/word{settings.dedupe_shingle_size}/perm{settings.dedupe_num_perm}/seed{SEED}")
+            f"/word{settings.dedupe_shingle_size}/lead{LEAD_WORDS}/perm{settings.dedupe_num_perm}/seed{SEED}")
 
 
 def tokens(text: str) -> list[str]:
@@ -43,55 +47,72 @@ def tokens(text: str) -> list[str]:
     return WORD.findall(text.casefold())
 
 
-@dataclass(frozen=True)
-class Signature:
-    """A text's shingles, those of its lead (its opening words), and its normalized title."""
-
-    shingles: frozenset[str]
-    lead: frozenset[str]
-    title: str = ""
-
-
-def signature(text: str, size: int, title: str | None = None) -> Signature:
-    words = tokens(text)
-    title = " ".join(tokens(title)) if isinstance(title, str) else ""
-    return Signature(shingles(words, size), shingles(words[:LEAD_WORDS], size), title)
-
-
-def shingles(words: list[str], size: int) -> frozenset[str]:
+def shingles(words: list[str], size: int) -> list[str]:
+    """Word n-grams; a text shorter than one shingle is its own shingle."""
     if len(words) < size:
-        return frozenset([" ".join(words)])
-    return frozenset(" ".join(words[i:i + size]) for i in range(len(words) - size + 1))
+        return [" ".join(words)]
+    return [" ".join(words[i:i + size]) for i in range(len(words) - size + 1)]
 
 
 def exact_key(words: list[str]) -> str:
     return hashlib.sha256(" ".join(words).encode()).hexdigest()
 
 
-def jaccard(a: frozenset, b: frozenset) -> float:
-    return len(a & b) / len(a | b) if a or b else 1.0
+@dataclass(frozen=True)
+class Signature:
+    """Sorted shingle hashes of a text, of its lead and of its opening, and its normalized title.
+
+    Hashes (8 bytes a shingle) rather than strings keep the signatures of 100k documents in memory."""
+
+    shingles: np.ndarray
+    lead: np.ndarray
+    opening: np.ndarray
+    title: str = ""
+
+
+def hashed(grams: list[str]) -> np.ndarray:
+    return np.unique(np.fromiter((hash(g) for g in grams), dtype=np.int64, count=len(grams)))
+
+
+def signature(text: str, size: int, title: str | None = None) -> Signature:
+    words = tokens(text)
+    title = " ".join(tokens(title)) if isinstance(title, str) else ""
+    return Signature(hashed(shingles(words, size)), hashed(shingles(words[:LEAD_WORDS], size)),
+                     hashed(shingles(words[:OPENING_WORDS], size)), title)
+
+
+def overlap(a: np.ndarray, b: np.ndarray) -> int:
+    return len(np.intersect1d(a, b, assume_unique=True))
+
+
+def jaccard(a: Signature, b: Signature) -> float:
+    common = overlap(a.shingles, b.shingles)
+    return common / (len(a.shingles) + len(b.shingles) - common)
+
+
+def found(part: np.ndarray, whole: np.ndarray) -> float:
+    return overlap(part, whole) / len(part)
 
 
 def verified(a: Signature, b: Signature, settings) -> float | None:
     """Similarity when `a` and `b` are copies of one release, else None.
 
-    Both must open the same way (the lead of one found in the other), and carry the same title when
-    both have one: an office's follow-up releases on one case (charged, convicted, sentenced) share long
-    background passages, but not their lead or their headline. A re-headlined copy must be near-verbatim.
-    Then the shingle sets must be near-equal, or the shorter one, a substantial share of the longer
-    (a teaser), contained in it.
+    Both must open the same way (the lead of one found in the other): an office's follow-up releases
+    on one case (charged, convicted, sentenced) share long background passages, but not their lead.
+    Under different headlines they must open with the same sentence. Then the shingle sets must be
+    near-equal, or the shorter text, a fair share of the longer one (a teaser), contained in it.
     """
-    lead = max(lead_found(a, b), lead_found(b, a))
-    if lead < LEAD_CONTAINMENT:
+    if max(found(a.lead, b.shingles), found(b.lead, a.shingles)) < LEAD_CONTAINMENT:
         return None
-    overlap = len(a.shingles & b.shingles)
-    similarity = overlap / len(a.shingles | b.shingles)
-    if not titles_agree(a.title, b.title):
-        return similarity if similarity >= RETITLED_MIN_JACCARD and lead >= RETITLED_MIN_LEAD else None
+    if not titles_agree(a.title, b.title) and max(found(a.opening, b.shingles),
+                                                  found(b.opening, a.shingles)) < RETITLED_MIN_OPENING:
+        return None
+    common = overlap(a.shingles, b.shingles)
+    small, large = sorted((len(a.shingles), len(b.shingles)))
+    similarity = common / (small + large - common)
     if similarity >= settings.dedupe_min_jaccard:
         return similarity
-    small, large = sorted((len(a.shingles), len(b.shingles)))
-    if small >= 0.25 * large and overlap / small >= settings.dedupe_min_containment:
+    if small >= MIN_SHARE * large and common / small >= settings.dedupe_min_containment:
         return similarity
     return None
 
@@ -106,19 +127,57 @@ def titles_agree(a: str, b: str) -> bool:
     return (long.startswith(short) or long.endswith(short)) and len(long.split()) - len(short.split()) <= 2
 
 
-def lead_found(a: Signature, b: Signature) -> float:
-    return len(a.lead & b.shingles) / len(a.lead)
-
-
-def canonical_rank(doc: pd.Series) -> tuple:
+def rank_copies(copies: pd.DataFrame) -> pd.DataFrame:
     """Best copy first: metadata completeness, then text quality, length, and earliest seen."""
-    return (
-        -(pd.notna(doc.get("title")) + pd.notna(doc.get("published_at"))),
-        round(float(doc.get("junk_ratio") or 0.0), 2),
-        -int(doc.get("word_count") or 0),
-        doc.get("ingested_at"),
-        doc["doc_id"],
-    )
+    return copies.assign(
+        _missing=copies["title"].isna().astype(int) + copies["published_at"].isna().astype(int),
+        _junk=copies["junk_ratio"].fillna(0).astype(float).round(2),
+        _length=-copies["word_count"].fillna(0).astype(int),
+    ).sort_values(["_missing", "_junk", "_length", "ingested_at", "doc_id"], kind="stable")
+
+
+class CandidateIndex:
+    """MinHash LSH over whole texts and over leads: a copy shares one or the other with its story
+    (a teaser shares the lead but, being short, only a fraction of the whole text's shingles)."""
+
+    def __init__(self, settings):
+        def make():
+            return rensa.RMinHashLSH(threshold=settings.dedupe_threshold, num_perm=settings.dedupe_num_perm,
+                                     num_bands=32)
+
+        self.text, self.lead, self.keys = make(), make(), []
+
+    def add(self, doc_ids: list[str], text_minhashes: list, lead_minhashes: list) -> None:
+        start = len(self.keys)
+        self.keys += doc_ids
+        self.text.insert_pairs(list(enumerate(text_minhashes, start)))
+        self.lead.insert_pairs(list(enumerate(lead_minhashes, start)))
+
+    def query(self, text_minhash, lead_minhash) -> set[str]:
+        return {self.keys[k] for k in [*self.text.query(text_minhash), *self.lead.query(lead_minhash)]}
+
+
+def restore(states, settings) -> list:
+    restored = []
+    for state in states:
+        minhash = rensa.RMinHash(settings.dedupe_num_perm, SEED)
+        minhash.__setstate__(state)
+        restored.append(minhash)
+    return restored
+
+
+class UnionFind:
+    def __init__(self):
+        self.parent: dict[str, str] = {}
+
+    def find(self, item: str) -> str:
+        parent = self.parent.setdefault(item, item)
+        if parent != item:
+            parent = self.parent[item] = self.find(parent)
+        return parent
+
+    def union(self, a: str, b: str) -> None:
+        self.parent[self.find(a)] = self.find(b)
 
 
 @dataclass
@@ -133,36 +192,22 @@ class Stories:
     near_copies: int = 0
 
 
-def minhashes(token_sets: list, settings) -> list:
-    return rensa.RMinHash.from_token_sets([list(t) for t in token_sets], settings.dedupe_num_perm, SEED)
-
-
-def restore(states, settings) -> list:
-    restored = []
-    for state in states:
-        minhash = rensa.RMinHash(settings.dedupe_num_perm, SEED)
-        minhash.__setstate__(state)
-        restored.append(minhash)
-    return restored
-
-
-class CandidateIndex:
-    """MinHash LSH over whole texts and over leads: a copy shares one or the other with its story
-    (a teaser shares the lead but, being short, only a fraction of the whole text's shingles)."""
-
-    def __init__(self, settings):
-        make = lambda: rensa.RMinHashLSH(threshold=settings.dedupe_threshold, num_perm=settings.dedupe_num_perm,
-                                         num_bands=32)
-        self.text, self.lead, self.keys = make(), make(), []
-
-    def add(self, doc_ids: list[str], text_minhashes: list, lead_minhashes: list) -> None:
-        start = len(self.keys)
-        self.keys += doc_ids
-        self.text.insert_pairs(list(enumerate(text_minhashes, start)))
-        self.lead.insert_pairs(list(enumerate(lead_minhashes, start)))
-
-    def query(self, text_minhash, lead_minhash) -> set[str]:
-        return {self.keys[k] for k in [*self.text.query(text_minhash), *self.lead.query(lead_minhash)]}
+def hash_new(new: pd.DataFrame, settings) -> tuple[dict, list, list, list]:
+    """Signatures, MinHashes of texts and leads, and exact keys of the new documents, a chunk at a time."""
+    size, signatures, text_hashes, lead_hashes, keys = settings.dedupe_shingle_size, {}, [], [], []
+    for start in range(0, len(new), CHUNK):
+        chunk = new.iloc[start:start + CHUNK]
+        words = [tokens(t) for t in chunk["text"]]
+        text_grams = [shingles(w, size) for w in words]
+        lead_grams = [shingles(w[:LEAD_WORDS], size) for w in words]
+        text_hashes += rensa.RMinHash.from_token_sets(text_grams, settings.dedupe_num_perm, SEED)
+        lead_hashes += rensa.RMinHash.from_token_sets(lead_grams, settings.dedupe_num_perm, SEED)
+        keys += [exact_key(w) for w in words]
+        for doc_id, w, grams, lead, title in zip(chunk["doc_id"], words, text_grams, lead_grams, chunk["title"]):
+            title = " ".join(tokens(title)) if isinstance(title, str) else ""
+            signatures[doc_id] = Signature(hashed(grams), hashed(lead),
+                                           hashed(shingles(w[:OPENING_WORDS], size)), title)
+    return signatures, text_hashes, lead_hashes, keys
 
 
 def assign_stories(new: pd.DataFrame, prior_docs: pd.DataFrame, prior_signatures: pd.DataFrame,
@@ -174,105 +219,96 @@ def assign_stories(new: pd.DataFrame, prior_docs: pd.DataFrame, prior_signatures
     columns plus article_id. `prior_signatures`: their stored signatures.
     """
     new = new.sort_values(["ingested_at", "source_uri", "doc_id"], kind="stable").reset_index(drop=True)
-    size = settings.dedupe_shingle_size
-    new_sets = [signature(t, size, title) for t, title in zip(new["text"], new["title"])]
-    new_minhashes = minhashes([s.shingles for s in new_sets], settings)
-    new_leads = minhashes([s.lead for s in new_sets], settings)
-    new_keys = [exact_key(tokens(t)) for t in new["text"]]
-
-    prior_signatures = prior_signatures[prior_signatures["algorithm"] == algorithm(settings)]
-    prior_signatures = prior_signatures[prior_signatures["doc_id"].isin(prior_docs["doc_id"])]
-    prior_ids = list(prior_signatures["doc_id"])
-    story_of: dict[str, str] = dict(zip(prior_docs["doc_id"], prior_docs["article_id"]))
-    docs = pd.concat([prior_docs, new.assign(article_id=None)], ignore_index=True).set_index("doc_id", drop=False)
-    sets: dict[str, Signature] = dict(zip(new["doc_id"], new_sets))
+    signatures, text_hashes, lead_hashes, keys = hash_new(new, settings)
+    docs = pd.concat([prior_docs, new.assign(article_id=None)], ignore_index=True)
+    docs.index = docs["doc_id"].to_numpy()
 
     def signature_of(doc_id: str) -> Signature:
-        if doc_id not in sets:
-            sets[doc_id] = signature(docs.at[doc_id, "text"], size, docs.at[doc_id, "title"])
-        return sets[doc_id]
+        if doc_id not in signatures:  # a prior document: its signature is made from its stored text
+            signatures[doc_id] = signature(docs.at[doc_id, "text"], settings.dedupe_shingle_size,
+                                           docs.at[doc_id, "title"])
+        return signatures[doc_id]
 
+    stored = prior_signatures[(prior_signatures["algorithm"] == algorithm(settings))
+                              & prior_signatures["doc_id"].isin(prior_docs["doc_id"])]
     index = CandidateIndex(settings)
-    index.add(prior_ids, restore(prior_signatures["state"], settings), restore(prior_signatures["lead_state"], settings))
-    index.add(list(new["doc_id"]), new_minhashes, new_leads)
-    by_exact = dict(zip(prior_signatures["exact_key"], prior_ids))
+    index.add(list(stored["doc_id"]), restore(stored["state"], settings), restore(stored["lead_state"], settings))
+    index.add(list(new["doc_id"]), text_hashes, lead_hashes)
 
-    canonical: dict[str, str] = {}  # story -> canonical doc id
-    for doc_id, story in story_of.items():
-        if story not in canonical or canonical_rank(docs.loc[doc_id]) < canonical_rank(docs.loc[canonical[story]]):
-            canonical[story] = doc_id
-    members: dict[str, list[str]] = {}
-    for doc_id, story in story_of.items():
-        members.setdefault(story, []).append(doc_id)
-
-    touched, merges, exact, near = set(), [], 0, 0
+    stories = UnionFind()
+    first_of_story: dict[str, str] = {}
+    for doc_id, story in zip(prior_docs["doc_id"], prior_docs["article_id"]):  # earlier stories stay whole
+        stories.union(doc_id, first_of_story.setdefault(story, doc_id))
+    by_key: dict[str, list[str]] = {}
+    for key, doc_id in zip(stored["exact_key"], stored["doc_id"]):
+        by_key.setdefault(key, []).append(doc_id)
+    exact = 0
     for position, doc_id in enumerate(new["doc_id"]):
-        key = new_keys[position]
-        matched: list[str] = []
-        if key in by_exact:
-            matched = [story_of[by_exact[key]]]
-            exact += 1
-        else:
-            found = index.query(new_minhashes[position], new_leads[position])
-            candidates = {story_of[d] for d in found if d in story_of}
-            matched = sorted(s for s in candidates
-                             if verified(new_sets[position], signature_of(canonical[s]), settings) is not None)
-            near += bool(matched)
-        by_exact.setdefault(key, doc_id)
-        if not matched:
-            story = f"a{doc_id}"
-            canonical[story], members[story] = doc_id, []
-        else:
-            story = min(matched, key=lambda s: (docs.at[canonical[s], "ingested_at"], s))  # the oldest keeps its id
-            for absorbed in matched:
-                if absorbed != story:
-                    merges.append({"article_id": absorbed, "merged_into": story, "run_id": run_id})
-                    for member in members.pop(absorbed):
-                        story_of[member] = story
-                        members[story].append(member)
-                    canonical.pop(absorbed)
-        story_of[doc_id] = story
-        members[story].append(doc_id)
-        if canonical_rank(docs.loc[doc_id]) < canonical_rank(docs.loc[canonical[story]]):
-            canonical[story] = doc_id
-        touched.add(story)
-    touched -= {m["article_id"] for m in merges}
+        twins = by_key.setdefault(keys[position], [])
+        exact += bool(twins)
+        for twin in twins:
+            stories.union(doc_id, twin)
+        twins.append(doc_id)
+        for other in index.query(text_hashes[position], lead_hashes[position]) - {doc_id}:
+            if stories.find(other) != stories.find(doc_id) and verified(
+                    signatures[doc_id], signature_of(other), settings) is not None:
+                stories.union(doc_id, other)
 
-    assignments, articles = [], []
-    for story in sorted(touched):
-        best = canonical[story]
-        for member in members[story]:
-            similarity = 1.0 if member == best else jaccard(signature_of(member).shingles, signature_of(best).shingles)
-            assignments.append({"doc_id": member, "article_id": story, "is_canonical": member == best,
-                                "similarity": similarity})
-        articles.append(merged_article(story, best, docs.loc[members[story]], run_id))
-    signatures = pd.DataFrame({
-        "doc_id": new["doc_id"], "algorithm": algorithm(settings), "exact_key": new_keys,
-        "minhash": [m.digest() for m in new_minhashes], "state": [m.__getstate__() for m in new_minhashes],
-        "lead_state": [m.__getstate__() for m in new_leads],
+    docs["story_root"] = [stories.find(d) for d in docs["doc_id"]]
+    members = rank_copies(docs[docs["story_root"].isin({stories.find(d) for d in new["doc_id"]})])
+    members = members.sort_values("story_root", kind="stable")  # stable: best copy first in each story
+    ids, merges = story_ids(members, run_id)
+    members["article_id"] = members["story_root"].map(ids)
+    canonical = members.groupby("story_root").head(1).set_index("story_root")["doc_id"]
+    best = members["story_root"].map(canonical)
+    assignments = pd.DataFrame({
+        "doc_id": members["doc_id"], "article_id": members["article_id"], "is_canonical": members["doc_id"] == best,
+        "similarity": [1.0 if d == b else jaccard(signature_of(d), signature_of(b))
+                       for d, b in zip(members["doc_id"], best)],
     })
-    return Stories(
-        assignments=pd.DataFrame(assignments, columns=["doc_id", "article_id", "is_canonical", "similarity"]),
-        articles=pd.DataFrame(articles), merges=pd.DataFrame(merges, columns=MERGE_COLUMNS),
-        signatures=signatures, exact_copies=exact, near_copies=near,
-    )
+    # every new document is a copy merged into a story, except the first of each story that is all new
+    with_earlier = set(docs.loc[docs["article_id"].notna(), "story_root"])
+    copies = len(new) - len(set(members["story_root"]) - with_earlier)
+    stored_new = pd.DataFrame({
+        "doc_id": new["doc_id"], "algorithm": algorithm(settings), "exact_key": keys,
+        "minhash": [m.digest() for m in text_hashes], "state": [m.__getstate__() for m in text_hashes],
+        "lead_state": [m.__getstate__() for m in lead_hashes],
+    })
+    return Stories(assignments=assignments.reset_index(drop=True), articles=merged_articles(members, run_id),
+                   merges=merges, signatures=stored_new, exact_copies=exact, near_copies=copies - exact)
 
 
-def merged_article(story: str, canonical_id: str, copies: pd.DataFrame, run_id: str) -> dict:
-    """The story's row: canonical text, and each metadata field from the best copy that has it."""
-    ranked = sorted((row for _, row in copies.iterrows()), key=canonical_rank)
-    best = next(row for row in ranked if row["doc_id"] == canonical_id)
-    with_title = next((row for row in ranked if pd.notna(row.get("title"))), None)
-    with_date = next((row for row in ranked if pd.notna(row.get("published_at"))), None)
-    return {
-        "article_id": story, "canonical_doc_id": canonical_id,
-        "title": with_title["title"] if with_title is not None else None,
-        "title_from": with_title["doc_id"] if with_title is not None else None,
-        "published_at": with_date["published_at"] if with_date is not None else pd.NaT,
-        "published_from": with_date["doc_id"] if with_date is not None else None,
-        "language": best.get("language"), "text": best["text"], "word_count": best.get("word_count"),
-        "n_copies": len(copies), "source_uris": sorted(copies["source_uri"]), "updated_run_id": run_id,
-    }
+def story_ids(members: pd.DataFrame, run_id: str) -> tuple[dict[str, str], pd.DataFrame]:
+    """Each story's id, and the earlier ids it absorbs: the oldest earlier story keeps its id; a story of
+    new documents only is named after its first document."""
+    earlier = members.dropna(subset=["article_id"]).sort_values(["ingested_at", "doc_id"])
+    keep = earlier.groupby("story_root")["article_id"].first()
+    fresh = members.sort_values(["ingested_at", "source_uri", "doc_id"]).groupby("story_root")["doc_id"].first()
+    ids = ("a" + fresh).to_dict() | keep.to_dict()
+    absorbed = earlier.drop_duplicates("article_id")
+    absorbed = absorbed[absorbed["article_id"] != absorbed["story_root"].map(keep)]
+    merges = pd.DataFrame({"article_id": absorbed["article_id"], "merged_into": absorbed["story_root"].map(keep),
+                           "run_id": run_id}, columns=MERGE_COLUMNS)
+    return ids, merges.reset_index(drop=True)
+
+
+def merged_articles(members: pd.DataFrame, run_id: str) -> pd.DataFrame:
+    """One row per story: the canonical copy's text, and each metadata field from the best copy that has
+    it (members come ranked, best copy first, within each story)."""
+    stories = members.groupby("story_root", sort=False)
+    best = stories.head(1).set_index("story_root")
+    titled = members.dropna(subset=["title"]).groupby("story_root").head(1).set_index("story_root")
+    dated = members.dropna(subset=["published_at"]).groupby("story_root").head(1).set_index("story_root")
+    return pd.DataFrame({
+        "article_id": best["article_id"], "canonical_doc_id": best["doc_id"],
+        "title": titled["title"].reindex(best.index), "title_from": titled["doc_id"].reindex(best.index),
+        "published_at": dated["published_at"].reindex(best.index),
+        "published_from": dated["doc_id"].reindex(best.index),
+        "language": best["language"], "text": best["text"], "word_count": best["word_count"],
+        "n_copies": stories.size().reindex(best.index),
+        "source_uris": stories["source_uri"].agg(sorted).reindex(best.index),
+        "updated_run_id": run_id,
+    }).sort_values("article_id", ignore_index=True)
 
 
 PRIOR_COLUMNS = ["doc_id", "article_id", "source_uri", "text", "title", "published_at", "language", "junk_ratio",

@@ -115,12 +115,24 @@ class Extraction:
 
 
 def extract_article(
-    text: str, *, title: str | None = None, published_at: datetime | None = None, nlp=None
+    text: str,
+    *,
+    title: str | None = None,
+    published_at: datetime | None = None,
+    nlp=None,
+    language: str | None = None,
 ) -> Extraction:
-    """Everything the stage extracts from one article's clean text."""
+    """Everything the stage extracts from one article's clean text. ``language`` (ISO 639-1, as the
+    clean stage detects it) keeps a model away from text in a language it was not trained on."""
     text = text or ""
-    doc = nlp(text[: nlp.max_length - 1]) if nlp is not None and text else None
+    doc = nlp(text[: nlp.max_length - 1]) if _reads(nlp, text, language) else None
     return _extract(text, title, published_at, doc)
+
+
+def _reads(nlp, text: str, language: str | None) -> bool:
+    """Whether the NER model should read this text: there is a model and a text, in the model's language
+    or an unknown one (the English model tags Spanish sentence openers as organisations)."""
+    return nlp is not None and bool(text) and (not isinstance(language, str) or language == nlp.lang)
 
 
 def _extract(text: str, title: str | None, published_at: datetime | None, doc) -> Extraction:
@@ -138,6 +150,7 @@ def _extract(text: str, title: str | None, published_at: datetime | None, doc) -
     org_mentions = [
         m for m in org_mentions if m["method"] != "ner" or not person_spans.overlaps((m["start"], m["end"]))
     ]
+    org_mentions = [m for m in org_mentions if not _term_of_office(m, persons)]
     taken = [(m["start"], m["end"]) for m in org_mentions + person_mentions]
     location_mentions = places.location_mentions(text, taken, ents["GPE"] + ents["LOC"], dateline_places)
     date_mentions = dates.date_mentions(text, published)
@@ -158,6 +171,17 @@ def _extract(text: str, title: str | None, published_at: datetime | None, doc) -
         affiliations={p.name: p.affiliation for p in persons if p.affiliation and p.name in named},
         acronyms=acronyms,
         topic_evidence=evidence,
+    )
+
+
+def _term_of_office(org: dict, persons: list) -> bool:
+    """"The Teare Administration" is a district attorney's term in office, not an organisation."""
+    words = org["normalized"].split()
+    return (
+        org["method"] in ("pattern", "ner")
+        and len(words) == 2
+        and words[1] == "Administration"
+        and any(words[0] in (p.last, p.name) for p in persons)
     )
 
 
@@ -198,14 +222,13 @@ def extract_batch(articles: pd.DataFrame, settings, nlp=None) -> tuple[pd.DataFr
     texts = [t if isinstance(t, str) else "" for t in articles["text"]]
     titles = articles["title"] if "title" in articles else [None] * len(articles)
     published = articles["published_at"] if "published_at" in articles else [None] * len(articles)
+    languages = articles["language"] if "language" in articles else [None] * len(articles)
+    read = [_reads(nlp, t, lang) for t, lang in zip(texts, languages)]
     if nlp is not None:
-        docs = nlp.pipe((t[: nlp.max_length - 1] for t in texts), batch_size=NER_BATCH_SIZE)
-    else:
-        docs = (None for _ in texts)
-
+        docs = iter(nlp.pipe((t[: nlp.max_length - 1] for t, r in zip(texts, read) if r), batch_size=NER_BATCH_SIZE))
     rows, mention_rows, quote_rows = [], [], []
-    for article_id, text, title, when, doc in zip(articles["article_id"], texts, titles, published, docs):
-        ex = _extract(text, title if isinstance(title, str) else None, _utc(when), doc)
+    for article_id, text, title, when, r in zip(articles["article_id"], texts, titles, published, read):
+        ex = _extract(text, title if isinstance(title, str) else None, _utc(when), next(docs) if r else None)
         rows.append(ex)
         mention_rows += [{"article_id": article_id, **m} for m in ex.mentions]
         quote_rows += [{"article_id": article_id, **q} for q in ex.quotes]

@@ -117,6 +117,33 @@ def test_a_copy_that_bridges_two_stories_merges_them_and_records_it(corpus_bodie
 
 
 def test_short_texts_are_their_own_shingle():
-    assert shingles(tokens("Case dismissed."), 5) == frozenset({"case dismissed"})
+    assert shingles(tokens("Case dismissed."), 5) == ["case dismissed"]
     assert verified(signature("a b", 5), signature("a b c", 5), SETTINGS) is None
     assert verified(signature("Case dismissed.", 5), signature("case  dismissed", 5), SETTINGS) == 1.0
+
+
+def clusters(assignment: pd.Series) -> set[frozenset]:
+    return {frozenset(group.index) for _, group in assignment.groupby(assignment)}
+
+
+def test_two_runs_give_the_same_stories_as_one(corpus_bodies):
+    rng = random.Random(11)
+    docs = []
+    for i, (title, text) in enumerate(corpus_bodies[:30]):
+        docs.append(doc(f"o{i}", text, title=title, when=f"2024-01-{1 + i % 28:02d}"))
+        if i % 2 == 0:
+            paragraphs = text.split("\n\n")
+            docs.append(doc(f"t{i}", "\n\n".join(paragraphs[: max(1, len(paragraphs) // 2)]) + "\n\nRead more",
+                            title=title, when=f"2024-02-{1 + i % 28:02d}"))
+            docs.append(doc(f"u{i}", "UPDATE: corrected figures.\n\n" + text, when=f"2024-03-{1 + i % 28:02d}"))
+    together = run(docs).assignments.set_index("doc_id")["article_id"]
+    for trial in range(3):
+        rng.shuffle(docs)
+        half = len(docs) // 2
+        first = run(docs[:half], run_id="r1")
+        prior, signatures = as_prior(first, docs[:half])
+        second = run(docs[half:], prior, signatures, run_id="r2")
+        split = second.assignments.set_index("doc_id")["article_id"].combine_first(
+            prior.set_index("doc_id")["article_id"])
+        assert clusters(split) == clusters(together), f"trial {trial}"
+    assert len(clusters(together)) == 30

@@ -23,7 +23,7 @@ def test_commit_replaces_tables_and_reads_back_with_the_contract(tmp_path):
     frame = store.read("quarantine")
     assert len(frame) == 5 and set(frame["run_id"]) == {"r2"}
     assert [p.name for p in (tmp_path / "quarantine").iterdir()] == ["part-0.parquet"]
-    assert pq.read_schema(tmp_path / "quarantine" / "part-0.parquet").metadata is not None
+    assert pq.read_schema(tmp_path / "quarantine" / "part-0.parquet").metadata is None
 
 
 def test_absent_table_reads_as_empty_frame_with_columns(tmp_path):

@@ -16,6 +16,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 
 from crosswire.extraction.kb import KnowledgeBase, load_kb
+from crosswire.extraction.places import lookup as place_lookup
 from crosswire.extraction.text import (
     ABBREVIATIONS,
     SP,
@@ -41,10 +42,35 @@ HEADS = {
     "Alliance", "Network", "Team", "Squad", "Secretariat", "Organization", "Organisation", "Assembly", "Legislature",
     "Senate", "Parliament", "Prison", "Jail", "University", "College", "School", "Schools", "Hospital",
     "Corporation", "Company", "Inc.", "LLC", "Group", "Fund", "Society", "Clinic", "Project", "Program", "Stoppers",
-    "Guard", "Marshals", "Prosecutors",
+    "Guard", "Marshals", "Prosecutors", "Centers", "Centres", "Museum", "Library", "Church", "League", "Federation",
+    "Union", "Club", "Bank", "Cartel", "Government", "Clerk",
+}
+# Sub-units of a body ("Homicide Unit", "Special Victims Bureau", "Communications Division"): part of the
+# organisation that employs them, not organisations of their own. A name ending in one is cut back to
+# the body before it ("Los Angeles Police Department's Robbery-Homicide Division"), else dropped.
+UNIT_HEADS = {
+    "Unit", "Units", "Division", "Bureau", "Team", "Teams", "Section", "Squad", "Desk", "Branch", "Region", "Group",
+    "Program", "Detail", "Unidad", "Equipo", "División", "Sección",
+}
+# Buildings, not bodies: "Criminal Justice Center", "Central Jail", "Van Nuys Courthouse".
+_FACILITY = re.compile(
+    r"(?:Justice Center|Detention (?:Center|Facility)|Correctional (?:Center|Facility|Institution)|Jail|Courthouse|"
+    r"Prison|Penitentiary|Juvenile Hall|Station|Hall of Justice)$"
+)
+# Heads that name a body only where the name ends or a title follows ("Anaheim Police Chief Jorge
+# Cisneros", "Cook County Clerk"), not in "Police Station" or "Clerk Monica Gordon".
+_ENDING_HEADS = {"Police", "Clerk", "Services"}
+# Spanish names open with their head noun: "Oficina del Fiscal de Distrito del Condado de Dallas".
+SPANISH_HEADS = {
+    "Oficina", "Fiscalía", "Departamento", "Grupo", "Facultad", "Universidad", "Tribunal", "Corte", "Juzgado",
+    "Ministerio", "Secretaría", "Procuraduría", "Comisión", "Consejo", "Unidad", "Equipo", "División", "Sección",
+    "Policía",
 }
 _HEAD_IN_RUN = re.compile(literal_pattern(HEADS) + r"(?![a-z])")
-POLICE_TITLES = {"Chief", "Officer", "Officers", "Sergeant", "Detective", "Captain", "Lieutenant", "Commissioner"}
+POLICE_TITLES = {
+    "Chief", "Officer", "Officers", "Sergeant", "Detective", "Captain", "Lieutenant", "Commissioner", "Deputy",
+    "Deputies", "Investigator", "Investigators", "Agent", "Agents", "Director", "Spokesperson", "Spokesman",
+}
 # Office holders: "the Orange County District Attorney" names the office itself.
 _HOLDER = re.compile(
     r"(?:District Attorney|State['’]s Attorney|State Attorney|County Attorney|Attorney General|"
@@ -67,12 +93,15 @@ _GENERIC = {
 _ACRONYM_DEF = re.compile(r"\(\s*(?:the\s+)?[“\"]?(?P<acr>[A-Z][A-Za-z0-9&.-]{1,11}?[A-Z0-9])[”\"]?\s*\)")
 
 
-def kb_mentions(text: str, kb: KnowledgeBase) -> list[tuple[int, dict]]:
+def kb_mentions(text: str, kb: KnowledgeBase, redefined: set[str] = frozenset()) -> list[tuple[int, dict]]:
+    """Mentions of knowledge-base names, less the acronyms in ``redefined`` (keys of acronyms the text
+    defines as another body)."""
     out = []
     for rx, conf in ((kb.names_rx, 0.97), (kb.words_rx, 0.95)):
         for m in find_words(rx, text):
-            entry = kb.by_key.get(key(m.group()))
-            if entry and not _inside_longer_name(text, m):
+            k = key(m.group())
+            entry = kb.by_key.get(k)
+            if entry and k not in redefined and not _inside_longer_name(text, m):
                 out.append((KB_PRIORITY, mention(text, "organization", *m.span(), entry.canonical, "kb", conf)))
     return out
 
@@ -110,7 +139,7 @@ def acronym_definitions(text: str) -> list[tuple[str, int, int]]:
         long_start = _match_acronym(acr, window, words)
         if long_start is None:
             continue
-        start = offset + long_start
+        start = _with_place_before(text, offset + long_start)
         end = offset + len(window.rstrip())
         long_form = _LEADING_THE.sub("", text[start:end])
         start = end - len(long_form)
@@ -119,8 +148,21 @@ def acronym_definitions(text: str) -> list[tuple[str, int, int]]:
     return found
 
 
+def _with_place_before(text: str, start: int) -> int:
+    """Start of a long form with the place that qualifies it: the acronym's letters start at "Justice",
+    the name at "Cook County" ("Cook County Justice Advisory Council (JAC)")."""
+    before = _WORDS_BEFORE.search(text, max(0, start - 40), start)
+    for word in _TOKEN.finditer(text, before.start(), start) if before else ():
+        if place_lookup(text[word.start() : start]):  # the longest place first
+            return word.start()
+    return start
+
+
+_WORDS_BEFORE = re.compile(r"(?:[A-Z][\w.'’-]*[^\S\n]+){1,3}$")
+
+
 def _match_acronym(acr: str, window: str, words: list[re.Match]) -> int | None:
-    letters = [c.casefold() for c in acr if c.isalnum()]
+    letters = [c.casefold() for c in acr if c.isalpha()]  # "MS-13" stands for "Mara Salvatrucha"
     if not words:
         return None
     lo = words[0].start()
@@ -148,8 +190,33 @@ def pattern_mentions(text: str) -> list[tuple[int, dict]]:
             continue
         for start, end in _org_spans(text, run.start(), run.end()):
             name = text[start:end]
-            out.append((PATTERN_PRIORITY, mention(text, "organization", start, end, name, "pattern", 0.7)))
+            if not _FACILITY.search(name):
+                out.append((PATTERN_PRIORITY, mention(text, "organization", start, end, name, "pattern", 0.7)))
     return out
+
+
+def spanish_mentions(text: str) -> list[tuple[int, dict]]:
+    """Spanish names, head noun first ("Departamento de Policía de Dallas"); a run of two names is split
+    where the second head follows its connector ("Unidad de ... de la Oficina del Fiscal ...")."""
+    out = []
+    for run in _ES_RUN.finditer(text):
+        starts = [run.start()] + [m.start("head") for m in _ES_SPLIT.finditer(text, run.start(), run.end())]
+        ends = [m.start() for m in _ES_SPLIT.finditer(text, run.start(), run.end())] + [run.end()]
+        for start, end in zip(starts, ends):
+            while text[end - 1] in _TRAILING:
+                end -= 1
+            name = text[start:end]
+            if " " in name and name.split(" ", 1)[0] not in UNIT_HEADS:
+                out.append((PATTERN_PRIORITY, mention(text, "organization", start, end, name, "pattern", 0.7)))
+    return out
+
+
+_TRAILING = ",.;:'’"
+_ES_HEAD = literal_pattern(SPANISH_HEADS)
+_ES_CONN = r"(?:de(?:[^\S\n]+(?:la|las|los))?|del|contra(?:[^\S\n]+(?:la|el))?|para(?:[^\S\n]+(?:la|el))?|la|las|los)"
+_ES_RUN = re.compile(rf"(?=[A-Z])(?:{_ES_HEAD})(?:[^\S\n]+(?:{_ES_CONN}[^\S\n]+)?(?:[A-ZÁÉÍÓÚÑ][\w'’-]*))+")
+# "Policía" goes on a name ("Departamento de Policía de Dallas"); the other heads start a new one
+_ES_SPLIT = re.compile(rf"[^\S\n]+(?:de(?:[^\S\n]+(?:la|las|los))?|del)[^\S\n]+(?P<head>{literal_pattern(SPANISH_HEADS - {'Policía'})})\b")
 
 
 def _org_spans(text: str, lo: int, hi: int):
@@ -175,30 +242,30 @@ def _ends_sentence(token: str) -> bool:
 def _org_spans_of(text: str, tokens: list[tuple[int, int, str, bool]]):
     """Tokens are (start, end, word, is_head)."""
     # split at "and"/"&" after a head noun ("Fullerton Police Department and Orange County Crime Lab")
-    # or after words without one ("Little Village and The Firehouse Community Arts Center")
-    parts, current, has_head = [], [], False
-    for t in tokens:
-        if t[2] in ("and", "&") and current and (current[-1][3] or not has_head):
+    # or before "the" ("Little Village and The Firehouse Community Arts Center"), but not inside one name
+    # ("Juvenile Probation and Court Services Department", "Civil Rights and Restorative Justice Project")
+    parts, current = [], []
+    for i, t in enumerate(tokens):
+        following = tokens[i + 1][2] if i + 1 < len(tokens) else ""
+        if t[2] in ("and", "&") and current and (current[-1][3] or following in ("The", "the") or _long_unheaded(current)):
             parts.append(current)
-            current, has_head = [], False
+            current = []
+        elif t[2] in ("de", "del") and following in SPANISH_HEADS | {"la"} and current:
+            parts.append(current)  # "... Project de la Facultad de Derecho ...": two names
+            current = []
         else:
             current.append(t)
-            has_head = has_head or t[3]
     parts.append(current)
     for part in parts:
         while part and (part[0][2] in _NOT_ORG_START or not (part[0][2][0].isupper() or part[0][2][0].isdigit())):
             part = part[1:]
         heads = [i for i, t in enumerate(part) if t[3]]
-        # "Police" heads a name where the name ends ("City of Miami Police") or a title follows ("Anaheim
-        # Police Chief Jorge Cisneros"), not in "Police Station" or "Fatal Crash During Police Chase"
-        if heads and part[heads[-1]][2] == "Police":
-            following = part[heads[-1] + 1 : heads[-1] + 2]
-            if following and following[0][2][0].isupper() and following[0][2] not in POLICE_TITLES:
-                heads.pop()
+        while heads and _not_final_head(part, heads[-1]):
+            heads.pop()
         if not heads:
             continue
         last = heads[-1]
-        end_i = len(part) - 1 if last + 1 < len(part) and part[last + 1][2] in ("of", "for") else last
+        end_i = len(part) - 1 if last + 1 < len(part) and part[last + 1][2] in _EXTENDERS else last
         span = _drop_leading_segments(part[: end_i + 1])
         if len(span) < 2:
             continue
@@ -208,6 +275,37 @@ def _org_spans_of(text: str, tokens: list[tuple[int, int, str, bool]]):
         if text[end - 2 : end] in ("’s", "'s"):
             end -= 2
         yield start, end
+
+
+def _long_unheaded(tokens: list[tuple]) -> bool:
+    """More than two words without a head before "and": a list ("State Attorney Katherine Fernandez Rundle
+    and Miami-Beach Police Department"), not one name ("Civil Rights and Restorative Justice Project")."""
+    return len(tokens) > 2 and not any(t[3] for t in tokens)
+
+
+def _not_final_head(part: list[tuple], i: int) -> bool:
+    """Whether the head at ``i`` cannot end an organisation name: a police or clerk head before a word
+    other than a title ("Police Station"), or a unit's head ("Homicide Unit", but "Bureau of Prisons")."""
+    word = _bare(part[i][2])
+    following = part[i + 1][2] if i + 1 < len(part) else ""
+    if word in _ENDING_HEADS:
+        return bool(following) and following[0].isupper() and following not in POLICE_TITLES
+    if word in _OPENING_HEADS:
+        return following != "of"
+    return word in UNIT_HEADS and following not in _EXTENDERS and part[0][2] not in _SCOPES
+
+
+_OPENING_HEADS = {"Government"}  # "Government of El Salvador", not "OCDA Government Integrity"
+# A body of its own, not a unit, whatever its head: "National Insurance Crime Bureau".
+_SCOPES = {"National", "International", "American", "Federal", "European", "Global", "World", "Regional"}
+
+
+_EXTENDERS = {"of", "for", "de", "del"}  # a name goes on after its head: "Bureau of Prisons", "Project de Nueva York"
+
+
+def _bare(token: str) -> str:
+    token = token.rstrip(",;:.")
+    return token[:-2] if token.endswith(("’s", "'s")) else token
 
 
 def _drop_leading_segments(span: list[tuple]) -> list[tuple]:
@@ -243,12 +341,16 @@ def _is_head(token: str) -> bool:
 
 
 def clean_org_name(name: str) -> str:
-    """Drop a leading "the", a trailing possessive and stray punctuation; collapse whitespace."""
+    """Drop a leading "the", a trailing possessive and stray punctuation; collapse whitespace; spell out
+    "DA's Office"."""
     name = re.sub(r"\s+", " ", name).strip(" ,.;:–—-\"“”")
-    name = _LEADING_THE.sub("", name)
+    name = _DA.sub("District Attorney", _LEADING_THE.sub("", name))
     if name.endswith(("’s", "'s")) and not _HOLDER.search(name[:-2]):
         name = name[:-2]
     return name
+
+
+_DA = re.compile(r"\bDA(?=['’]s\b|\s+Office\b)")
 
 
 def canonical_org(name: str, kb: KnowledgeBase) -> tuple[str, str | None]:
@@ -304,8 +406,9 @@ def organization_mentions(
 ) -> tuple[list[dict], dict[str, str]]:
     """All organisation mentions of one article with canonical names, and the acronyms it defines.
     NER names overlapping ``blocked`` (the dateline's places) are left out."""
-    acronym_candidates, acronyms = _acronym_mentions(text, kb)
-    candidates = kb_mentions(text, kb) + pattern_mentions(text) + acronym_candidates
+    acronym_candidates, acronyms, redefined = _acronym_mentions(text, kb)
+    patterns = pattern_mentions(text) + spanish_mentions(text)
+    candidates = _outside_longer_names(kb_mentions(text, kb, redefined), patterns) + patterns + acronym_candidates
     candidates += _ner_mentions(text, ner_orgs, Spans(blocked))
     mentions = select_spans(candidates)
     for m in mentions:
@@ -313,32 +416,120 @@ def organization_mentions(
             m["normalized"], in_kb = canonical_org(m["normalized"], kb)
             if in_kb:
                 m["method"] += "+kb"
-    # join spelling variants written in this article, and acronyms to the names they stand for
+    # join spelling variants written in this article, short forms to the full names they end, and
+    # acronyms to the names they stand for
     rep = join_variants([m["normalized"] for m in mentions if kb.lookup(m["normalized"], fuzzy=False) is None])
     for m in mentions:
         m["normalized"] = rep.get(m["normalized"], m["normalized"])
-    return mentions, {a: rep.get(c, c) for a, c in acronyms.items()}
+    short = _join_short_forms(mentions, kb)
+    acronyms = {a: short.get(rep.get(c, c), rep.get(c, c)) for a, c in acronyms.items()}
+    return mentions, defined_acronyms(mentions, kb) | acronyms
 
 
-def _acronym_mentions(text: str, kb: KnowledgeBase) -> tuple[list[tuple[int, dict]], dict[str, str]]:
-    """Long forms of acronyms the text defines, and every use of those acronyms in the article.
-    Acronyms the knowledge base knows are left to it."""
-    out, acronyms = [], {}
-    for acr, start, end in acronym_definitions(text):
-        if kb.lookup(acr, fuzzy=False):
+def _outside_longer_names(known: list[tuple[int, dict]], patterns: list[tuple[int, dict]]) -> list[tuple[int, dict]]:
+    """Knowledge-base mentions, less those inside a longer name that goes on to a head noun of its own:
+    "U.S. Marshals Service Gulf Coast Violent Offenders Task Force", "Justice Department's Office of
+    International Affairs" name a part of the body, and the longer name is kept. A list ("the FBI and
+    Chicago Police Department") is not a longer name."""
+    longer = [m for _, m in patterns]
+    out = []
+    for priority, k in known:
+        inside = next((p for p in longer if p["start"] <= k["start"] and k["end"] < p["end"]), None)
+        if inside is None or not _names_a_part(inside["text"][k["end"] - inside["start"] :]):
+            out.append((priority, k))
+    return out
+
+
+def _names_a_part(rest: str) -> bool:
+    """Whether the words after a body's name name a part of it: two words or more with a head noun
+    ("'s Office of International Affairs", " Miami Office"), not " Secretary Alejandro Mayorkas",
+    "'s Office" or a list."""
+    words = _POSSESSIVE_START.sub("", rest).split()
+    return len(words) >= 2 and any(map(_is_head, words)) and not _LIST_SEPARATOR.search(rest)
+
+
+_POSSESSIVE_START = re.compile(r"^['’]s\b")
+
+
+_LIST_SEPARATOR = re.compile(r",|\band\b|&")
+
+
+def _join_short_forms(mentions: list[dict], kb: KnowledgeBase) -> dict[str, str]:
+    """Point a name outside the knowledge base at a longer name of the article that ends with it ("the
+    Sheriff's Office" -> "Riverside County Sheriff's Office", "Court of Appeal" -> "2nd District Court of
+    Appeal") or goes on from it ("New Life Centers" -> "New Life Centers of Chicagoland"), the nearest one
+    before it when several do. Longer names are compared as written and as normalized. Returns the names
+    that were joined."""
+    longer_keys = [(m, {_suffix_key(m["normalized"]), _suffix_key(clean_org_name(m["text"]))}) for m in mentions]
+    joined = {}
+    for m in mentions:
+        short = _suffix_key(m["normalized"])
+        if " " not in short or kb.lookup(m["normalized"], fuzzy=False):
             continue
+        longer = [o for o, keys in longer_keys if o["normalized"] != m["normalized"] and any(
+            _ends_or_goes_on(k, short) for k in keys)]
+        if longer:
+            before = [o for o in longer if o["start"] < m["start"]]
+            joined[m["normalized"]] = (before[-1] if before else longer[0])["normalized"]
+    for m in mentions:
+        m["normalized"] = joined.get(m["normalized"], m["normalized"])
+    return joined
+
+
+def _ends_or_goes_on(long: str, short: str) -> bool:
+    """Whether the key ``long`` ends with ``short`` (a plural ending aside: "Court of Appeals" ends "District
+    Court of Appeal") or goes on from it with "of", "for", "de" ("New Life Centers of Chicagoland")."""
+    if long.rstrip("s").endswith(" " + short.rstrip("s")):
+        return True
+    return long.startswith(short + " ") and long[len(short) + 1 :].startswith(_GOES_ON)
+
+
+_GOES_ON = ("of ", "de ", "del ", "for ")
+
+
+def _suffix_key(name: str) -> str:
+    """Comparison key that ignores possessives: "Sheriff's Office" ends "Riverside County Sheriff Office"."""
+    return key(name).replace("'s ", " ").replace("'", "")
+
+
+def defined_acronyms(mentions: list[dict], kb: KnowledgeBase) -> dict[str, str]:
+    """Knowledge-base acronyms the article uses beside the full name of the same body ("FBI" and "the
+    Federal Bureau of Investigation"): acronym -> canonical name."""
+    acronyms, named = {}, set()
+    for m in mentions:
+        entry = kb.by_key.get(key(m["text"])) if m["method"] == "kb" else None
+        if entry and m["text"] in entry.acronyms:
+            acronyms.setdefault(m["text"], entry.canonical)
+        else:
+            named.add(m["normalized"])
+    return {a: c for a, c in acronyms.items() if c in named}
+
+
+def _acronym_mentions(text: str, kb: KnowledgeBase) -> tuple[list[tuple[int, dict]], dict[str, str], set[str]]:
+    """Long forms of acronyms the text defines, every use of those acronyms in the article, and the
+    acronyms the text defines otherwise than the knowledge base. An acronym the knowledge base knows for
+    the same body is left to it."""
+    out, acronyms, redefined = [], {}, set()
+    for acr, start, end in acronym_definitions(text):
         long_form = text[start:end]
         canonical, in_kb = canonical_org(long_form, kb)
-        headed = in_kb or any(_is_head(t) for t in long_form.split())
-        if not headed and not _capitalised_name(long_form):
+        known = kb.lookup(acr, fuzzy=False)
+        if known and in_kb in (None, known.canonical):
+            acronyms[acr] = known.canonical
             continue
+        headed = in_kb or any(_is_head(t) for t in long_form.split())
+        if _bare(long_form.split()[-1]) in UNIT_HEADS or not (headed or _capitalised_name(long_form)):
+            continue
+        if known:
+            redefined.add(key(acr))
         acronyms[acr] = canonical
         conf = 0.9 if headed else 0.75
         out.append((ACRONYM_PRIORITY, mention(text, "organization", start, end, canonical, "acronym", conf)))
     for acr, canonical in acronyms.items():
-        for span in word_spans(text, acr):
-            out.append((ACRONYM_PRIORITY, mention(text, "organization", *span, canonical, "acronym", 0.85)))
-    return out, acronyms
+        if kb.lookup(acr, fuzzy=False) is None or key(acr) in redefined:
+            for span in word_spans(text, acr):
+                out.append((ACRONYM_PRIORITY, mention(text, "organization", *span, canonical, "acronym", 0.85)))
+    return out, acronyms, redefined
 
 
 def _ner_mentions(text: str, ner_orgs: list[tuple[int, int]], blocked: Spans) -> list[tuple[int, dict]]:
@@ -350,8 +541,11 @@ def _ner_mentions(text: str, ner_orgs: list[tuple[int, int]], blocked: Spans) ->
         if _ENDS_STATE.search(text, start, end):
             holder = _STATES_ATTORNEY.match(text, end - 2 if text[end - 2 : end] in ("'s", "’s") else end)
             end = holder.end() if holder else end
-        name = clean_org_name(text[start:end])
-        offset = text.find(name, start, end) if name and _looks_like_org(name) else -1
+        following = _NEXT_WORD.match(text, end)
+        if following and following.group(1) in _NOT_ORG_END:
+            continue  # a cut-off name: "Angeles National" of "Angeles National Forest"
+        name = _without_trailing_place(clean_org_name(text[start:end]))
+        offset = text.find(name, start, end) if name and _looks_like_org(name, text) else -1
         if offset >= 0:  # the span shrinks to the cleaned name, so that text[start:end] is the name
             out.append((NER_PRIORITY, mention(text, "organization", offset, offset + len(name), name, "ner", 0.6)))
     return out
@@ -359,9 +553,36 @@ def _ner_mentions(text: str, ner_orgs: list[tuple[int, int]], blocked: Spans) ->
 
 _NOT_ORG_END = {
     "Act", "Law", "Bill", "Drive", "Street", "Avenue", "Road", "Boulevard", "Highway", "Freeway", "Route", "Forest",
-    "Park",
+    "Park", "Award", "Awards", "Prize", *UNIT_HEADS,
+    # a job, not a body: "Victim Services Specialist"
+    "Specialist", "Officer", "Manager", "Coordinator", "Supervisor", "Analyst", "Technician", "Advocate", "Director",
+    "Investigator", "Prosecutor", "Attorney", "Deputy", "Agent", "Detective", "Sergeant", "Chief",
 }
+# Names NER tags as organisations that, in press releases, are something else: vehicle makes ("a black
+# Kia") and everyday abbreviations ("DOB", "EMS").
+NOT_ORGANIZATIONS = {
+    "Acura", "Audi", "BMW", "Buick", "Cadillac", "Chevrolet", "Chevy", "Chrysler", "Dodge", "Ford", "GMC", "Honda",
+    "Hyundai", "Infiniti", "Jeep", "Kia", "Lexus", "Mazda", "Mercedes", "Mercedes-Benz", "Mitsubishi", "Nissan",
+    "Pontiac", "Porsche", "Subaru", "Tesla", "Toyota", "Volkswagen", "Volvo", "VW",
+    "DOB", "EMS", "DNA", "DUI", "DWI", "CEO", "CFO", "SUV", "GPS", "ATM", "CPR", "ID", "PIN", "TV", "AM", "PM", "CCTV",
+    "DA", "ADA", "SA", "ASA", "AUSA",
+}
+# A charge or a headline, not a body: "Retail Theft", "Killing Ex-Girlfriend".
+_CHARGE = re.compile(
+    r"\b(?:murder\w*|homicide|killing|theft|burglary|robbery|assault|kidnapping|battery|manslaughter|arson|rape|"
+    r"carjacking|ex-\w+)\b",
+    re.IGNORECASE,
+)
 _ENDS_STATE = re.compile(r" State(?:['’]s)?$")
+_NEXT_WORD = re.compile(r"[^\S\n]+([A-Z]\w*)")
+
+
+def _without_trailing_place(name: str) -> str:
+    """"Louis Vuitton Chicago" (a store) is "Louis Vuitton"; "Bank of America" and "Chicago Police" stay."""
+    body, _, last = name.rpartition(" ")
+    if body and not body.endswith((" of", " de", " for")) and place_lookup(last) and not any(map(_is_head, body.split())):
+        return body if _looks_like_org(name, "") else name  # "Angeles National Forest" is no store
+    return name
 
 
 def _capitalised_name(name: str) -> bool:
@@ -369,12 +590,17 @@ def _capitalised_name(name: str) -> bool:
     return len(words) >= 2 and all(w[0].isupper() for w in words)
 
 
-def _looks_like_org(name: str) -> bool:
-    """Whether an NER ORG name is worth keeping: not a generic word, a law, a road or a list."""
+def _looks_like_org(name: str, text: str) -> bool:
+    """Whether an NER ORG name is worth keeping: not a generic word, a law, a road, a list, a unit, a
+    building, a place, a vehicle make, a charge, or a word the text also writes in lower case ("Justice")."""
     words = name.split()
     if not words or len(words) > 12 or not name[0].isupper() or name in _GENERIC or "," in name:
         return False
-    if words[-1] in _NOT_ORG_END:
+    if words[-1] in _NOT_ORG_END or name in NOT_ORGANIZATIONS or _FACILITY.search(name) or place_lookup(name):
+        return False
+    if len(words) == 1 and not name.isupper() and next(word_spans(text, name.lower()), None):
+        return False
+    if _CHARGE.search(name) and not any(map(_is_head, words)):
         return False
     if re.search(r"[.!?]\s+[A-Z]", name):  # runs across a sentence end: "Proctor. The Court"
         return False

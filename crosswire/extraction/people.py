@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from crosswire.extraction.orgs import _is_head
 from crosswire.extraction.places import lookup as place_lookup
 from crosswire.extraction.text import SP, Spans, find_words, literal_pattern, literal_regex, mention, word_spans
 
@@ -35,9 +36,9 @@ TITLES = [
     "Council Member", "Alderman", "Minister", "Interior Minister", "Justice Minister", "Speaker", "Secretary",
     "Spokesperson", "Spokesman", "Spokeswoman", "Public Information Officer", "Fiscal", "Coroner",
     "Medical Examiner", "Warden", "Professor", "Prof.", "Pastor", "Reverend", "Rev.", "Father", "Bishop", "Rabbi",
-    "Imam", "Dr.", "Dr", "Mr.", "Mr", "Ms.", "Ms", "Mrs.", "Mrs", "Miss",
+    "Imam", "Dr.", "Dr", "Mr.", "Mr", "Ms.", "Ms", "Mrs.", "Mrs", "Miss", "Sr.", "Sra.", "Srta.",
 ]
-HONORIFICS = {"Dr.", "Dr", "Mr.", "Mr", "Ms.", "Ms", "Mrs.", "Mrs", "Miss", "Prof."}
+HONORIFICS = {"Dr.", "Dr", "Mr.", "Mr", "Ms.", "Ms", "Mrs.", "Mrs", "Miss", "Prof.", "Sr.", "Sra.", "Srta."}
 # "Deputy District Attorneys W. Matthew Murray and Erika Mulhere": one title for a list of names
 PLURALS = {t + "s": t for t in TITLES if t[-1].isalpha() and t not in HONORIFICS and not t.isupper()}
 _TITLE = literal_pattern([*TITLES, *PLURALS])
@@ -46,7 +47,8 @@ _NT = (
     r"|[A-Z][a-zà-öø-ÿ]+(?:[-’'][A-Z][a-zà-öø-ÿ]+)*|[A-Z]\.|[A-Z]{2}(?=[^\S\n]+[A-Z][a-z]))"
 )
 _PARTICLE = r"(?:de|del|de la|da|van|von|bin|ben|al|el|la|le)"
-_NAME = rf"{_NT}(?:{SP}(?:{_PARTICLE}{SP})?{_NT}){{0,3}}(?:,?{SP}(?:Jr\.|Sr\.|II|III|IV)(?!\w))?"
+_NICKNAME = rf"(?:[\"“][A-Z][a-z]+[\"”]{SP})?"
+_NAME = rf"{_NT}(?:{SP}{_NICKNAME}(?:{_PARTICLE}{SP})?{_NT}){{0,3}}(?:,?{SP}(?:Jr\.|Sr\.|II|III|IV)(?!\w))?"
 _SAY_WORDS = ["said", "says", "added", "stated", "noted", "explained", "told", "concluded", "continued", "remarked",
               "announced", "commented"]
 _SAY = literal_pattern(_SAY_WORDS)
@@ -65,20 +67,56 @@ _ROLE_NOUNS = (
 # trying a name at every capital letter of the text costs far more.
 _NAME_END = re.compile(rf"(?<![\w'’.-])(?:{_NAME})\Z")
 # "Dr Mohammed Ben Ali Koman, AIMC Secretary General said"
-_ROLE_AFTER = re.compile(rf",{SP}(?P<qual>(?:[A-Z][\w.'’-]*{SP}){{0,4}}?)(?P<title>{_TITLE})(?![\w-])")
+_ROLE_AFTER = re.compile(
+    rf",{SP}(?P<qual>(?:(?:former|then-)[^\S\n]*)?(?:[A-Z][\w.'’-]*{SP}){{0,4}}?)(?P<title>{_TITLE})(?![\w-])"
+)
 # "Matt DeMateo, chief executive officer of New Life Centers of Chicagoland"
+_SPANISH_TITLES = r"[Ff]iscal|[Jj]ueza?|[Jj]efe|[Cc]apitán|[Ss]argento|[Tt]eniente|[Aa]lcaldesa?|[Gg]obernadora?|[Ss]enadora?"
+_TITLE_COMMA_NAME = re.compile(
+    rf"(?P<title>(?:{_SPANISH_TITLES})(?:{SP}(?:de(?:{SP}la)?|del|[A-Z][\w’'-]*)){{1,10}}),{SP}(?P<name>{_NAME})"
+    rf"(?=[,.]|{SP}(?:y|and|said|dijo)\b)"
+)
 _LOWER_ROLE_AFTER = re.compile(
     rf",{SP}(?:the{SP})?(?P<role>(?:former{SP}|then-)?(?:{_ROLE_NOUNS})\b[^,.;“”\"\n]{{0,60}})"
 )
 # "Trevor Harwell, 20, of Fullerton", "Gilbert Lara (DOB 11/1972)"
-_AGE_AFTER = re.compile(rf",{SP}(?:age{SP})?\d{{1,3}}(?:,|{SP}of\b)")
-_DOB = re.compile(r"DOB\b")
+# "Trevor Harwell, 20, of Fullerton", "Keith Perkins, 19 –", a list line "Darius Bowdry, 30", "Mark
+# Arceta, a 40-year-old Skokie man"
+_AGE_AFTER = re.compile(
+    rf",{SP}(?:(?:age{SP})?\d{{1,3}}(?=[,;)]|{SP}(?:of\b|and\b|[–—-])|[^\S\n]*(?:\n|\Z)|\.\s)"
+    rf"|an?{SP}\d{{1,3}}-year-old\b)"
+)
+_DOB = re.compile(r"(?:DOB|dob|D\.O\.B\.)(?!\w)")
+_PARTY_AFTER = re.compile(r",[^\S\n]*[DR]-[A-Z]")  # "(Stephanie Nguyen, D-Elk Grove)"
+# The subject of a passive charge verb is a defendant: "James Anderson was charged", "Lara pleaded".
+_CHARGED = re.compile(
+    rf"(?:(?:was|is|has{SP}been|had{SP}been|were|will{SP}be){SP}(?:charged|arrested|sentenced|convicted|indicted|"
+    rf"accused|booked|arraigned|extradited|found{SP}guilty)|pleaded|pled|faces)\b"
+)
 _SAY_WORD = literal_regex(_SAY_WORDS)
 _NAME_AFTER = re.compile(rf"{SP}(?P<name>{_NAME})")
 _NAME_START = re.compile(rf"{SP}(?:{_NT})")
 _PLACE_QUALIFIER = re.compile(r"((?:[A-Z][\w.'’-]*[^\S\n]+){1,3}(?:County|City))[^\S\n]+$")
-_AGE_NAME = re.compile(rf"\d{{1,3}}-year-old{SP}(?P<name>{_NAME})")
-_LOWER_ROLE_NAME = re.compile(rf"(?P<role>defendant|victim|suspect|inmate|witness){SP}(?P<name>{_NAME})")
+# "her 30-year-old sister Patricia Miguel", "del joven de 19 años Tommy Lee Walker"
+_AGE_NAME = re.compile(rf"\d{{1,3}}(?:-year-old|{SP}años)(?:{SP}[a-z]+){{0,2}}{SP}(?P<name>{_NAME})")
+# A name after a word that stands before people: "the defendant, Job Uriah Taylor", "his wife, Victoria
+# Anderson", "the arrest of Oren Alexander", "charges against Jacob Hobson", "asesinato de Venice Parker"
+_KIN = (
+    r"wife|husband|son|daughter|mother|father|brother|sister|girlfriend|boyfriend|fiancée?|nephew|niece|cousin|"
+    r"grandson|granddaughter|grandmother|grandfather|stepfather|stepmother|stepson|stepdaughter|partner|friend"
+)
+_EVENT_OF = (
+    r"(?:arrest|murder|death|killing|shooting|stabbing|sentencing|arraignment|conviction|indictment|extradition|"
+    r"prosecution|disappearance|kidnapping|rape)[^\S\n]+of|against|driven[^\S\n]+by|asesinato[^\S\n]+de|"
+    r"homicidio[^\S\n]+de|muerte[^\S\n]+de|víctima"
+)
+_LOWER_ROLE_NAME = re.compile(
+    rf"(?:(?P<role>defendant|victim|suspect|inmate|witness)s?|{_KIN}|{_EVENT_OF}),?{SP}(?P<name>{_NAME})"
+)
+# A list line "Prosecutor of the Year: Amy Zois": the label is the person's role.
+_LABELLED_LINE = re.compile(rf"^[^\S\n]*(?P<label>[A-Z][^:\n]{{2,80}}?):[^\S\n]+(?P<name>{_NAME})[^\S\n]*$", re.MULTILINE)
+# "Anabel and William Herrera": two people, one surname
+_FIRST_AND = re.compile(rf"(?P<first>[A-Z][a-zà-öø-ÿ]+)[^\S\n]+and[^\S\n]+$")
 _TOKEN = re.compile(r"[^\s,]+")
 _LEADING_TITLE = re.compile(rf"^(?:(?:[A-Z][\w.'’-]*\s+){{0,4}}?(?:{_TITLE})\s+)+")
 
@@ -102,6 +140,15 @@ STOP = {
     "DA", "SA", "ASA", "AUSA", "WHO:", "U.S.", "Charge", "Pastor", "Reverend", "Rev.", "Bishop", "Rabbi",
 }
 _SUFFIXES = {"Jr.", "Sr.", "II", "III", "IV"}
+# Words of place names and titles that end a list line but are no one's name.
+_NOT_NAMES = {"Courthouse", "Building", "Hall", "Room", "Plaza", "Floor", "Suite", "Year", "Award", "Awards"}
+# Nouns after a name that make it the name of a place: "Ben Taub hospital", "Lincoln Elementary School".
+_PLACE_NOUNS = {
+    "hospital", "school", "elementary", "high", "middle", "university", "college", "park", "street", "avenue",
+    "road", "boulevard", "center", "centre", "building", "hall", "library", "airport", "station", "courthouse",
+    "memorial", "bridge", "freeway", "highway",
+}
+_NEXT_WORD = re.compile(r"[^\S\n]+([\w’'-]+)")
 
 
 @dataclass
@@ -142,7 +189,7 @@ def people_mentions(
         c = _ner_candidate(text, start, end)
         if c and not blocked.overlaps((c.start, c.end)):
             cands.append(c)
-    people = _group(cands)
+    people = _group(cands + shared_surnames(text, cands))
     mentions = []
     taken = Spans()
     for p in people:
@@ -169,7 +216,8 @@ def people_mentions(
 
 
 def _rule_candidates(text: str, orgs: list[dict], blocked: Spans) -> list[_Cand]:
-    return _titled(text, orgs, blocked) + _role_after(text, orgs, blocked) + _cued(text, blocked)
+    cands = _titled(text, orgs, blocked) + _role_after(text, orgs, blocked) + _title_comma_name(text, blocked)
+    return cands + _cued(text, blocked)
 
 
 def _titled(text: str, orgs: list[dict], blocked: Spans) -> list[_Cand]:
@@ -183,8 +231,8 @@ def _titled(text: str, orgs: list[dict], blocked: Spans) -> list[_Cand]:
             continue  # inside a word; but "then-District Attorney" is a title
         plural = m.group("title") in PLURALS
         span = _trim_name(text, m.start("name"), m.end("name"), min_tokens=2 if plural else 1)
-        if not span or blocked.overlaps(span):
-            continue
+        if not span or blocked.overlaps(span) or (" " not in text[span[0] : span[1]] and place_lookup(text[span[0] : span[1]])):
+            continue  # "Fiscal Penal del Condado de Dallas": a title and a place, no name
         title = PLURALS.get(m.group("title"), m.group("title"))
         pre = _PRE_TITLE.search(text, max(0, m.start() - 12), m.start())
         start = pre.start() if pre else m.start()
@@ -198,6 +246,18 @@ def _titled(text: str, orgs: list[dict], blocked: Spans) -> list[_Cand]:
                 break
             cands.append(_Cand(*span, text[span[0] : span[1]], role, affiliation, "pattern", 0.85))
             pos = more.end("name")
+    return cands
+
+
+def _title_comma_name(text: str, blocked: Spans) -> list[_Cand]:
+    """A name after its title phrase and a comma, the Spanish order: "El Fiscal Penal del Condado de Dallas,
+    John Creuzot,", "el capitán de la Oficina de Homicidios ..., J. Will Fritz,"."""
+    cands = []
+    for m in find_words(_TITLE_COMMA_NAME, text):
+        span = _trim_name(text, m.start("name"), m.end("name"), min_tokens=2)
+        if span and span[1] == m.end("name") and not blocked.overlaps(span):
+            role = " ".join(m.group("title").split())
+            cands.append(_Cand(*span, text[span[0] : span[1]], role, None, "pattern", 0.8))
     return cands
 
 
@@ -227,6 +287,8 @@ def _cued(text: str, blocked: Spans) -> list[_Cand]:
     "49-year-old" or "defendant" before them."""
     found = [(_name_before(text, m.start()), None) for m in _AGE_AFTER.finditer(text)]
     found += [(_name_before(text, m.start()), None) for m in find_words(_DOB, text)]
+    found += [(_name_before(text, m.start()), None) for m in _PARTY_AFTER.finditer(text)]
+    found += [(_name_before(text, m.start()), "defendant") for m in find_words(_CHARGED, text)]
     for m in find_words(_SAY_WORD, text):  # "Mike Hestrin said", "said Mike Hestrin"
         found.append((_name_before(text, m.start()), None))
         after = _NAME_AFTER.match(text, m.end())
@@ -234,13 +296,41 @@ def _cued(text: str, blocked: Spans) -> list[_Cand]:
             found.append((_trim_name(text, after.start("name"), after.end("name"), min_tokens=2), None))
     for rx in (_AGE_NAME, _LOWER_ROLE_NAME):
         for m in find_words(rx, text):
-            role = m.group("role") if "role" in m.groupdict() else None
+            role = m.groupdict().get("role")
             found.append((_trim_name(text, m.start("name"), m.end("name"), min_tokens=2), role))
-    return [
+    cands = [
         _Cand(*span, text[span[0] : span[1]], role, None, "pattern", 0.75)
         for span, role in found
         if span and not blocked.overlaps(span) and not place_lookup(text[span[0] : span[1]])
     ]
+    return cands + _labelled(text, blocked)
+
+
+def _labelled(text: str, blocked: Spans) -> list[_Cand]:
+    """Names of list lines "Label: Full Name", with the label as their role; not "Award: Human Resources
+    Unit" (a name with an organisation noun is no person)."""
+    cands = []
+    for m in _LABELLED_LINE.finditer(text):
+        span = _trim_name(text, m.start("name"), m.end("name"), min_tokens=2)
+        if span is None or span[1] != m.end("name") or blocked.overlaps(span):
+            continue
+        name = text[span[0] : span[1]]
+        if any(_is_head(w) or w in _NOT_NAMES for w in name.split()) or place_lookup(name):
+            continue
+        cands.append(_Cand(*span, name, " ".join(m.group("label").split()), None, "pattern", 0.8))
+    return cands
+
+
+def shared_surnames(text: str, cands: list[_Cand]) -> list[_Cand]:
+    """"Anabel and William Herrera": a first name before "and" and a full name shares its surname."""
+    out = []
+    for c in cands:
+        tokens = c.name.split()
+        first = _FIRST_AND.search(text, max(0, c.start - 40), c.start) if len(tokens) == 2 else None
+        if first and first.group("first") not in STOP and not place_lookup(first.group("first")):
+            name = f"{first.group('first')} {tokens[-1]}"
+            out.append(_Cand(first.start("first"), first.end("first"), name, c.role, None, "pattern", 0.7))
+    return out
 
 
 def _name_before(text: str, pos: int) -> tuple[int, int] | None:
@@ -272,7 +362,7 @@ def _qualify(text: str, title_start: int, role: str | None, org_by_end: dict) ->
 def _trim_name(text: str, start: int, end: int, min_tokens: int = 1) -> tuple[int, int] | None:
     """The span of the name proper: stop words and title words cut off at either side."""
     tokens = [(m.start() + start, m.end() + start, m.group()) for m in _TOKEN.finditer(text[start:end])]
-    stops = [i for i, t in enumerate(tokens) if t[2].rstrip(".") in STOP or t[2] in STOP]
+    stops = [i for i, t in enumerate(tokens) if (t[2].rstrip(".") in STOP or t[2] in STOP) and not _INITIAL.fullmatch(t[2])]
     if stops:
         # keep the longest stretch without a stop word, but not one that qualifies an office
         # ("Los Angeles" in "Los Angeles County District Attorney Nathan J. Hochman")
@@ -287,6 +377,8 @@ def _trim_name(text: str, start: int, end: int, min_tokens: int = 1) -> tuple[in
         tokens = max(stretches, key=len) if stretches else []
     while tokens and (_INITIAL.fullmatch(tokens[-1][2]) or tokens[-1][2] in _PARTICLE_WORDS):
         tokens = tokens[:-1]
+    while tokens and tokens[0][2] in _PARTICLE_WORDS:  # "de Dallas" is no one's name
+        tokens = tokens[1:]
     if not tokens or len(tokens) < min_tokens:
         return None
     s, e = tokens[0][0], tokens[-1][1]
@@ -315,6 +407,9 @@ def _ner_candidate(text: str, start: int, end: int) -> _Cand | None:
         return None
     if any(ch.isdigit() for ch in name) or "\n" in name or place_lookup(name):
         return None
+    following = _NEXT_WORD.match(text, end)
+    if following and following.group(1).lower() in _PLACE_NOUNS:
+        return None  # "Ben Taub hospital" is a building
     return _Cand(*span, name, None, None, "ner", 0.7)
 
 
@@ -359,9 +454,13 @@ def _absorb(person: Person, c: _Cand) -> None:
 
 
 def _same_person(a: str, b: str) -> bool:
+    """"Nathan J. Hochman" and "Nathan Hochman"; "Uriah Taylor" and "Job Uriah Taylor"."""
     ta = [t for t in a.split() if t not in _SUFFIXES and not _INITIAL.fullmatch(t)]
     tb = [t for t in b.split() if t not in _SUFFIXES and not _INITIAL.fullmatch(t)]
-    return bool(ta and tb) and ta[0] == tb[0] and ta[-1] == tb[-1]
+    if not (ta and tb):
+        return False
+    short, long = sorted((ta, tb), key=len)
+    return (ta[0] == tb[0] and ta[-1] == tb[-1]) or (len(short) >= 2 and long[-len(short) :] == short)
 
 
 def _nearest_owner(people: list[Person], word: str, pos: int) -> Person | None:

@@ -1,0 +1,273 @@
+"""Dedupe benchmark: noisy copies of real press releases, with known answers.
+
+Quality mode (default) takes distinct releases from ../shared/corpora/prosecutor-press-releases, makes
+1-3 damaged copies of half of them (the other half stay singletons), cleans every document with the
+clean stage, runs the real dedupe, and prints pairwise precision / recall / F1, the adjusted Rand index,
+false merges of distinct releases, docs/s, and whether running the documents in two runs gives the same
+stories as one run.
+
+Scale mode (--scale) builds 10k and 100k cleaned documents and prints dedupe wall time and peak RSS for
+each, measured in a fresh process per size.
+
+    .venv/bin/python benchmarks/dedupe.py [--originals 1500] [--seed 7]
+    .venv/bin/python benchmarks/dedupe.py --scale
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import random
+import re
+import resource
+import subprocess
+import sys
+import textwrap
+import time
+from collections import Counter
+from itertools import combinations
+from math import comb
+from pathlib import Path
+
+import pandas as pd
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+CORPUS = REPO.parent / "shared" / "corpora" / "prosecutor-press-releases"
+
+from crosswire.settings import Settings  # noqa: E402
+from crosswire.store import Store  # noqa: E402
+from tasks.clean import clean_document, learn_boilerplate  # noqa: E402
+from tasks.dedupe import assign_stories, exact_key, tokens  # noqa: E402
+
+UI_JUNK = ["1 / 8", "Share", "Print", "Email", "   \t  ", "Read more", "Skip to content"]
+NUMBER = re.compile(r"\b\d+\b")
+
+
+# --- originals ------------------------------------------------------------------------------------------
+
+def originals(limit: int, rng: random.Random) -> list[dict]:
+    """Cleaned, distinct releases: one per title and per text, so the answers are known."""
+    releases, titles, texts = [], set(), set()
+    for office in sorted(p for p in CORPUS.iterdir() if p.is_dir()):
+        raw = [p.read_text(encoding="utf-8", errors="replace") for p in sorted(office.glob("*.txt"))]
+        template = learn_boilerplate(raw)
+        for text in raw:
+            cleaned = clean_document(text, boilerplate=template)
+            title_key = " ".join(tokens(cleaned.title or ""))
+            text_key = exact_key(tokens(cleaned.text))
+            if cleaned.is_article and cleaned.title and title_key not in titles and text_key not in texts:
+                titles.add(title_key)
+                texts.add(text_key)
+                releases.append({"title": cleaned.title, "text": cleaned.text, "office": office.name})
+    rng.shuffle(releases)
+    return releases[:limit]
+
+
+# --- damage: the copies users meet ------------------------------------------------------------------------
+
+def seed_damage(text: str, rng: random.Random) -> str:
+    """Lost spaces between sentences and paragraphs, injected UI lines and whitespace runs."""
+    glued = re.sub(r"([.!?”])\s+(?=[“A-Z])", r"\1", text) if rng.random() < 0.5 else text
+    lines = glued.split("\n")
+    for _ in range(rng.randint(1, 3)):
+        lines.insert(rng.randrange(len(lines) + 1), rng.choice(UI_JUNK) + "\n" + " " * rng.randint(0, 40))
+    return "\n".join(lines)
+
+
+def teaser(text: str, rng: random.Random) -> str:
+    paragraphs = text.split("\n\n")
+    keep = max(1, round(len(paragraphs) * rng.uniform(0.5, 0.7)))
+    return "\n\n".join(paragraphs[:keep]) + "\n\nRead more"
+
+
+def update(text: str, rng: random.Random) -> str:
+    numbers = list(NUMBER.finditer(text))
+    if numbers:
+        hit = rng.choice(numbers)
+        text = f"{text[:hit.start()]}{int(hit[0]) + rng.randint(1, 9)}{text[hit.end():]}"
+    return f"UPDATE: this release has been updated with new information.\n\n{text}"
+
+
+def digest(text: str, rng: random.Random) -> str:
+    wrapped = "\n\n".join(textwrap.fill(p, 70) for p in text.split("\n\n"))
+    return f"Daily press digest\nIn this issue: 1 item\n\n{wrapped}\n\nYou are receiving this e-mail because you subscribed."
+
+
+def mojibake(text: str, rng: random.Random) -> str:
+    return text.encode("utf-8").decode("latin-1")
+
+
+def html_repost(text: str, title: str, rng: random.Random) -> str:
+    body = "".join(f"<p>{html.escape(p)}</p>" for p in text.split("\n\n"))
+    return (f"<html><head><title>{html.escape(title)} | Regional News Network</title></head><body>"
+            f"<nav><a href='/'>Home</a> <a href='/crime'>Crime</a> <a href='/about'>About us</a></nav>"
+            f"<main><article><h1>{html.escape(title)}</h1>{body}</article></main>"
+            f"<aside><h3>Most read</h3><ul><li>Council approves budget</li><li>Storm closes schools</li></ul></aside>"
+            f"<footer>© Regional News Network. All rights reserved.</footer></body></html>")
+
+
+def copy_of(release: dict, rng: random.Random) -> tuple[str, str, dict]:
+    """(raw, content type, hints) of one damaged copy: a random mix of the kinds above."""
+    text, title = release["text"], release["title"]
+    kinds = rng.sample(["seed", "teaser", "update", "digest", "mojibake", "html"], rng.randint(1, 2))
+    for kind in kinds:
+        if kind == "teaser":
+            text = teaser(text, rng)
+        elif kind == "update":
+            text = update(text, rng)
+    if "html" in kinds:
+        return html_repost(text, title, rng), "text/html", {}
+    if "digest" in kinds:
+        text = digest(text, rng)
+    if "seed" in kinds:
+        text = seed_damage(text, rng)
+    if "mojibake" in kinds:
+        text = mojibake(text, rng)
+    return text, "text/plain", {"title": title} if "seed" not in kinds else {}
+
+
+def labelled_documents(releases: list[dict], rng: random.Random) -> pd.DataFrame:
+    rows = []
+    for n, release in enumerate(releases):
+        rows.append((release["text"], "text/plain", {"title": release["title"]}, n))
+        if n % 2 == 0:
+            rows += [(*copy_of(release, rng), n) for _ in range(rng.randint(1, 3))]
+    documents = []
+    for i, (raw, content_type, hints, label) in enumerate(rows):
+        cleaned = clean_document(raw, content_type, hints=hints)
+        if not cleaned.is_article:
+            continue
+        documents.append({
+            "doc_id": f"d{i:06d}", "label": label, "text": cleaned.text, "title": cleaned.title,
+            "published_at": pd.NaT, "language": cleaned.language, "junk_ratio": cleaned.junk_ratio,
+            "word_count": cleaned.word_count, "source_uri": f"bench://{i}",
+            "ingested_at": pd.Timestamp("2026-01-01", tz="UTC") + pd.Timedelta(seconds=rng.randint(0, 10**6)),
+        })
+    return pd.DataFrame(documents)
+
+
+# --- scoring --------------------------------------------------------------------------------------------
+
+def pairs(groups: pd.Series) -> set[tuple[str, str]]:
+    return {p for members in groups.groupby(groups).groups.values() for p in combinations(sorted(members), 2)}
+
+
+def adjusted_rand(truth: pd.Series, predicted: pd.Series) -> float:
+    table = pd.crosstab(truth, predicted)
+    index = sum(comb(int(n), 2) for n in table.to_numpy().ravel())
+    rows, cols = (sum(comb(int(n), 2) for n in table.sum(axis=a)) for a in (1, 0))
+    expected = rows * cols / comb(len(truth), 2)
+    return (index - expected) / ((rows + cols) / 2 - expected)
+
+
+def run_dedupe(docs: pd.DataFrame, prior: pd.DataFrame | None = None, signatures: pd.DataFrame | None = None,
+               run_id: str = "r1"):
+    prior = prior if prior is not None else pd.DataFrame(columns=list(docs.columns) + ["article_id"])
+    signatures = signatures if signatures is not None else Store("/nonexistent").read("signatures")
+    return assign_stories(docs, prior, signatures, run_id, Settings())
+
+
+def quality(originals_count: int, seed: int) -> None:
+    rng = random.Random(seed)
+    start = time.perf_counter()
+    releases = originals(originals_count, rng)
+    docs = labelled_documents(releases, rng)
+    built = time.perf_counter() - start
+    start = time.perf_counter()
+    stories = run_dedupe(docs)
+    docs = docs.set_index("doc_id", drop=False)
+    seconds = time.perf_counter() - start
+    predicted = stories.assignments.set_index("doc_id")["article_id"].reindex(docs.index)
+    truth = docs["label"]
+    true_pairs, found_pairs = pairs(truth.astype(str)), pairs(predicted)
+    hit = len(true_pairs & found_pairs)
+    precision, recall = hit / max(len(found_pairs), 1), hit / max(len(true_pairs), 1)
+    false_merges = [(a, b) for a, b in found_pairs - true_pairs]
+    print(f"documents {len(docs)} from {len(releases)} releases ({Counter(truth.value_counts() > 1)[True]} with copies)"
+          f"; built and cleaned in {built:.1f}s")
+    print(f"pairwise precision {precision:.4f}  recall {recall:.4f}  F1 {2 * precision * recall / max(precision + recall, 1e-9):.4f}")
+    print(f"adjusted Rand index {adjusted_rand(truth, predicted):.4f}")
+    print(f"false merges of distinct releases {len(false_merges)}")
+    for a, b in false_merges[:5]:
+        print(f"  {docs.at[a, 'title']!r} ~ {docs.at[b, 'title']!r}")
+    missed = true_pairs - found_pairs
+    print(f"missed copy pairs {len(missed)}")
+    for a, b in list(missed)[:5]:
+        print(f"  {docs.at[a, 'text'][:70]!r} ~ {docs.at[b, 'text'][:70]!r}")
+    print(f"dedupe {len(docs) / seconds:.0f} docs/s ({seconds:.2f}s)")
+    incremental(docs, predicted, rng)
+
+
+def incremental(docs: pd.DataFrame, together: pd.Series, rng: random.Random) -> None:
+    """Documents split in two runs must give the same stories as one run over all of them."""
+    first = docs.sample(frac=0.5, random_state=rng.randint(0, 10**6))
+    second = docs.drop(first.index)
+    run_a = run_dedupe(first.reset_index(drop=True))
+    prior = first.reset_index(drop=True).merge(run_a.assignments[["doc_id", "article_id"]], on="doc_id")
+    run_b = run_dedupe(second.reset_index(drop=True), prior, run_a.signatures, run_id="r2")
+    stories = run_b.assignments.set_index("doc_id")["article_id"].combine_first(prior.set_index("doc_id")["article_id"])
+    same = pairs(stories.reindex(docs.index)) == pairs(together)
+    print(f"two runs (A then B) give the same stories as one run: {same}")
+
+
+# --- scale ----------------------------------------------------------------------------------------------
+
+def scaled_documents(size: int, seed: int) -> pd.DataFrame:
+    """`size` cleaned documents: distinct releases mixed from corpus paragraphs, a quarter with copies."""
+    rng = random.Random(seed)
+    paragraphs = [p for release in originals(10**9, rng) for p in release["text"].split("\n\n") if len(p) > 80]
+    rows, n = [], 0
+    while len(rows) < size:
+        text = "\n\n".join(rng.sample(paragraphs, rng.randint(4, 10)))
+        release = {"title": f"Release {n}", "text": text}
+        versions = [text] + ([teaser(text, rng), update(text, rng)][: rng.randint(1, 2)] if n % 4 == 0 else [])
+        for version in versions:
+            rows.append({"doc_id": f"d{len(rows):07d}", "text": version, "title": release["title"],
+                         "published_at": pd.NaT, "language": "en", "junk_ratio": 0.0,
+                         "word_count": len(version.split()), "source_uri": f"bench://{len(rows)}",
+                         "ingested_at": pd.Timestamp("2026-01-01", tz="UTC") + pd.Timedelta(seconds=len(rows))})
+        n += 1
+    return pd.DataFrame(rows[:size])
+
+
+def scale_child(size: int, seed: int) -> None:
+    docs = scaled_documents(size, seed)
+    start = time.perf_counter()
+    stories = run_dedupe(docs)
+    seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"{size}\t{seconds:.2f}\t{peak:.0f}\t{len(stories.articles)}")
+
+
+def scale(seed: int) -> None:
+    results = {}
+    for size in (10_000, 100_000):
+        out = subprocess.run([sys.executable, __file__, "--scale-child", str(size), "--seed", str(seed)],
+                             capture_output=True, text=True, check=True).stdout.strip().splitlines()[-1]
+        _, seconds, peak, stories = out.split("\t")
+        results[size] = float(seconds)
+        print(f"{size:>7} docs: dedupe {float(seconds):.1f}s ({size / float(seconds):.0f} docs/s), "
+              f"peak RSS {float(peak):.0f} MiB (process total, data built in it), {stories} stories")
+    print(f"time(100k)/time(10k) = {results[100_000] / results[10_000]:.1f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--originals", type=int, default=1500)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--scale", action="store_true")
+    parser.add_argument("--scale-child", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if not CORPUS.is_dir():
+        sys.exit(f"{CORPUS} is absent: the benchmark needs the shared corpus beside the repository")
+    if args.scale_child:
+        scale_child(args.scale_child, args.seed)
+    elif args.scale:
+        scale(args.seed)
+    else:
+        quality(args.originals, args.seed)
+
+
+if __name__ == "__main__":
+    main()
