@@ -27,6 +27,9 @@ class Settings(BaseModel):
         0.9, gt=0, le=1, description="... or the smaller text this much contained in the larger one."
     )
     dedupe_shingle_size: int = Field(5, ge=1, description="Word n-gram size of the shingles.")
+    dedupe_window_days: int | None = Field(
+        None, ge=0, description="Copies published further apart than this are never one story (None: no limit)."
+    )
     fail_on_suite_failure: bool = Field(True, description="Fail the run when a GX suite fails.")
     suites_dir: str | None = Field(None, description="Folder of GX suite JSON files; default: the shipped ones.")
     runner: Literal["local"] = Field("local", description="Task runner.")

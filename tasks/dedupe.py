@@ -244,14 +244,14 @@ def assign_stories(new: pd.DataFrame, prior_docs: pd.DataFrame, prior_signatures
         by_key.setdefault(key, []).append(doc_id)
     exact = 0
     for position, doc_id in enumerate(new["doc_id"]):
-        twins = by_key.setdefault(keys[position], [])
+        twins = [t for t in by_key.setdefault(keys[position], []) if within_window(docs, doc_id, t, settings)]
         exact += bool(twins)
         for twin in twins:
             stories.union(doc_id, twin)
-        twins.append(doc_id)
+        by_key[keys[position]].append(doc_id)
         for other in index.query(text_hashes[position], lead_hashes[position]) - {doc_id}:
-            if stories.find(other) != stories.find(doc_id) and verified(
-                    signatures[doc_id], signature_of(other), settings) is not None:
+            if stories.find(other) != stories.find(doc_id) and within_window(docs, doc_id, other, settings) \
+                    and verified(signatures[doc_id], signature_of(other), settings) is not None:
                 stories.union(doc_id, other)
 
     docs["story_root"] = [stories.find(d) for d in docs["doc_id"]]
@@ -276,6 +276,14 @@ def assign_stories(new: pd.DataFrame, prior_docs: pd.DataFrame, prior_signatures
     })
     return Stories(assignments=assignments.reset_index(drop=True), articles=merged_articles(members, run_id),
                    merges=merges, signatures=stored_new, exact_copies=exact, near_copies=copies - exact)
+
+
+def within_window(docs: pd.DataFrame, a: str, b: str, settings) -> bool:
+    """Copies published further apart than the configured window are different stories."""
+    if settings.dedupe_window_days is None:
+        return True
+    gap = abs(docs.at[a, "published_at"] - docs.at[b, "published_at"])
+    return pd.isna(gap) or gap <= pd.Timedelta(days=settings.dedupe_window_days)
 
 
 def story_ids(members: pd.DataFrame, run_id: str) -> tuple[dict[str, str], pd.DataFrame]:

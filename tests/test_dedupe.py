@@ -147,3 +147,12 @@ def test_two_runs_give_the_same_stories_as_one(corpus_bodies):
             prior.set_index("doc_id")["article_id"])
         assert clusters(split) == clusters(together), f"trial {trial}"
     assert len(clusters(together)) == 30
+
+
+def test_a_publication_date_window_keeps_far_apart_copies_apart(seed_docs):
+    published, scraped = seed_docs
+    late = dict(scraped, published_at=pd.Timestamp("2023-06-01", tz="UTC"))
+    window = Settings(dedupe_window_days=30)
+    assert len(assign_stories(pd.DataFrame([published, late]), pd.DataFrame(columns=list(late) + ["article_id"]),
+                              EMPTY_SIGNATURES, "r1", window).articles) == 2
+    assert len(run([published, late]).articles) == 1  # no window by default
