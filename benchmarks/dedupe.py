@@ -213,13 +213,19 @@ def incremental(docs: pd.DataFrame, together: pd.Series, rng: random.Random) -> 
 
 # --- scale ----------------------------------------------------------------------------------------------
 
+SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z“])")
+
+
 def scaled_documents(size: int, seed: int) -> pd.DataFrame:
-    """`size` cleaned documents: distinct releases mixed from corpus paragraphs, a quarter with copies."""
+    """`size` cleaned documents: distinct releases of 8-20 sentences drawn from the corpus, in paragraphs
+    of 2-4 sentences, a quarter of them with a teaser or an updated copy."""
     rng = random.Random(seed)
-    paragraphs = [p for release in originals(10**9, rng) for p in release["text"].split("\n\n") if len(p) > 80]
+    sentences = [s for release in originals(10**9, rng) for s in SENTENCE.split(release["text"].replace("\n\n", " "))
+                 if len(s) > 40]
     rows, n = [], 0
     while len(rows) < size:
-        text = "\n\n".join(rng.sample(paragraphs, rng.randint(4, 10)))
+        picked = rng.sample(sentences, rng.randint(8, 20))
+        text = "\n\n".join(" ".join(picked[i:i + 3]) for i in range(0, len(picked), 3))
         release = {"title": f"Release {n}", "text": text}
         versions = [text] + ([teaser(text, rng), update(text, rng)][: rng.randint(1, 2)] if n % 4 == 0 else [])
         for version in versions:

@@ -29,7 +29,7 @@ WORD = re.compile(r"\w+")
 LEAD_WORDS = 60  # the opening words copies of one release share, whatever was added after them
 OPENING_WORDS = 25  # about the first sentence: what a follow-up release on the same case rewrites
 LEAD_CONTAINMENT = 0.5
-RETITLED_MIN_OPENING = 0.9  # copies under different headlines must open with the same sentence
+MIN_OPENING = 0.9  # copies without the same headline must open with the same sentence
 TITLE_MIN_RATIO = 97  # rapidfuzz ratio of normalized titles: a typo, not another word
 MIN_SHARE = 0.15  # containment counts only when the shorter text is at least this share of the longer
 CHUNK = 2000  # documents hashed at a time: bounds the memory of shingle strings
@@ -82,7 +82,10 @@ def signature(text: str, size: int, title: str | None = None) -> Signature:
 
 
 def overlap(a: np.ndarray, b: np.ndarray) -> int:
-    return len(np.intersect1d(a, b, assume_unique=True))
+    """Shared values of two sorted unique arrays (a binary search of `a` in `b`: no merge, no copy)."""
+    at = np.searchsorted(b, a)
+    at[at == len(b)] = 0
+    return int(np.count_nonzero(b[at] == a))
 
 
 def jaccard(a: Signature, b: Signature) -> float:
@@ -97,15 +100,16 @@ def found(part: np.ndarray, whole: np.ndarray) -> float:
 def verified(a: Signature, b: Signature, settings) -> float | None:
     """Similarity when `a` and `b` are copies of one release, else None.
 
-    Both must open the same way (the lead of one found in the other): an office's follow-up releases
-    on one case (charged, convicted, sentenced) share long background passages, but not their lead.
-    Under different headlines they must open with the same sentence. Then the shingle sets must be
-    near-equal, or the shorter text, a fair share of the longer one (a teaser), contained in it.
+    Both must open the same way: an office's follow-up releases on one case (charged, convicted,
+    sentenced) share long background passages, but not their lead, nor their headline. So the lead of
+    one must be found in the other, and unless both carry the same headline, the opening sentence too.
+    Then the shingle sets must be near-equal, or the shorter text, a fair share of the longer one (a
+    teaser), contained in it.
     """
     if max(found(a.lead, b.shingles), found(b.lead, a.shingles)) < LEAD_CONTAINMENT:
         return None
-    if not titles_agree(a.title, b.title) and max(found(a.opening, b.shingles),
-                                                  found(b.opening, a.shingles)) < RETITLED_MIN_OPENING:
+    same_headline = a.title and b.title and titles_agree(a.title, b.title)
+    if not same_headline and max(found(a.opening, b.shingles), found(b.opening, a.shingles)) < MIN_OPENING:
         return None
     common = overlap(a.shingles, b.shingles)
     small, large = sorted((len(a.shingles), len(b.shingles)))
@@ -118,10 +122,9 @@ def verified(a: Signature, b: Signature, settings) -> float | None:
 
 
 def titles_agree(a: str, b: str) -> bool:
-    """Missing titles agree with anything; otherwise they must be equal give or take a typo, or one the
-    other plus a word or two ("UPDATE: X" and "X"). "Man convicted of X" and "Jury recommends death
-    for man convicted of X" are two releases."""
-    if not a or not b or fuzz.ratio(a, b) >= TITLE_MIN_RATIO:
+    """Equal give or take a typo, or one the other plus a word or two ("UPDATE: X" and "X").
+    "Man convicted of X" and "Jury recommends death for man convicted of X" are two releases."""
+    if fuzz.ratio(a, b) >= TITLE_MIN_RATIO:
         return True
     short, long = sorted((a, b), key=len)
     return (long.startswith(short) or long.endswith(short)) and len(long.split()) - len(short.split()) <= 2
@@ -271,7 +274,8 @@ def assign_stories(new: pd.DataFrame, prior_docs: pd.DataFrame, prior_signatures
     copies = len(new) - len(set(members["story_root"]) - with_earlier)
     stored_new = pd.DataFrame({
         "doc_id": new["doc_id"], "algorithm": algorithm(settings), "exact_key": keys,
-        "minhash": [m.digest() for m in text_hashes], "state": [m.__getstate__() for m in text_hashes],
+        "minhash": [np.asarray(m.digest(), dtype=np.uint32) for m in text_hashes],
+        "state": [m.__getstate__() for m in text_hashes],
         "lead_state": [m.__getstate__() for m in lead_hashes],
     })
     return Stories(assignments=assignments.reset_index(drop=True), articles=merged_articles(members, run_id),
