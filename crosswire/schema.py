@@ -75,6 +75,7 @@ MENTIONS = pa.schema(
         pa.field("start", pa.int32()),
         pa.field("end", pa.int32()),
         pa.field("role", pa.string()),
+        pa.field("affiliation", pa.string()),  # people: the organization they speak for, when stated
         pa.field("method", pa.string()),
         pa.field("confidence", pa.float64()),
     ]
