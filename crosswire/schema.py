@@ -28,6 +28,9 @@ DOCUMENTS = pa.schema(
         # this copy's own cleaned text and metadata, before stories are merged
         pa.field("title", pa.string()),
         pa.field("published_at", UTC_TS),
+        pa.field("author", pa.string()),
+        pa.field("site_name", pa.string()),
+        pa.field("url", pa.string()),  # the canonical URL a page declares
         pa.field("language", pa.string()),
         pa.field("text", pa.string()),
         pa.field("word_count", pa.int32()),
@@ -144,6 +147,16 @@ MERGES = pa.schema(
     ]
 )
 
+# Per source, how many of its documents hold each line: the site's template, learned run after run.
+LINE_STATS = pa.schema(
+    [
+        pa.field("source", pa.string(), nullable=False),
+        pa.field("line", pa.string(), nullable=False),
+        pa.field("docs", pa.int64(), nullable=False),
+        pa.field("source_docs", pa.int64(), nullable=False),
+    ]
+)
+
 TABLES: dict[str, pa.Schema] = {
     "documents": DOCUMENTS,
     "raw": RAW,
@@ -154,4 +167,5 @@ TABLES: dict[str, pa.Schema] = {
     "runs": RUNS,
     "signatures": SIGNATURES,
     "merges": MERGES,
+    "line_stats": LINE_STATS,
 }

@@ -25,7 +25,7 @@ SORT_KEYS = {
     "documents": ["doc_id"], "articles": ["article_id"], "mentions": ["article_id", "start", "end", "kind"],
     "quotes": ["article_id", "start"], "quarantine": ["run_id", "stage", "doc_id", "reason"],
     "runs": ["started_at", "run_id"], "signatures": ["doc_id"], "merges": ["run_id", "article_id"],
-    "raw": ["doc_id"],
+    "raw": ["doc_id"], "line_stats": ["source", "line"],
 }
 APPEND_ONLY = {"raw"}  # one file per run, never rewritten
 

@@ -13,7 +13,7 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.runtime import flow_run
 
 from crosswire.settings import Settings
-from crosswire.staging import remove, staging_dir
+from crosswire.staging import remove, staging_dir, write_batch
 from crosswire.store import Store, to_arrow
 from crosswire.summary import markdown_summary
 from tasks.clean import clean_task
@@ -68,6 +68,9 @@ def run_stages(sources: list[str], store: Store, run: dict, settings: Settings) 
             raise SuiteFailed(f"GX suite {stage!r} failed: {outcome['failures']}")
 
     seen = set(store.read("documents", ["doc_id"])["doc_id"])
+    line_stats = staging / "clean" / "line_stats.parquet"  # grows batch by batch; load keeps it
+    if store.exists("line_stats"):
+        write_batch(store.read("line_stats"), line_stats)
     files = [str(p) for p in discover(sources)]
     logger.info("%d files from %s into %s", len(files), sources, store.root)
     ingested, cleaned, skipped = [], [], 0
@@ -78,7 +81,7 @@ def run_stages(sources: list[str], store: Store, run: dict, settings: Settings) 
         skipped += seen_before
         ingested.append(path)
         with timed(run, "clean"):
-            cleaned.append(clean_task(path, str(staging / "clean" / f"{n:05d}.parquet"), settings))
+            cleaned.append(clean_task(path, str(staging / "clean" / f"{n:05d}.parquet"), settings, str(line_stats)))
             check("clean", cleaned[-1], "doc_id")
     with timed(run, "dedupe"):
         stories = dedupe_task(cleaned, str(store.root), run["run_id"], str(staging / "dedupe"), settings)
@@ -92,7 +95,8 @@ def run_stages(sources: list[str], store: Store, run: dict, settings: Settings) 
             for table in extracted:
                 extracted[table].append(paths[table])
     outputs = RunOutputs(clean=cleaned, ingest=ingested, assignments=stories["assignments"],
-                         merges=stories["merges"], signatures=stories["signatures"], **extracted)
+                         merges=stories["merges"], signatures=stories["signatures"], line_stats=str(line_stats),
+                         **extracted)
     run |= {"skipped_seen": skipped, "ingested": sum(pq.ParquetFile(p).metadata.num_rows for p in ingested)}
     with timed(run, "load"):
         return load_task(str(store.root), run, outputs, stories, settings)

@@ -3,6 +3,9 @@
 A page is read as lines. Generic UI fragments and the source's learned template lines are dropped, lines
 that a scraper or a PDF broke apart are rejoined into paragraphs, the header block (title, date, contact
 lines) is read for metadata and then cut, and so are footers (end marks, "Latest Posts" and what follows).
+A source's template is learned from line statistics (which lines recur in how many of its pages), kept
+across runs so that a small run knows the template of the pages seen before. HTML goes through
+trafilatura first.
 """
 
 from __future__ import annotations
@@ -85,7 +88,7 @@ _UI_PATTERN = re.compile(
 # A section that starts the page's chrome: it and everything after it go.
 _FOOTER = re.compile(
     r"^(?:(?:latest|recent|related|more|other) (?:posts|news|stories|articles|press releases|releases)"
-    r"|tagged with:?|tags:.*|categories:.*|documents to download|leave a (?:reply|comment)|comments"
+    r"|tagged with\b.*|tags:.*|categories:.*|documents to download|leave a (?:reply|comment)|comments"
     r"|#(?:\s*#){2,}|-\s*30\s*-)$",
     re.I,
 )
@@ -120,7 +123,7 @@ _HANGING = re.compile(
     r"|their|his|her|its|our|your|my|against|about|between|into|through|during|under|over|upon|within|without|among"
     r"|toward|towards|including|than|de|del|la|el|los|las|y|en|por|con|para))$",
     re.I,
-)
+)  # searched in a line's last 16 characters only: it is anchored at the end
 _STOPWORDS = frozenset(
     "a an the of and or to in on at by for from with as into over after before about against than vs via de del "
     "la el los las y en por con para".split()
@@ -130,6 +133,14 @@ _STOPWORDS = frozenset(
 # "U.S." and "e.g." whole; decimals ("1.5") are never followed by a capital.
 _GLUE = re.compile(r"(?<=[A-Za-z\d)]{2}[.!?])(?=[“‘\"]?[A-Z])|(?<=[A-Za-z\d)][.!?][”’\"])(?=[“‘]?[A-Z])")
 _URLISH = re.compile(r"@|://|^www\.|\.(?:com|org|gov|net|edu|us)\b", re.I)
+_BYLINE = re.compile(r"^(?:author|by|(?:media )?contact|contacto)\b\s*:?\s*(.*)$", re.I)
+_CONTACT_IN_LINE = re.compile(r"\b(?:media )?contact:\s*(.+)$", re.I)  # "October 31, 2018 Contact: Kimberlee Leach"
+_NAME_END = re.compile(r"\s+(?://|[|•–—-])\s+|,|\s+\(")  # "Madeline Buckley // Chicago Tribune"
+_PERSON_NAME = re.compile(r"^[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){1,3}$")
+_LINE_END_HYPHEN = re.compile(r"\w-$")
+_SOFT_HYPHEN = "\u00ad"  # marks a line-end hyphen until the document's words tell a compound from a break
+_BROKEN_WORD = re.compile(rf"(\w+){_SOFT_HYPHEN}(\w+)")
+_WORD = re.compile(r"\w+")
 _SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
 
@@ -144,6 +155,7 @@ _DATE_SETTINGS = {
     "PARSERS": ["absolute-time"],
 }
 _EARLIEST = datetime(1980, 1, 1, tzinfo=timezone.utc)
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$")
 # trafilatura for HTML, chosen on the article-extraction benchmark (benchmarks/clean_aeb.py): the fast
 # precision mode, and its recall mode when the first pass kept too little of the page, as trafilatura's
 # own escalation does. Comments are never the release.
@@ -213,18 +225,26 @@ def _drop_ui(lines: list[str]) -> list[str]:
 
 
 def _drop_boilerplate(lines: list[str], boilerplate: frozenset[str]) -> list[str]:
-    """Remove the source's template lines, but keep section markers and a line that the next one continues
-    (a dateline's place: "CHICAGO" / "— The Cook County ...")."""
+    """Remove the source's template lines, but keep section markers, and a template line that leads into
+    this page's own text: a dateline's place ("CHICAGO" / "—" / "The Cook County ...") or a field label
+    (a media advisory's "WHO:" / "State Attorney ...")."""
     if not boilerplate:
         return lines
     out = []
     for i, line in enumerate(lines):
-        nxt = next((x for x in lines[i + 1:i + 3] if x), " ")
-        keep = _FOOTER.match(line) or nxt[0] in "–—,;:" or nxt[0].islower()
-        if line in boilerplate and not keep:
+        if line in boilerplate and not (_FOOTER.match(line) or _leads_into_own_text(line, lines[i + 1:i + 4], boilerplate)):
             continue
         out.append(line)
     return out
+
+
+def _leads_into_own_text(line: str, following: list[str], boilerplate: frozenset[str]) -> bool:
+    following = [x for x in following if x]
+    own = next((x for x in following if _WORD.search(x)), None)  # past a lone dash or colon
+    if not following or own is None or own in boilerplate:
+        return False
+    continued = following[0][0] in "–—,;:" or following[0][0].islower()
+    return (continued and _words(line) <= 4) or line.endswith(":")
 
 
 # --- lines to paragraphs --------------------------------------------------------------------------------
@@ -243,13 +263,15 @@ def _wrap_width(lines: list[str]) -> int:
 
 def _continues(block: str, last: str, line: str, width: int) -> bool:
     """Whether `line` carries on the sentence or paragraph of `block`, whose last line was `last`."""
+    if _FOOTER.match(line):  # "Latest Posts" after a page cut off mid-sentence
+        return False
     if line[0] in ",.;:!?)]}%”’" or line[0].islower():
         return True
     if _DATELINE.match(line) or _LABEL_START.match(line):
         return False
     if line[0] in "–—" and _words(block) <= 4:  # "CHICAGO" / "— The Cook County ..."
         return True
-    if _HANGING.search(last) or (last.endswith(":") and _words(block) <= 3):
+    if _HANGING.search(last, max(0, len(last) - 16)) or (last.endswith(":") and _words(block) <= 3):
         return True
     if width and block == last and _RELEASE_LABEL.match(block) and not block.endswith(_TERMINAL):
         return True  # "For Immediate Release: a title that wraps" / "onto a second line"
@@ -257,9 +279,36 @@ def _continues(block: str, last: str, line: str, width: int) -> bool:
 
 
 def _join(prev: str, line: str) -> str:
-    if line[0] in ",.;:!?)]}%”’" or (prev.endswith("-") and line[0].islower()):
+    if _LINE_END_HYPHEN.search(prev):  # "18-year-" / "old", "Pre-" / "Qualification", "exhaus-" / "tive"
+        return prev[:-1] + _SOFT_HYPHEN + line if line[0].islower() else prev + line
+    if line[0] in ",.;:!?)]}%”’":
         return prev + line
     return prev + " " + line
+
+
+def _dehyphenate(blocks: list[str]) -> list[str]:
+    """Resolve the hyphens of words broken at a line end: dropped when the document spells the whole word
+    elsewhere ("exhaus-" / "tive"), kept otherwise, as compounds are ("18-year-" / "old")."""
+    if not any(_SOFT_HYPHEN in b for b in blocks):
+        return blocks
+    vocabulary = {w.casefold() for b in blocks for w in _WORD.findall(b)}
+
+    def mend(m: re.Match) -> str:
+        return m[1] + m[2] if (m[1] + m[2]).casefold() in vocabulary else f"{m[1]}-{m[2]}"
+
+    return [_BROKEN_WORD.sub(mend, b) for b in blocks]
+
+
+def _mend_page_breaks(blocks: list[str]) -> list[str]:
+    """A block that opens in lower case carries on the sentence the block before it left open: a PDF's
+    page break, once the page footer between them is gone."""
+    out: list[str] = []
+    for block in blocks:
+        if out and block[0].islower() and _words(out[-1]) >= 5 and not out[-1].endswith((*_TERMINAL, ":")):
+            out[-1] = _join(out[-1], block)
+        else:
+            out.append(block)
+    return out
 
 
 def _blocks(lines: list[str]) -> list[str]:
@@ -279,7 +328,7 @@ def _blocks(lines: list[str]) -> list[str]:
         if current:
             blocks.append(current)
         current = last = line
-    return blocks
+    return _dehyphenate(_mend_page_breaks(blocks))
 
 
 def _lines(text: str) -> list[str]:
@@ -331,6 +380,11 @@ def parse_date(value) -> datetime | None:
 
 @lru_cache(maxsize=4096)
 def _parse_day(text: str) -> datetime | None:
+    if _ISO_DATE.match(text):  # metadata and feeds: no need for dateparser's language machinery
+        try:
+            return _day(datetime.fromisoformat(text))
+        except ValueError:
+            pass
     parsed = dateparser.parse(text, languages=["en", "es"], settings=_DATE_SETTINGS)
     return _day(parsed) if parsed else None
 
@@ -444,6 +498,20 @@ def _find_date(header: list[str], listing: list[str], title: str | None) -> date
     return None
 
 
+def _find_author(header: list[str]) -> str | None:
+    """The byline or press contact of the header block: "Author" / "Lei Lani Fera", "Contact: Susan
+    Schroeder", "October 31, 2018 Contact: Kimberlee Leach"."""
+    for i, line in enumerate(header):
+        label = _BYLINE.match(line) or _CONTACT_IN_LINE.search(line)
+        if not label:
+            continue
+        value = label[1] or next((x for x in header[i + 1:i + 3] if _WORD.search(x)), "")
+        name = _NAME_END.split(value, maxsplit=1)[0]
+        if _PERSON_NAME.match(name):
+            return name
+    return None
+
+
 def _listing_spans(blocks: list[str]) -> list[range]:
     """Runs of dated or "Read more" items (four or more, at most three lines apart): lists of posts."""
     marks = [i for i, b in enumerate(blocks) if _is_listing_mark(b)]
@@ -468,6 +536,11 @@ def _split_lists(blocks: list[str]) -> tuple[list[str], list[str]]:
     return [b for i, b in enumerate(blocks) if i not in in_list], [blocks[i] for i in sorted(in_list)]
 
 
+def _is_title_heading(block: str, title: str) -> bool:
+    """The title, or its words after a label ("MEDIA ADVISORY: 4 Charged in ..." / "4 Charged in ...")."""
+    return _same(block, title) or (_words(block) >= 3 and _key(title).endswith(_key(block)))
+
+
 def _body_start(blocks: list[str], title: str | None, first_is_title: bool = True) -> int:
     """Skip the header block: everything up to the dateline, or up to its last title, date or contact line."""
     end, dateline = _top_end(blocks, first_is_title)
@@ -475,7 +548,7 @@ def _body_start(blocks: list[str], title: str | None, first_is_title: bool = Tru
         return end
     anchors = [
         i for i, b in enumerate(blocks[:end])
-        if i == 0 or _date_in(b) or _CONTACT.search(b) or (title and _same(b, title))
+        if i == 0 or _date_in(b) or _CONTACT.search(b) or (title and _is_title_heading(b, title))
     ]
     return anchors[-1] + 1
 
@@ -498,6 +571,8 @@ def _cut_footer(blocks: list[str]) -> list[str]:
 def _is_trailing_chrome(line: str) -> bool:
     if _date_in(line) or _DAY_OF_MONTH.match(line):
         return True
+    if _LABEL_START.match(line):  # a field of a media advisory ("WHERE: Department N-12, ...")
+        return False
     words = line.split()
     if line.endswith((".", "”", '"')):
         return False
@@ -540,6 +615,7 @@ def _nonspace(text: str) -> int:
 
 
 LINE_STATS_COLUMNS = ["source", "line", "docs", "source_docs"]
+_STATS_TYPES = {"source": "string", "line": "string", "docs": "int64", "source_docs": "int64"}
 
 
 def line_stats(texts_by_source: Mapping[str, Iterable[str]], prior: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -558,15 +634,12 @@ def line_stats(texts_by_source: Mapping[str, Iterable[str]], prior: pd.DataFrame
         frames.append(pd.DataFrame({"source": source, "line": list(counts), "docs": list(counts.values()),
                                     "source_docs": n}))
     if not frames:
-        return pd.DataFrame({"source": [], "line": [], "docs": [], "source_docs": []}).astype(_STATS_TYPES)
+        return pd.DataFrame(columns=LINE_STATS_COLUMNS).astype(_STATS_TYPES)
     # each frame repeats its source's total on every row: one per frame, then summed over the frames
     totals = pd.concat([f.groupby("source")["source_docs"].first() for f in frames]).groupby(level=0).sum()
     merged = pd.concat(frames, ignore_index=True).groupby(["source", "line"], as_index=False)["docs"].sum()
     merged["source_docs"] = merged["source"].map(totals)
     return merged.astype(_STATS_TYPES)
-
-
-_STATS_TYPES = {"source": "string", "line": "string", "docs": "int64", "source_docs": "int64"}
 
 
 def boilerplate_from_stats(stats: pd.DataFrame | None, source: str, min_docs: int = 5,
@@ -626,6 +699,7 @@ def clean_document(
     end = _top_end(kept, first_is_title)[0]
     title = meta["title"] or _bare_title(_find_title(kept[:end], kept[: end + 1], boilerplate))
     published = meta["published"] or _find_date(kept[:end], listed, title)
+    author = meta.get("author") or _find_author(kept[:end])
 
     if boilerplate:
         kept, listed = _split_lists(_blocks(_drop_boilerplate(lines, boilerplate)))
@@ -654,7 +728,7 @@ def clean_document(
         detail=detail,
         junk_ratio=round(max(0.0, 1 - _nonspace(body_text) / max(1, page_chars)), 4),
         word_count=word_count,
-        author=meta.get("author"),
+        author=author if reason is None else None,
         site_name=meta.get("site_name"),
         url=meta.get("url"),
     )
@@ -684,7 +758,10 @@ def _html_metadata(tree) -> dict:
     doc.title = doc.title or tf_metadata.extract_title(tree)
     doc.url = doc.url or tf_metadata.extract_url(tree)
     doc.sitename = doc.sitename or tf_metadata.extract_sitename(tree)
-    doc.date = htmldate.find_date(tree, url=doc.url, original_date=True)
+    # markup first; htmldate's search of the page's text costs ten times more and is rarely needed
+    doc.date = htmldate.find_date(tree, url=doc.url, original_date=True, extensive_search=False) or (
+        htmldate.find_date(tree, url=doc.url, original_date=True)
+    )
     doc.clean_and_trim()
     return {"title": doc.title, "published": parse_date(doc.date), "author": doc.author,
             "site_name": doc.sitename, "url": doc.url}
@@ -701,7 +778,7 @@ def _rejected(reason: str, detail: str, junk: float = 1.0) -> Cleaned:
     return Cleaned("", None, None, None, False, reason, detail, junk, 0)
 
 
-CLEAN_COLUMNS = ["text", "title", "published_at", "language", "junk_ratio", "word_count"]
+CLEAN_COLUMNS = ["text", "title", "published_at", "language", "junk_ratio", "word_count", "author", "site_name", "url"]
 
 
 def batch_line_stats(docs: pd.DataFrame, prior: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -716,12 +793,15 @@ def clean_batch(docs: pd.DataFrame, settings, prior_stats: pd.DataFrame | None =
     """Clean every 'ok' row, learning each source's template from the batch and `prior_stats` (line
     statistics of earlier runs, see line_stats); rows that are not articles become 'quarantined' with a
     reason. Rows quarantined before pass through untouched."""
+    return _clean_rows(docs, settings, batch_line_stats(docs, prior_stats))
+
+
+def _clean_rows(docs: pd.DataFrame, settings, stats: pd.DataFrame) -> pd.DataFrame:
     min_words = settings.min_article_words
     max_words = settings.max_article_words
     out = docs.copy()
     sources = out["source"].fillna("")
     ok = out["status"].eq("ok")
-    stats = batch_line_stats(out, prior_stats)
     templates = {source: boilerplate_from_stats(stats, source) for source in sources[ok].unique()}
     results = {
         idx: clean_document(
@@ -758,9 +838,10 @@ def clean_task(in_path: str, out_path: str, settings, line_stats_path: str | Non
     the next run learn from them."""
     frame = read_batch(in_path)
     prior = read_batch(line_stats_path) if line_stats_path and Path(line_stats_path).is_file() else None
+    stats = batch_line_stats(frame, prior)
+    frame = _clean_rows(frame, settings, stats)
     if line_stats_path:
-        write_batch(batch_line_stats(frame, prior), line_stats_path)
-    frame = clean_batch(frame, settings, prior_stats=prior)
+        write_batch(stats, line_stats_path)
     newly = frame["status"].eq("quarantined") & frame.get("stage", pd.Series(None, index=frame.index)).isna()
     frame.loc[newly, "stage"] = "clean"
     return write_batch(frame.drop(columns=["raw", "raw_text"], errors="ignore"), out_path)

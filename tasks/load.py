@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 from prefect import task
@@ -18,8 +19,8 @@ from crosswire.store import Store, to_arrow
 from expectations.runner import validate
 
 DOC_COLUMNS = ["doc_id", "source_uri", "source", "content_type", "raw_sha256", "encoding", "ingested_at", "run_id",
-               "status", "reason", "detail", "stage", "title", "published_at", "language", "text", "word_count",
-               "junk_ratio"]
+               "status", "reason", "detail", "stage", "title", "published_at", "author", "site_name", "url", "language",
+               "text", "word_count", "junk_ratio"]
 
 
 @dataclass
@@ -34,6 +35,7 @@ class RunOutputs:
     articles: list[str]  # after extract and its validation
     mentions: list[str]
     quotes: list[str]
+    line_stats: str | None = None  # the sources' line statistics, this run's batches added
 
 
 def apply_article_quarantine(docs: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
@@ -106,6 +108,8 @@ def build_tables(store: Store, run: dict, outputs: RunOutputs) -> dict[str, pd.D
     ok_ids = set(docs.loc[docs["status"] == "ok", "doc_id"])
     tables["signatures"] = signatures[signatures["doc_id"].isin(ok_ids)]
     tables["merges"] = pd.concat([store.read("merges"), merges], ignore_index=True)
+    if outputs.line_stats and Path(outputs.line_stats).is_file():
+        tables["line_stats"] = read_batches([outputs.line_stats])
     return tables
 
 

@@ -15,7 +15,7 @@ import pytest
 
 from tests.conftest import REPO, SAMPLE
 
-TABLES = ["documents", "raw", "articles", "mentions", "quotes", "quarantine", "runs", "signatures"]
+TABLES = ["documents", "raw", "articles", "mentions", "quotes", "quarantine", "runs", "signatures", "line_stats"]
 
 
 def crosswire(*args: str) -> subprocess.CompletedProcess:
