@@ -18,7 +18,7 @@ from datetime import date, datetime, timezone
 from functools import lru_cache
 
 from crosswire.extraction.places import lookup
-from crosswire.extraction.text import find_words, literal_regex, mention, select_spans
+from crosswire.extraction.text import WordRegex, find_words, literal_pattern, mention, select_spans
 
 MIN_PUBLISHED_YEAR = 1990
 _MONTHS = {
@@ -32,8 +32,6 @@ MONTH = (
 WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _D = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _Y = r"(?:19|20)\d\d"
-# These regexes open with a one-character lookahead, never with an optional group or a lookbehind, so
-# the regex engine rejects most positions at once; ``find_words`` checks the start of the word.
 # "March 29, 2018", "Dec. 15, 2009", "October 27-28"
 _MDY = re.compile(
     rf"(?=[JFMASOND])(?P<mon>{MONTH})\s+(?P<d>{_D})(?:\s*(?:-|–|and|&)\s*(?P<d2>{_D}))?(?!\d)"
@@ -45,6 +43,7 @@ _DMY = re.compile(
     rf"(?:,?\s+(?P<y>{_Y}))?(?!\d)"
 )
 _MY = re.compile(rf"(?=[JFMASOND])(?P<mon>{MONTH})\s+(?:of\s+)?(?P<y>{_Y})(?!\d)")
+_DAYS_BEFORE = re.compile(rf"{_D}(?:\s*(?:-|–|and|&|to)\s*{_D})?\s+(?:of\s+)?$")
 _ISO = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?!\d)")
 _WEEKDAY_BEFORE = re.compile(rf"{WEEKDAY},?\s+$")
 _NUMERIC = re.compile(
@@ -57,9 +56,11 @@ _RELATIVE_WORDS = (
        for unit in ("week", "month", "year", "weekend", "morning", "afternoon", "evening")]
     + [f"{when} {day}" for when in ("last", "this", "next") for day in _WEEKDAY_NAMES]
 )
-_RELATIVE = literal_regex(
-    [*_WEEKDAY_NAMES, *_RELATIVE_WORDS, *(w[0].upper() + w[1:] for w in _RELATIVE_WORDS)]
-)
+_RELATIVE = literal_pattern([*_WEEKDAY_NAMES, *_RELATIVE_WORDS, *(w[0].upper() + w[1:] for w in _RELATIVE_WORDS)])
+# The words date mentions are found from, in one regex so that the text is read once: a month name (the
+# one literal all written dates share; the day before it is read back from there, "27 and 28 October")
+# or a relative date ("last week", "Monday").
+_DATE_WORD = WordRegex(rf"(?P<month>{MONTH})|(?P<relative>{_RELATIVE})(?![\w&])", starts=" \n(")
 
 # "TUNIS, Tunisia –", "SANTA ANA, Calif. –", "BROOKLYN, N.Y. —", "CHICAGO\n—", "(PHOENIX) –"
 _DATELINE = re.compile(
@@ -174,7 +175,7 @@ def parse_full_date(s: str, min_year: int = 0) -> datetime | None:
     "28 October 2021", "2021-10-28") as UTC midnight."""
     found = [m for rx in (_MDY, _DMY, _ISO) for m in rx.finditer(s) if m.group("y") and int(m.group("y")) >= min_year]
     for m in sorted(found, key=lambda m: m.start()):
-        if m.re is _ISO:
+        if "mon" not in m.groupdict():  # ISO
             d = _valid_date(int(m.group("y")), int(m.group("m")), int(m.group("d")))
         else:
             d = _make_date(int(m.group("y")), m.group("mon"), m.group("d"))
@@ -197,8 +198,11 @@ def _make_date(year: int, month: str, day: str) -> date | None:
         return None
 
 
+_NON_DIGITS = re.compile(r"\D")
+
+
 def _digits(s: str) -> str:
-    return re.sub(r"\D", "", s)
+    return _NON_DIGITS.sub("", s)
 
 
 def find_published(text: str, dateline_date: datetime | None = None) -> datetime | None:
@@ -218,25 +222,39 @@ def date_mentions(text: str, base: datetime | None) -> list[dict]:
     """Date mentions with ISO values; relative ones resolved against ``base``. Where matches overlap,
     a full date wins over a month or a numeric date, and those over a relative word."""
     cands = []
-    for rx in (_MDY, _DMY):
-        for m in find_words(rx, text):
-            value, method, conf = _day_value(m, base)
-            weekday = _WEEKDAY_BEFORE.search(text, max(0, m.start() - 12), m.start())  # "Tuesday, Dec. 15, 2009"
-            start = weekday.start() if weekday else m.start()
-            cands.append((3, mention(text, "date", start, m.end(), value, method, conf)))
-    for m in find_words(_MY, text):
-        value = f"{int(m.group('y')):04d}-{_MONTHS[m.group('mon')[:3].casefold()]:02d}"
-        cands.append((2, mention(text, "date", m.start(), m.end(), value, "pattern", 0.9)))
-    for m in _NUMERIC.finditer(text):
+    for word in find_words(_DATE_WORD, text):
+        if word.groupdict()["relative"]:
+            value, method = _relative(word.group(), base)
+            cands.append((1, mention(text, "date", *word.span(), value, method, 0.7 if value else 0.3)))
+            continue
+        for m in (_MDY.match(text, word.start()), _day_month(text, word.start())):
+            if m:
+                value, method, conf = _day_value(m, base)
+                weekday = _WEEKDAY_BEFORE.search(text, max(0, m.start() - 12), m.start())  # "Tuesday, Dec. 15, 2009"
+                start = weekday.start() if weekday else m.start()
+                cands.append((3, mention(text, "date", start, m.end(), value, method, conf)))
+        m = _MY.match(text, word.start())
+        if m:
+            value = f"{int(m.group('y')):04d}-{_MONTHS[m.group('mon')[:3].casefold()]:02d}"
+            cands.append((2, mention(text, "date", m.start(), m.end(), value, "pattern", 0.9)))
+    for m in _NUMERIC.finditer(text) if "/19" in text or "/20" in text else ():
         try:
             value = date(int(m.group("y")), int(m.group("m")), int(m.group("d"))).isoformat()
         except ValueError:
             continue
         cands.append((2, mention(text, "date", m.start(), m.end(), value, "pattern", 0.85)))
-    for m in find_words(_RELATIVE, text):
-        value, method = _relative(m.group(), base)
-        cands.append((1, mention(text, "date", m.start(), m.end(), value, method, 0.7 if value else 0.3)))
     return select_spans(cands)
+
+
+def _day_month(text: str, month: int) -> re.Match | None:
+    """The "28 October 2021" date whose month name starts at ``month``, if a day stands before it."""
+    if not any(ch.isdigit() for ch in text[max(0, month - 10) : month]):
+        return None
+    days = _DAYS_BEFORE.search(text, max(0, month - 30), month)
+    if days is None or (days.start() and (text[days.start() - 1].isalnum() or text[days.start() - 1] in "_&-,")):
+        return None
+    m = _DMY.match(text, days.start())
+    return m if m and m.start("mon") == month else None
 
 
 def _day_value(m: re.Match, base: datetime | None) -> tuple[str | None, str, float]:
@@ -265,13 +283,17 @@ def _day_without_year(month: str, day: str, base: datetime | None) -> date | Non
 
 def _relative(expr: str, base: datetime | None) -> tuple[str | None, str]:
     """(ISO value, method) of a relative date read on ``base``."""
-    if base is None:
+    expr = " ".join(expr.casefold().split())
+    if base is None or _UNREADABLE.search(expr):
         return None, "relative"
-    expr = expr.casefold()
     value = _arithmetic(expr, base.date())
     if value:
         return value, "relative"
     return _dateparse(expr, base.date().isoformat()), "dateparser"
+
+
+# Forms dateparser reads as no date ("earlier this month", "last weekend", "next morning"): not asked.
+_UNREADABLE = re.compile(r"^(?:earlier|later) |^(?:last|next) (?:weekend|morning|afternoon|evening)$|^this weekend$")
 
 
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
@@ -280,15 +302,18 @@ _SAME_DAY = {"today", "tonight", "this morning", "this afternoon", "this evening
 
 def _arithmetic(expr: str, base: date) -> str | None:
     """The value dateparser gives the common relative forms, by date arithmetic; None for the others."""
-    if expr in _SAME_DAY:
+    if expr in _SAME_DAY or expr == "this week":
         return base.isoformat()
-    if expr in ("yesterday", "tomorrow"):
-        return date.fromordinal(base.toordinal() + (1 if expr == "tomorrow" else -1)).isoformat()
-    if expr in _WEEKDAYS:  # the latest such weekday before the base day
-        back = (base.weekday() - _WEEKDAYS.index(expr)) % 7 or 7
-        return date.fromordinal(base.toordinal() - back).isoformat()
-    if expr == "last week":
-        return date.fromordinal(base.toordinal() - 7).isoformat()
+    if expr in ("yesterday", "tomorrow", "last week", "next week"):
+        days = {"yesterday": -1, "tomorrow": 1, "last week": -7, "next week": 7}[expr]
+        return date.fromordinal(base.toordinal() + days).isoformat()
+    when, _, day = expr.rpartition(" ")
+    if day in _WEEKDAYS and when in ("", "last", "this", "next"):
+        # "Monday" and "last Monday": the latest before the base day; "this Monday": the first on or after
+        # it; "next Monday": the first after it
+        ahead = (_WEEKDAYS.index(day) - base.weekday()) % 7
+        days = {"": ahead - 7 if ahead else -7, "last": ahead - 7 if ahead else -7, "this": ahead, "next": ahead or 7}[when]
+        return date.fromordinal(base.toordinal() + days).isoformat()
     shift = {"last": -1, "this": 0, "next": 1}.get(expr.split()[0])
     if shift is not None and expr.endswith(" month"):
         months = base.year * 12 + base.month - 1 + shift

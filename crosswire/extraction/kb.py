@@ -15,7 +15,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
-from crosswire.extraction.text import digits, key, literal_regex
+from crosswire.extraction.text import WordRegex, digits, key, literal_pattern
 
 KB_PATH = Path(__file__).resolve().parents[1] / "data" / "organizations.csv"
 
@@ -34,8 +34,9 @@ class KBEntry:
 class KnowledgeBase:
     entries: list[KBEntry]
     by_key: dict[str, KBEntry] = field(default_factory=dict)
-    names_rx: re.Pattern | None = None  # multi-word names, any case from a capital (use with find_words)
-    words_rx: re.Pattern | None = None  # acronyms and one-word names, case-sensitive (use with find_words)
+    # names (group "name": multi-word, any case from a capital) and words (group "word": acronyms and
+    # one-word names, case-sensitive), in one regex so that the text is read once; use with find_words
+    names_rx: WordRegex | None = None
     long_keys: list[str] = field(default_factory=list)
     _fuzzy_cache: dict[str, KBEntry | None] = field(default_factory=dict)
 
@@ -81,7 +82,9 @@ def load_kb(path: str | Path = KB_PATH) -> KnowledgeBase:
         for acr in e.acronyms:
             kb.by_key.setdefault(key(acr), e)
             words.append(acr)
-    kb.names_rx = literal_regex(long_names, fold=True)
-    kb.words_rx = literal_regex(words)
+    end = r"(?![\w&])"
+    kb.names_rx = WordRegex(
+        f"(?P<name>{literal_pattern(long_names, fold=True)}){end}|(?P<word>{literal_pattern(words)}){end}"
+    )
     kb.long_keys = [k for k in kb.by_key if len(k) >= 12]
     return kb

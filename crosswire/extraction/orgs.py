@@ -66,7 +66,6 @@ SPANISH_HEADS = {
     "Ministerio", "Secretaría", "Procuraduría", "Comisión", "Consejo", "Unidad", "Equipo", "División", "Sección",
     "Policía",
 }
-_HEAD_IN_RUN = re.compile(literal_pattern(HEADS) + r"(?![a-z])")
 POLICE_TITLES = {
     "Chief", "Officer", "Officers", "Sergeant", "Detective", "Captain", "Lieutenant", "Commissioner", "Deputy",
     "Deputies", "Investigator", "Investigators", "Agent", "Agents", "Director", "Spokesperson", "Spokesman",
@@ -79,6 +78,8 @@ _HOLDER = re.compile(
 _CAP = r"(?:[A-Z][\w'’.&-]*|\d+(?:st|nd|rd|th))"
 _CONN = r"(?:of|for|and|&|on|de|del|de la)(?:\s+the)?"
 _RUN = re.compile(rf"(?=[A-Z\d]){_CAP}(?:{SP}(?:{_CONN}{SP})?{_CAP})*")
+_HEAD_IN_RUN = re.compile(literal_pattern(HEADS) + r"(?![a-z])")  # organisation names are found from their head
+_HOSPITAL = re.compile(r"(?=[A-Z])([A-Z][\w'’&-]*(?:[^\S\n]+[A-Z][\w'’&-]*)+) hospital\b")  # "Ben Taub hospital"
 _TOKEN = re.compile(r"\S+")
 _LEADING_THE = re.compile(r"^(?:the|The|THE)\s+")
 _NOT_ORG_START = {
@@ -97,12 +98,12 @@ def kb_mentions(text: str, kb: KnowledgeBase, redefined: set[str] = frozenset())
     """Mentions of knowledge-base names, less the acronyms in ``redefined`` (keys of acronyms the text
     defines as another body)."""
     out = []
-    for rx, conf in ((kb.names_rx, 0.97), (kb.words_rx, 0.95)):
-        for m in find_words(rx, text):
-            k = key(m.group())
-            entry = kb.by_key.get(k)
-            if entry and k not in redefined and not _inside_longer_name(text, m):
-                out.append((KB_PRIORITY, mention(text, "organization", *m.span(), entry.canonical, "kb", conf)))
+    for m in find_words(kb.names_rx, text):
+        k = key(m.group())
+        entry = kb.by_key.get(k)
+        if entry and k not in redefined and not _inside_longer_name(text, m):
+            conf = 0.97 if m.groupdict()["name"] else 0.95
+            out.append((KB_PRIORITY, mention(text, "organization", *m.span(), entry.canonical, "kb", conf)))
     return out
 
 
@@ -133,7 +134,7 @@ def acronym_definitions(text: str) -> list[tuple[str, int, int]]:
             continue
         window_start = max(0, m.start() - 160)
         window = text[window_start : m.start()]
-        window = re.split(r"[.;:()\n“”\"]", window)[-1]
+        window = _CLAUSE_BREAK.split(window)[-1]
         offset = m.start() - len(window)
         words = list(_TOKEN.finditer(window))[-(min(len(acr) + 5, len(acr) * 2)) :]
         long_start = _match_acronym(acr, window, words)
@@ -181,25 +182,70 @@ def _match_acronym(acr: str, window: str, words: list[re.Match]) -> int | None:
     return lo + start
 
 
-def pattern_mentions(text: str) -> list[tuple[int, dict]]:
+def pattern_mentions(text: str) -> tuple[list[tuple[int, dict]], list[tuple[int, int]]]:
     """Capitalised names headed by an organisation noun ("Fullerton Police Department",
-    "Department of Justice", "180th District Court"), split at "and" between two such names."""
-    out = []
-    for run in _RUN.finditer(text):
-        if not _HEAD_IN_RUN.search(run.group()):
+    "Department of Justice", "180th District Court"), split at "and" between two such names; and the
+    spans of names that are units or buildings ("Homicide Unit", "Central Justice Center"): no
+    organisations, but no people or places either."""
+    out, others = [], []
+    for m in _HOSPITAL.finditer(text) if " hospital" in text else ():
+        if not (place_lookup(m.group(1)) or any(map(_is_head, m.group(1).split()))):  # not "a Garden Grove hospital"
+            out.append((PATTERN_PRIORITY, mention(text, "organization", *m.span(), m.group(), "pattern", 0.6)))
+    done = 0
+    for head in _HEAD_IN_RUN.finditer(text):
+        run = _run_holding(text, head.start(), done) if head.start() >= done else None
+        if run is None:
             continue
-        for start, end in _org_spans(text, run.start(), run.end()):
+        done = run.end()
+        for start, end, is_org in _org_spans(text, run.start(), run.end()):
             name = text[start:end]
-            if not _FACILITY.search(name):
+            if is_org and not _FACILITY.search(name):
                 out.append((PATTERN_PRIORITY, mention(text, "organization", start, end, name, "pattern", 0.7)))
+            else:
+                others.append((start, end))
+    return _campus_names(text, out), others
+
+
+def _run_holding(text: str, pos: int, lo: int) -> re.Match | None:
+    """The run of capitalised words that holds ``pos``, found from the last character before it that no
+    run can hold (a comma, colon, bracket, quote mark or blank line): only the runs of that clause are
+    read, not the forty or so of the whole text."""
+    blank = text.rfind("\n\n", lo, pos)
+    clause = max(lo, max(text.rfind(c, lo, pos) for c in _NOT_IN_RUNS) + 1, blank + 2 if blank >= 0 else 0)
+    for run in _RUN.finditer(text, clause):
+        if run.start() > pos:
+            return None
+        if run.end() > pos:
+            return run
+    return None
+
+
+_NOT_IN_RUNS = ",;:()“”\"!?"
+
+
+def _campus_names(text: str, found: list[tuple[int, dict]]) -> list[tuple[int, dict]]:
+    """"University of California, Irvine Medical Center" is one name: a university named by its state,
+    then its campus city after a comma."""
+    out = []
+    for p, m in found:
+        if out and _STATE_UNIVERSITY.search(out[-1][1]["text"]) and text[out[-1][1]["end"] : m["start"]] == ", ":
+            campus = m["text"].split()[0]
+            if place_lookup(campus):
+                start = out[-1][1]["start"]
+                out[-1] = (p, mention(text, "organization", start, m["end"], text[start : m["end"]], "pattern", 0.7))
+                continue
+        out.append((p, m))
     return out
+
+
+_STATE_UNIVERSITY = re.compile(r"^University of [A-Z]\w+$")
 
 
 def spanish_mentions(text: str) -> list[tuple[int, dict]]:
     """Spanish names, head noun first ("Departamento de Policía de Dallas"); a run of two names is split
     where the second head follows its connector ("Unidad de ... de la Oficina del Fiscal ...")."""
     out = []
-    for run in _ES_RUN.finditer(text):
+    for run in _ES_RUN.finditer(text) if " de " in text or " del " in text else ():  # Spanish text only
         starts = [run.start()] + [m.start("head") for m in _ES_SPLIT.finditer(text, run.start(), run.end())]
         ends = [m.start() for m in _ES_SPLIT.finditer(text, run.start(), run.end())] + [run.end()]
         for start, end in zip(starts, ends):
@@ -219,16 +265,24 @@ _ES_RUN = re.compile(rf"(?=[A-Z])(?:{_ES_HEAD})(?:[^\S\n]+(?:{_ES_CONN}[^\S\n]+)
 _ES_SPLIT = re.compile(rf"[^\S\n]+(?:de(?:[^\S\n]+(?:la|las|los))?|del)[^\S\n]+(?P<head>{literal_pattern(SPANISH_HEADS - {'Policía'})})\b")
 
 
-def _org_spans(text: str, lo: int, hi: int):
-    """Spans of the organisation names in a run of capitalised words; sentence ends split the run."""
-    tokens = []
-    for m in _TOKEN.finditer(text, lo, hi):
+def _org_spans(text: str, lo: int, hi: int) -> list[tuple[int, int, bool]]:
+    """(start, end, is an organisation) of the names in the run of capitalised words ``text[lo:hi]``."""
+    return [(lo + start, lo + end, is_org) for start, end, is_org in _run_spans(text[lo:hi])]
+
+
+@lru_cache(maxsize=65536)
+def _run_spans(run: str) -> tuple[tuple[int, int, bool], ...]:
+    """Spans in ``run`` of the names it holds; sentence ends split the run. Cached: the same runs
+    ("the Orange County District Attorney’s Office") recur in article after article."""
+    spans, tokens = [], []
+    for m in _TOKEN.finditer(run):
         word = m.group()
         tokens.append((m.start(), m.end(), word, _is_head(word)))
         if _ends_sentence(word):
-            yield from _org_spans_of(text, tokens)
+            spans += _org_spans_of(run, tokens)
             tokens = []
-    yield from _org_spans_of(text, tokens)
+    spans += _org_spans_of(run, tokens)
+    return tuple(spans)
 
 
 def _ends_sentence(token: str) -> bool:
@@ -260,8 +314,13 @@ def _org_spans_of(text: str, tokens: list[tuple[int, int, str, bool]]):
         while part and (part[0][2] in _NOT_ORG_START or not (part[0][2][0].isupper() or part[0][2][0].isdigit())):
             part = part[1:]
         heads = [i for i, t in enumerate(part) if t[3]]
+        unit = None
         while heads and _not_final_head(part, heads[-1]):
+            unit = heads[-1] if unit is None and _bare(part[heads[-1]][2]) in UNIT_HEADS else unit
             heads.pop()
+        if unit is not None:
+            named = _drop_leading_segments(part[: unit + 1])  # "Jane Doe of the Homicide Unit": the unit only
+            yield named[0][0], named[-1][1], False
         if not heads:
             continue
         last = heads[-1]
@@ -274,7 +333,7 @@ def _org_spans_of(text: str, tokens: list[tuple[int, int, str, bool]]):
             end -= 1
         if text[end - 2 : end] in ("’s", "'s"):
             end -= 2
-        yield start, end
+        yield start, end, True
 
 
 def _long_unheaded(tokens: list[tuple]) -> bool:
@@ -310,14 +369,16 @@ def _bare(token: str) -> str:
 
 def _drop_leading_segments(span: list[tuple]) -> list[tuple]:
     """From "<words> of the <Org>", keep "<Org>" unless the words name an institution themselves
-    ("Department of Justice", "City of Miami Police")."""
+    ("Department of Justice", "City of Miami Police", which starts at "City" whatever comes before)."""
     while True:
         cut = next((i for i, t in enumerate(span) if t[2] in _SEGMENT_BREAKS), None)
         if cut is None:
             return span
         first = span[:cut]
-        if any(t[3] for t in first) or (first and first[0][2] in _INSTITUTIONS):
+        if any(t[3] for t in first):
             return span
+        if first and first[-1][2] in _INSTITUTIONS:  # "... Rundle City of Miami Police": the city's police
+            return span[cut - 1 :]
         span = span[cut + 1 :]
         while span and span[0][2] in ("the", "The"):
             span = span[1:]
@@ -343,7 +404,7 @@ def _is_head(token: str) -> bool:
 def clean_org_name(name: str) -> str:
     """Drop a leading "the", a trailing possessive and stray punctuation; collapse whitespace; spell out
     "DA's Office"."""
-    name = re.sub(r"\s+", " ", name).strip(" ,.;:–—-\"“”")
+    name = _SPACES.sub(" ", name).strip(" ,.;:–—-\"“”")
     name = _DA.sub("District Attorney", _LEADING_THE.sub("", name))
     if name.endswith(("’s", "'s")) and not _HOLDER.search(name[:-2]):
         name = name[:-2]
@@ -386,7 +447,7 @@ def names_organization(text: str) -> bool:
     """Cheap, independent cue that a text names an organisation: a KB alias, or a capitalised name
     headed by Office/Department/Police/Court/Agency/Bureau/Council."""
     kb = load_kb()
-    if any(True for rx in (kb.words_rx, kb.names_rx) for _ in find_words(rx, text or "")):
+    if any(True for _ in find_words(kb.names_rx, text or "")):
         return True
     return bool(_ORG_CUE.search(text or ""))
 
@@ -403,11 +464,13 @@ _ORG_CUE = re.compile(
 
 def organization_mentions(
     text: str, kb: KnowledgeBase, ner_orgs: list[tuple[int, int]] = (), blocked: list[tuple[int, int]] = ()
-) -> tuple[list[dict], dict[str, str]]:
-    """All organisation mentions of one article with canonical names, and the acronyms it defines.
-    NER names overlapping ``blocked`` (the dateline's places) are left out."""
+) -> tuple[list[dict], dict[str, str], list[tuple[int, int]]]:
+    """All organisation mentions of one article with canonical names, the acronyms it defines, and the
+    spans of names that are no organisation but no person or place either (units, buildings). NER
+    names overlapping ``blocked`` (the dateline's places) are left out."""
     acronym_candidates, acronyms, redefined = _acronym_mentions(text, kb)
-    patterns = pattern_mentions(text) + spanish_mentions(text)
+    patterns, others = pattern_mentions(text)
+    patterns += spanish_mentions(text)
     candidates = _outside_longer_names(kb_mentions(text, kb, redefined), patterns) + patterns + acronym_candidates
     candidates += _ner_mentions(text, ner_orgs, Spans(blocked))
     mentions = select_spans(candidates)
@@ -423,7 +486,7 @@ def organization_mentions(
         m["normalized"] = rep.get(m["normalized"], m["normalized"])
     short = _join_short_forms(mentions, kb)
     acronyms = {a: short.get(rep.get(c, c), rep.get(c, c)) for a, c in acronyms.items()}
-    return mentions, defined_acronyms(mentions, kb) | acronyms
+    return mentions, defined_acronyms(mentions, kb) | acronyms, others
 
 
 def _outside_longer_names(known: list[tuple[int, dict]], patterns: list[tuple[int, dict]]) -> list[tuple[int, dict]]:
@@ -460,17 +523,20 @@ def _join_short_forms(mentions: list[dict], kb: KnowledgeBase) -> dict[str, str]
     Appeal") or goes on from it ("New Life Centers" -> "New Life Centers of Chicagoland"), the nearest one
     before it when several do. Longer names are compared as written and as normalized. Returns the names
     that were joined."""
-    longer_keys = [(m, {_suffix_key(m["normalized"]), _suffix_key(clean_org_name(m["text"]))}) for m in mentions]
-    joined = {}
+    keys: dict[str, set[str]] = {}  # name -> its keys as normalized and as written
+    first: dict[str, int] = {}  # name -> start of its first mention
     for m in mentions:
-        short = _suffix_key(m["normalized"])
-        if " " not in short or kb.lookup(m["normalized"], fuzzy=False):
+        keys.setdefault(m["normalized"], {_suffix_key(m["normalized"])}).add(_suffix_key(clean_org_name(m["text"])))
+        first.setdefault(m["normalized"], m["start"])
+    joined = {}
+    for name in keys:
+        short = _suffix_key(name)
+        if " " not in short or kb.lookup(name, fuzzy=False):
             continue
-        longer = [o for o, keys in longer_keys if o["normalized"] != m["normalized"] and any(
-            _ends_or_goes_on(k, short) for k in keys)]
+        longer = [n for n in keys if n != name and any(short in k and _ends_or_goes_on(k, short) for k in keys[n])]
         if longer:
-            before = [o for o in longer if o["start"] < m["start"]]
-            joined[m["normalized"]] = (before[-1] if before else longer[0])["normalized"]
+            before = [o for o in mentions if o["normalized"] in longer and o["start"] < first[name]]
+            joined[name] = before[-1]["normalized"] if before else longer[0]
     for m in mentions:
         m["normalized"] = joined.get(m["normalized"], m["normalized"])
     return joined
@@ -574,6 +640,10 @@ _CHARGE = re.compile(
     re.IGNORECASE,
 )
 _ENDS_STATE = re.compile(r" State(?:['’]s)?$")
+_SENTENCE_INSIDE = re.compile(r"[.!?]\s+[A-Z]")
+_ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)\b")
+_SPACES = re.compile(r"\s+")
+_CLAUSE_BREAK = re.compile(r"[.;:()\n“”\"]")
 _NEXT_WORD = re.compile(r"[^\S\n]+([A-Z]\w*)")
 
 
@@ -602,8 +672,8 @@ def _looks_like_org(name: str, text: str) -> bool:
         return False
     if _CHARGE.search(name) and not any(map(_is_head, words)):
         return False
-    if re.search(r"[.!?]\s+[A-Z]", name):  # runs across a sentence end: "Proctor. The Court"
+    if _SENTENCE_INSIDE.search(name):  # runs across a sentence end: "Proctor. The Court"
         return False
-    if any(ch.isdigit() for ch in name) and not re.search(r"\d+(?:st|nd|rd|th)\b", name):
+    if any(ch.isdigit() for ch in name) and not _ORDINAL.search(name):
         return False
     return not (name.isupper() and len(words) > 3)  # shouted headline fragments

@@ -9,10 +9,21 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from crosswire.extraction.orgs import _is_head
 from crosswire.extraction.places import lookup as place_lookup
-from crosswire.extraction.text import SP, Spans, find_words, literal_pattern, literal_regex, mention, word_spans
+from crosswire.extraction.text import (
+    LOWER_STARTS,
+    SP,
+    Spans,
+    WordRegex,
+    find_words,
+    literal_pattern,
+    literal_regex,
+    mention,
+    word_spans,
+)
 
 TITLES = [
     "Secretary General", "Secretary-General", "Deputy Secretary General", "Executive Director", "Director General",
@@ -55,7 +66,6 @@ _SAY = literal_pattern(_SAY_WORDS)
 
 # Regexes here start with a literal or a title, never with an optional group or a lookbehind, so the
 # regex engine can skip ahead to where they can match; ``find_words`` checks the start of the word.
-_TITLE_NAME = re.compile(rf"(?P<title>{_TITLE})(?:{SP}\([A-Z]{{2,8}}\))?{SP}(?P<name>{_NAME})")
 _PRE_TITLE = re.compile(r"(?:former|then-|[Aa]cting|[Ii]nterim)[^\S\n]*$")
 _MORE_NAMES = re.compile(rf"(?:,{SP}(?:and{SP})?|{SP}and{SP})(?P<name>{_NAME})")
 _ROLE_NOUNS = (
@@ -71,9 +81,14 @@ _ROLE_AFTER = re.compile(
     rf",{SP}(?P<qual>(?:(?:former|then-)[^\S\n]*)?(?:[A-Z][\w.'’-]*{SP}){{0,4}}?)(?P<title>{_TITLE})(?![\w-])"
 )
 # "Matt DeMateo, chief executive officer of New Life Centers of Chicagoland"
-_SPANISH_TITLES = r"[Ff]iscal|[Jj]ueza?|[Jj]efe|[Cc]apitán|[Ss]argento|[Tt]eniente|[Aa]lcaldesa?|[Gg]obernadora?|[Ss]enadora?"
-_TITLE_COMMA_NAME = re.compile(
-    rf"(?P<title>(?:{_SPANISH_TITLES})(?:{SP}(?:de(?:{SP}la)?|del|[A-Z][\w’'-]*)){{1,10}}),{SP}(?P<name>{_NAME})"
+_SPANISH_TITLES = literal_pattern(
+    w
+    for t in ("fiscal", "juez", "jueza", "jefe", "capitán", "sargento", "teniente", "alcalde", "alcaldesa", "gobernador",
+              "gobernadora", "senador", "senadora")
+    for w in (t, t.capitalize())
+)
+_TITLE_COMMA_NAME = WordRegex(
+    rf"(?P<title>{_SPANISH_TITLES}(?:{SP}(?:de(?:{SP}la)?|del|[A-Z][\w’'-]*)){{1,10}}),{SP}(?P<name>{_NAME})"
     rf"(?=[,.]|{SP}(?:y|and|said|dijo)\b)"
 )
 _LOWER_ROLE_AFTER = re.compile(
@@ -86,35 +101,54 @@ _AGE_AFTER = re.compile(
     rf",{SP}(?:(?:age{SP})?\d{{1,3}}(?=[,;)]|{SP}(?:of\b|and\b|[–—-])|[^\S\n]*(?:\n|\Z)|\.\s)"
     rf"|an?{SP}\d{{1,3}}-year-old\b)"
 )
-_DOB = re.compile(r"(?:DOB|dob|D\.O\.B\.)(?!\w)")
+_DOB = WordRegex(r"(?:DOB|dob|D\.O\.B\.)(?!\w)")
 _PARTY_AFTER = re.compile(r",[^\S\n]*[DR]-[A-Z]")  # "(Stephanie Nguyen, D-Elk Grove)"
 # The subject of a passive charge verb is a defendant: "James Anderson was charged", "Lara pleaded".
-_CHARGED = re.compile(
-    rf"(?:(?:was|is|has{SP}been|had{SP}been|were|will{SP}be){SP}(?:charged|arrested|sentenced|convicted|indicted|"
-    rf"accused|booked|arraigned|extradited|found{SP}guilty)|pleaded|pled|faces)\b"
+_CHARGED = literal_pattern(
+    [f"{aux} {verb}" for aux in ("was", "is", "has been", "had been", "were", "will be")
+     for verb in ("charged", "arrested", "sentenced", "convicted", "indicted", "accused", "booked", "arraigned",
+                  "extradited", "found guilty")]
+    + ["pleaded", "pled", "faces"]
 )
-_SAY_WORD = literal_regex(_SAY_WORDS)
 _NAME_AFTER = re.compile(rf"{SP}(?P<name>{_NAME})")
 _NAME_START = re.compile(rf"{SP}(?:{_NT})")
 _PLACE_QUALIFIER = re.compile(r"((?:[A-Z][\w.'’-]*[^\S\n]+){1,3}(?:County|City))[^\S\n]+$")
-# "her 30-year-old sister Patricia Miguel", "del joven de 19 años Tommy Lee Walker"
-_AGE_NAME = re.compile(rf"\d{{1,3}}(?:-year-old|{SP}años)(?:{SP}[a-z]+){{0,2}}{SP}(?P<name>{_NAME})")
-# A name after a word that stands before people: "the defendant, Job Uriah Taylor", "his wife, Victoria
-# Anderson", "the arrest of Oren Alexander", "charges against Jacob Hobson", "asesinato de Venice Parker"
-_KIN = (
-    r"wife|husband|son|daughter|mother|father|brother|sister|girlfriend|boyfriend|fiancée?|nephew|niece|cousin|"
-    r"grandson|granddaughter|grandmother|grandfather|stepfather|stepmother|stepson|stepdaughter|partner|friend"
+# "her 30-year-old sister Patricia Miguel", "del joven de 19 años Tommy Lee Walker" (after digits)
+_AGE_NAME = re.compile(rf"-year-old(?:{SP}[a-z]+){{0,2}}{SP}(?P<name>{_NAME})")
+_AÑOS_NAME = re.compile(rf" años(?:{SP}[a-z]+){{0,2}}{SP}(?P<name>{_NAME})")
+# Words that stand before a person's name, with the role they give: "the defendant, Job Uriah Taylor",
+# "his wife, Victoria Anderson", "the arrest of Oren Alexander", "charges against Jacob Hobson",
+# "asesinato de Venice Parker".
+NAME_CUES: dict[str, str | None] = {
+    **{w + s: w for w in ("defendant", "victim", "suspect", "inmate") for s in ("", "s")},
+    "witness": "witness", "witnesses": "witness",
+    **{w: None for w in (
+        "wife", "husband", "son", "daughter", "mother", "father", "brother", "sister", "girlfriend", "boyfriend",
+        "fiance", "fiancee", "fiancée", "nephew", "niece", "cousin", "grandson", "granddaughter", "grandmother",
+        "grandfather", "stepfather", "stepmother", "stepson", "stepdaughter", "partner", "friend", "against",
+        "driven by", "asesinato de", "homicidio de", "muerte de", "víctima",
+    )},
+    **{f"{event} of": None for event in (
+        "arrest", "murder", "death", "killing", "shooting", "stabbing", "sentencing", "arraignment", "conviction",
+        "indictment", "extradition", "prosecution", "disappearance", "kidnapping", "rape",
+    )},
+}
+_TITLE_NAME = WordRegex(
+    rf"(?P<title>{_TITLE})(?:{SP}\([A-Z]{{2,8}}\))?{SP}(?P<name>{_NAME})", starts=" \n“-"
 )
-_EVENT_OF = (
-    r"(?:arrest|murder|death|killing|shooting|stabbing|sentencing|arraignment|conviction|indictment|extradition|"
-    r"prosecution|disappearance|kidnapping|rape)[^\S\n]+of|against|driven[^\S\n]+by|asesinato[^\S\n]+de|"
-    r"homicidio[^\S\n]+de|muerte[^\S\n]+de|víctima"
+# The lower-case cues, in one regex so that the text is read once: a speech verb (the name is before or
+# after it), a charge verb (the name before it is a defendant's), a word before a name ("the defendant,").
+# Titles have a regex of their own: a cue's name may hold one ("against District Attorney Kim Ogg").
+_CUES = WordRegex(
+    rf"(?P<say>{_SAY})(?![\w&])|(?P<charged>{_CHARGED})(?![\w&])"
+    rf"|(?P<cue>{literal_pattern(NAME_CUES)}),?{SP}(?P<cued>{_NAME})",
+    starts=LOWER_STARTS,
 )
-_LOWER_ROLE_NAME = re.compile(
-    rf"(?:(?P<role>defendant|victim|suspect|inmate|witness)s?|{_KIN}|{_EVENT_OF}),?{SP}(?P<name>{_NAME})"
-)
-# A list line "Prosecutor of the Year: Amy Zois": the label is the person's role.
-_LABELLED_LINE = re.compile(rf"^[^\S\n]*(?P<label>[A-Z][^:\n]{{2,80}}?):[^\S\n]+(?P<name>{_NAME})[^\S\n]*$", re.MULTILINE)
+# A list line "Prosecutor of the Year: Amy Zois": the label is the person's role (the regex starts at
+# the colon, a literal the regex engine can skip to, and the label is read back from there).
+_LABELLED_NAME = re.compile(rf":[^\S\n]+(?P<name>{_NAME})[^\S\n]*(?=\n|\Z)")
+_LABEL = re.compile(r"[A-Z][^:]{2,80}")
+_FORM_LABELS = {"WHO", "WHAT", "WHEN", "WHERE", "WHY", "CONTACT", "MEDIA CONTACT"}  # labels that are no role
 # "Anabel and William Herrera": two people, one surname
 _FIRST_AND = re.compile(rf"(?P<first>[A-Z][a-zà-öø-ÿ]+)[^\S\n]+and[^\S\n]+$")
 _TOKEN = re.compile(r"[^\s,]+")
@@ -138,10 +172,16 @@ STOP = {
     "Community", "Awards", "Award", "Year", "Lifetime", "Achievement", "Employee", "Hero", "Ms.", "Mr.", "Mrs.",
     "Dr.", "Sen.", "Rep.", "Gov.", "Det.", "Sgt.", "Lt.", "Capt.", "Fiscal", "Penal", "Condado", "Oficina",
     "DA", "SA", "ASA", "AUSA", "WHO:", "U.S.", "Charge", "Pastor", "Reverend", "Rev.", "Bishop", "Rabbi",
+    "Involved", "Shooting", "Incident", "Update", "Advisory",
 }
 _SUFFIXES = {"Jr.", "Sr.", "II", "III", "IV"}
 # Words of place names and titles that end a list line but are no one's name.
-_NOT_NAMES = {"Courthouse", "Building", "Hall", "Room", "Plaza", "Floor", "Suite", "Year", "Award", "Awards"}
+_NOT_NAMES = {
+    "Courthouse", "Building", "Room", "Plaza", "Floor", "Suite", "Year", "Award", "Awards", "Courtyard", "List",
+    "Canyon", "Hills", "Heights", "Beach", "Valley", "Energy", "Manufacturing", "Bonds", "Inc.", "Inc", "Corp.",
+    "LLC", "Industries", "Enterprises", "Holdings", "Construction", "Insurance", "Motors", "Auto", "Financial",
+    "Capital", "Properties", "Realty", "Market", "Restaurant", "Paramedic", "Firefighter",
+}
 # Nouns after a name that make it the name of a place: "Ben Taub hospital", "Lincoln Elementary School".
 _PLACE_NOUNS = {
     "hospital", "school", "elementary", "high", "middle", "university", "college", "park", "street", "avenue",
@@ -160,12 +200,22 @@ class Person:
 
     @property
     def last(self) -> str:
-        tokens = [t for t in self.name.split() if t not in _SUFFIXES]
-        return tokens[-1] if tokens else self.name
+        return _last_name(self.name)
 
     @property
     def first(self) -> str:
-        return self.name.split()[0]
+        return _first_name(self.name)
+
+
+@lru_cache(maxsize=65536)
+def _last_name(name: str) -> str:
+    tokens = [t for t in name.split() if t not in _SUFFIXES]
+    return tokens[-1] if tokens else name
+
+
+@lru_cache(maxsize=65536)
+def _first_name(name: str) -> str:
+    return name.split()[0]
 
 
 @dataclass
@@ -226,13 +276,12 @@ def _titled(text: str, orgs: list[dict], blocked: Spans) -> list[_Cand]:
     org_by_end = {m["end"]: m for m in orgs}
     cands = []
     for m in _TITLE_NAME.finditer(text):
-        before = text[m.start() - 1] if m.start() else " "
-        if before.isalnum() or before == "-" and not text.endswith("then", 0, m.start() - 1):
-            continue  # inside a word; but "then-District Attorney" is a title
+        if text[m.start() - 1 : m.start()] == "-" and not text.endswith("then", 0, m.start() - 1):
+            continue  # "then-District Attorney" is a title, "Anti-Gang Officer" none
         plural = m.group("title") in PLURALS
         span = _trim_name(text, m.start("name"), m.end("name"), min_tokens=2 if plural else 1)
-        if not span or blocked.overlaps(span) or (" " not in text[span[0] : span[1]] and place_lookup(text[span[0] : span[1]])):
-            continue  # "Fiscal Penal del Condado de Dallas": a title and a place, no name
+        if not span or blocked.overlaps(span) or (span[0] > m.start("name") and " " not in text[span[0] : span[1]]):
+            continue  # one word left after others were cut: "Fiscal Penal del Condado de Dallas" names no one
         title = PLURALS.get(m.group("title"), m.group("title"))
         pre = _PRE_TITLE.search(text, max(0, m.start() - 12), m.start())
         start = pre.start() if pre else m.start()
@@ -253,7 +302,7 @@ def _title_comma_name(text: str, blocked: Spans) -> list[_Cand]:
     """A name after its title phrase and a comma, the Spanish order: "El Fiscal Penal del Condado de Dallas,
     John Creuzot,", "el capitán de la Oficina de Homicidios ..., J. Will Fritz,"."""
     cands = []
-    for m in find_words(_TITLE_COMMA_NAME, text):
+    for m in find_words(_TITLE_COMMA_NAME, text) if " del " in text else ():  # Spanish text only
         span = _trim_name(text, m.start("name"), m.end("name"), min_tokens=2)
         if span and span[1] == m.end("name") and not blocked.overlaps(span):
             role = " ".join(m.group("title").split())
@@ -283,41 +332,67 @@ def _role_after(text: str, orgs: list[dict], blocked: Spans) -> list[_Cand]:
 
 
 def _cued(text: str, blocked: Spans) -> list[_Cand]:
-    """Full names next to a cue: an age or date of birth after them, a speech verb before or after,
-    "49-year-old" or "defendant" before them."""
+    """Full names next to a cue: an age or date of birth after them, a speech verb before or after
+    them, "49-year-old" or "defendant" before them."""
     found = [(_name_before(text, m.start()), None) for m in _AGE_AFTER.finditer(text)]
-    found += [(_name_before(text, m.start()), None) for m in find_words(_DOB, text)]
+    if "DOB" in text or "dob" in text or "D.O.B." in text:
+        found += [(_name_before(text, m.start()), None) for m in find_words(_DOB, text)]
     found += [(_name_before(text, m.start()), None) for m in _PARTY_AFTER.finditer(text)]
-    found += [(_name_before(text, m.start()), "defendant") for m in find_words(_CHARGED, text)]
-    for m in find_words(_SAY_WORD, text):  # "Mike Hestrin said", "said Mike Hestrin"
-        found.append((_name_before(text, m.start()), None))
-        after = _NAME_AFTER.match(text, m.end())
-        if after:
-            found.append((_trim_name(text, after.start("name"), after.end("name"), min_tokens=2), None))
-    for rx in (_AGE_NAME, _LOWER_ROLE_NAME):
-        for m in find_words(rx, text):
-            role = m.groupdict().get("role")
-            found.append((_trim_name(text, m.start("name"), m.end("name"), min_tokens=2), role))
+    for m in find_words(_CUES, text):
+        if m.groupdict()["charged"]:
+            found.append((_subject_before(text, m.start()), "defendant"))
+        elif m.groupdict()["say"]:  # "Mike Hestrin said", "said Mike Hestrin"
+            found.append((_name_before(text, m.start()), None))
+            after = _NAME_AFTER.match(text, m.end())
+            if after:
+                found.append((_trim_name(text, after.start("name"), after.end("name"), min_tokens=2), None))
+        else:
+            role = NAME_CUES.get(" ".join(m.group("cue").split()))
+            found.append((_trim_name(text, m.start("cued"), m.end("cued"), min_tokens=2), role))
+    for m in [*_AGE_NAME.finditer(text), *(_AÑOS_NAME.finditer(text) if " años" in text else ())]:
+        if text[m.start() - 1 : m.start()].isdigit() or text[m.start() - 2 : m.start()].isdigit():
+            found.append((_trim_name(text, m.start("name"), m.end("name"), min_tokens=2), None))
     cands = [
         _Cand(*span, text[span[0] : span[1]], role, None, "pattern", 0.75)
         for span, role in found
-        if span and not blocked.overlaps(span) and not place_lookup(text[span[0] : span[1]])
+        if span and not blocked.overlaps(span) and _could_be_name(text[span[0] : span[1]])
     ]
     return cands + _labelled(text, blocked)
+
+
+def _could_be_name(name: str) -> bool:
+    """Not a known place, nor a name with an organisation or place noun ("Amplify Energy", "Silverado
+    Canyon")."""
+    return not (place_lookup(name) or any(_is_head(w) or w in _NOT_NAMES for w in name.split()))
+
+
+def _subject_before(text: str, pos: int) -> tuple[int, int] | None:
+    """The name before ``pos`` when it is the subject there, not a residence: "James Anderson was charged",
+    not "Smith, 34, of Anaheim Hills, was charged"."""
+    span = _name_before(text, pos)
+    if span and _RESIDENCE_BEFORE.search(text, max(0, span[0] - 12), span[0]):
+        return None
+    return span
+
+
+_RESIDENCE_BEFORE = re.compile(r"(?:\b(?:of|in|from|at|near)|\d,)[^\S\n]*$")
 
 
 def _labelled(text: str, blocked: Spans) -> list[_Cand]:
     """Names of list lines "Label: Full Name", with the label as their role; not "Award: Human Resources
     Unit" (a name with an organisation noun is no person)."""
     cands = []
-    for m in _LABELLED_LINE.finditer(text):
+    for m in _LABELLED_NAME.finditer(text):
+        label = text[text.rfind("\n", 0, m.start()) + 1 : m.start()].strip()
+        if not _LABEL.fullmatch(label):
+            continue
         span = _trim_name(text, m.start("name"), m.end("name"), min_tokens=2)
         if span is None or span[1] != m.end("name") or blocked.overlaps(span):
             continue
         name = text[span[0] : span[1]]
-        if any(_is_head(w) or w in _NOT_NAMES for w in name.split()) or place_lookup(name):
-            continue
-        cands.append(_Cand(*span, name, " ".join(m.group("label").split()), None, "pattern", 0.8))
+        if _could_be_name(name):
+            role = None if label.upper() in _FORM_LABELS else " ".join(label.split())
+            cands.append(_Cand(*span, name, role, None, "pattern", 0.8))
     return cands
 
 
@@ -326,7 +401,8 @@ def shared_surnames(text: str, cands: list[_Cand]) -> list[_Cand]:
     out = []
     for c in cands:
         tokens = c.name.split()
-        first = _FIRST_AND.search(text, max(0, c.start - 40), c.start) if len(tokens) == 2 else None
+        before_and = len(tokens) == 2 and text.endswith(" and ", 0, c.start)
+        first = _FIRST_AND.search(text, max(0, c.start - 40), c.start) if before_and else None
         if first and first.group("first") not in STOP and not place_lookup(first.group("first")):
             name = f"{first.group('first')} {tokens[-1]}"
             out.append(_Cand(first.start("first"), first.end("first"), name, c.role, None, "pattern", 0.7))
@@ -337,7 +413,16 @@ def _name_before(text: str, pos: int) -> tuple[int, int] | None:
     """Span of the full name (two words or more) ending at ``pos``, before spaces, "," or "("."""
     while pos > 0 and text[pos - 1] in " \t\n,(":
         pos -= 1
-    m = _NAME_END.search(text, max(0, pos - 90), pos)
+    start = pos
+    for _ in range(6):  # back over the words a name can be made of, so that the regex reads only those
+        word_start = max(text.rfind(" ", 0, start - 1), text.rfind("\n", 0, start - 1)) + 1
+        word = text[word_start:start].strip()
+        if not word or not (word[0].isupper() or word in _PARTICLE_WORDS or word[0] in "\"“"):
+            break
+        start = word_start
+    if start == pos:  # "he was charged": no name
+        return None
+    m = _NAME_END.search(text, start, pos)
     return _trim_name(text, m.start(), m.end(), min_tokens=2) if m else None
 
 
@@ -349,7 +434,7 @@ def _qualify(text: str, title_start: int, role: str | None, org_by_end: dict) ->
     org = org_by_end.get(title_start - (len(before) - len(stripped)))
     if org and role:
         return org["normalized"], role
-    place = _PLACE_QUALIFIER.search(before)
+    place = _PLACE_QUALIFIER.search(before) if "County" in before or "City" in before else None
     if place and role:
         words = place.group(1).split()
         # the longest known place ending the qualifier ("Cook County", not "Lawmakers Pass Cook County")
@@ -361,7 +446,14 @@ def _qualify(text: str, title_start: int, role: str | None, org_by_end: dict) ->
 
 def _trim_name(text: str, start: int, end: int, min_tokens: int = 1) -> tuple[int, int] | None:
     """The span of the name proper: stop words and title words cut off at either side."""
-    tokens = [(m.start() + start, m.end() + start, m.group()) for m in _TOKEN.finditer(text[start:end])]
+    span = _name_proper(text[start:end], min_tokens)
+    return (start + span[0], start + span[1]) if span else None
+
+
+@lru_cache(maxsize=65536)
+def _name_proper(words: str, min_tokens: int) -> tuple[int, int] | None:
+    """Span of the name proper in ``words``; cached, since the same names recur."""
+    tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(words)]
     stops = [i for i, t in enumerate(tokens) if (t[2].rstrip(".") in STOP or t[2] in STOP) and not _INITIAL.fullmatch(t[2])]
     if stops:
         # keep the longest stretch without a stop word, but not one that qualifies an office
@@ -382,7 +474,7 @@ def _trim_name(text: str, start: int, end: int, min_tokens: int = 1) -> tuple[in
     if not tokens or len(tokens) < min_tokens:
         return None
     s, e = tokens[0][0], tokens[-1][1]
-    if text[e - 2 : e] in ("’s", "'s"):
+    if words[e - 2 : e] in ("’s", "'s"):
         e -= 2
     return (s, e) if e > s else None
 

@@ -10,7 +10,9 @@ from functools import lru_cache
 
 from crosswire.extraction.text import (
     SP,
+    LOWER_STARTS,
     Spans,
+    WordRegex,
     find_words,
     key,
     literal_pattern,
@@ -48,7 +50,7 @@ _CUE = literal_pattern(
      "within"]
 )
 _CAPS = r"[A-Z][\w'’.-]*(?:[^\S\n]+[A-Z][\w'’.-]*){0,3}"
-_AFTER_CUE = re.compile(rf"{_CUE}{SP}(?:the{SP})?(?P<place>{_CAPS})")
+_AFTER_CUE = WordRegex(rf"{_CUE}{SP}(?:the{SP})?(?P<place>{_CAPS})", starts=LOWER_STARTS)
 _RESIDENCE = re.compile(rf",{SP}\d{{1,3}},{SP}(?:of{SP})?(?P<place>{_CAPS})")
 _CUE_BEFORE = re.compile(rf"\b{_CUE}\s+(?:the\s+)?$")
 _CAPITALISED = re.compile(r"[A-Z][\w'’.-]*")
@@ -97,7 +99,7 @@ def _rank(p: Place) -> tuple[int, int]:
 def _regions_rx() -> re.Pattern:
     """Countries and US states by name, matched anywhere: they are rarely anything else."""
     names = [p.name for p in gazetteer().values() if p.kind in ("country", "state") and p.name not in _AMBIGUOUS]
-    return literal_regex(names)
+    return literal_regex(names, starts=LOWER_STARTS)
 
 
 @lru_cache(maxsize=65536)
@@ -111,13 +113,21 @@ def lookup(name: str) -> Place | None:
 
 def longest_place(text: str, start: int, end: int) -> tuple[int, int, Place] | None:
     """The longest known place made of the first words of ``text[start:end]``."""
-    words = list(_WORDS.finditer(text, start, end))
+    found = _longest_place(text[start:end])
+    return (start + found[0], start + found[1], found[2]) if found else None
+
+
+@lru_cache(maxsize=65536)
+def _longest_place(words_text: str) -> tuple[int, int, Place] | None:
+    """Offsets in ``words_text`` and place of its longest known opening; cached, since the same
+    capitalised words follow "in" and "of" in article after article."""
+    words = list(_WORDS.finditer(words_text))
     for n in range(len(words), 0, -1):
         s, e = words[0].start(), words[n - 1].end()
-        while e > s and text[e - 1] in ".’'" and text[s:e] not in US_STATE_ABBREVIATIONS:
+        while e > s and words_text[e - 1] in ".’'" and words_text[s:e] not in US_STATE_ABBREVIATIONS:
             e -= 1
-        place = lookup(text[s:e])
-        if place and text[s:e] not in _NOT_PLACES:
+        place = lookup(words_text[s:e])
+        if place and words_text[s:e] not in _NOT_PLACES:
             return s, e, place
     return None
 
@@ -127,13 +137,15 @@ def location_mentions(
 ) -> list[dict]:
     """Location mentions, normalized to the gazetteer's name (or the name as written, for NER places
     the gazetteer lacks such as neighbourhoods)."""
+    blocked = Spans(blocked)
     cands = [(3, m) for m in dateline]
     for m in find_words(_regions_rx(), text):
         place = lookup(m.group())
         if place:
             cands.append((2, mention(text, "location", m.start(), m.end(), place.name, "gazetteer", 0.9)))
     for m in [*find_words(_AFTER_CUE, text), *_RESIDENCE.finditer(text)]:
-        found = longest_place(text, m.start("place"), m.end("place"))
+        start = m.start("place")  # not read where an organisation's name starts: "of the Orange County Sheriff"
+        found = None if blocked.overlaps((start, start + 1)) else longest_place(text, start, m.end("place"))
         if found:
             s, e, place = found
             cands.append((2, mention(text, "location", s, e, place.name, "gazetteer", 0.8)))
@@ -145,7 +157,6 @@ def location_mentions(
             continue
         normalized = place.name if place else (name.title() if name.isupper() else name)
         cands.append((1, mention(text, "location", start, end, normalized, "ner", 0.75)))
-    blocked = Spans(blocked)
     cands = [(p, m) for p, m in cands if not blocked.overlaps((m["start"], m["end"]))]
     return select_spans(cands)
 

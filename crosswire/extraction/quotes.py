@@ -30,6 +30,9 @@ _VERB_BEFORE = re.compile(rf"\b{SAY}\b[^“”\"\n.!?]{{0,30}}?[,:]?\s*$")
 _STATEMENT = re.compile(r"\b(?:following|this|a|the) statement\b")
 _PRONOUN = re.compile(r"\b(?:he|she|He|She|they|They)\b")
 _WORDS = re.compile(r"\w+")
+_SAID_NEXT = re.compile(r"\s*(?:said|says|added|told)\b")
+_LEADS_IN = re.compile(r"[,:]\s*$")
+_CAPITALISED = re.compile(r"[A-Z][a-z]+")
 _RECENT = 600  # characters: a pronoun this close after a quote refers to its speaker
 # Without an attribution, a quote this short is a scare quote, nickname or title, not speech.
 _MIN_UNATTRIBUTED_WORDS = 8
@@ -129,7 +132,7 @@ def _attribute(
             window = (after_start, after_start + m.end())
     if window is None:
         before = _before_text(text, opening)
-        m = _VERB_BEFORE.search(before)
+        m = _VERB_BEFORE.search(before, max(0, len(before.rstrip()) - 50))  # the verb is near the quote
         if m:
             window = (opening - len(before), opening - len(before) + m.end())
     if window is None:
@@ -157,7 +160,7 @@ def _after_text(text: str, pos: int, continued: bool) -> str:
     """The rest of the sentence after a closing quote mark. When the quote ends in a comma the
     sentence goes on, even past a paragraph break (“…,”\n\nState's Attorney Burke said.)."""
     seg = text[pos : min(len(text), pos + 200, _next_open(text, pos))]
-    if continued or re.match(r"\s*(?:said|says|added|told)\b", seg):
+    if continued or _SAID_NEXT.match(seg):
         seg = seg.replace("\n", " ")
     return seg[: sentence_end(seg, 0, 200)]
 
@@ -165,7 +168,7 @@ def _after_text(text: str, pos: int, continued: bool) -> str:
 def _before_text(text: str, opening: int) -> str:
     """The sentence before an opening quote mark, past a paragraph break after "said," or ":"."""
     seg = text[max(0, opening - 300) : opening]
-    if re.search(r"[,:]\s*$", seg):
+    if _LEADS_IN.search(seg):
         seg = seg.replace("\n", " ")
     return seg[sentence_start(seg, len(seg), 300) :]
 
@@ -192,7 +195,7 @@ def _resolve(text, window, opening, people, by_name, orgs, recent) -> str | None
     candidates = [p for p in by_name.values() if p.affiliation and p.affiliation in org_names]
     if len(candidates) == 1:
         return candidates[0].name
-    role_words = set(re.findall(r"[A-Z][a-z]+", words)) - {"The"}
+    role_words = set(_CAPITALISED.findall(words)) - {"The"}
     candidates = [p for p in by_name.values() if p.role and role_words & set(p.role.split())]
     return candidates[0].name if len(candidates) == 1 else None
 

@@ -99,7 +99,10 @@ TITLE_WEIGHT = 3
 
 _TOPIC_OF = {kw: topic for topic, kws in TAXONOMY.items() for kw in kws}
 _PREFIXES = sorted((kw[:-1] for kw in _TOPIC_OF if kw.endswith("*")), key=len, reverse=True)
-_KEYWORDS = literal_regex(_TOPIC_OF)
+# Keywords are looked for in the lower-cased text with every line break, bracket and quote mark made a
+# space, so that one scan for a space before them finds them all.
+_KEYWORDS = literal_regex(_TOPIC_OF, starts=" ")
+_OPENERS = "\n\t(“\"‘["
 _SPACES = re.compile(r"\s+")
 
 
@@ -112,12 +115,21 @@ def _keyword(found: str) -> str:
     return next((p + "*" for p in _PREFIXES if found.startswith(p)), found)
 
 
+def _spaced(text: str) -> str:
+    """``text`` with line breaks, brackets and opening quote marks made spaces (str.replace runs in C;
+    str.translate looks each character up in a dict)."""
+    for ch in _OPENERS:
+        if ch in text:
+            text = text.replace(ch, " ")
+    return text
+
+
 def classify(text: str, title: str | None = None) -> tuple[list[str], dict[str, list[str]]]:
     """(topics, evidence): topics best first, and for each the keywords found."""
     scores: dict[str, int] = {}
     evidence: dict[str, set[str]] = {}
     for source, weight in ((text or "", 1), (title or "", TITLE_WEIGHT)):
-        for m in find_words(_KEYWORDS, source.lower()):
+        for m in find_words(_KEYWORDS, _spaced(source.lower())):
             kw = _keyword(m.group())
             topic = _TOPIC_OF.get(kw)
             if topic:
