@@ -10,10 +10,12 @@ In one process and on the same texts it times, one after the other:
 2. ``extract_batch`` with that model: the whole stage, NER included;
 3. ``extract_batch`` in rules mode (no statistical model).
 
-Each is warmed up first on 20 texts (model, knowledge base and gazetteer loading are not timed). It
-prints docs/s of each, the ratio of 2 to 1 (target >= 0.80), rules docs/s (target >= 1,000), and the
-process's peak resident memory after each step (the peak only grows, so each figure bounds all steps
-before it).
+Each is warmed up first on 20 texts (model, knowledge base and gazetteer loading are not timed), and
+the extractors' per-text caches (names, runs of capitalised words, places) are emptied before each
+timed step, so no step reads what an earlier step cached. The frame has no language column, so the
+model reads every text in step 2 as in step 1 (the pipeline keeps it from non-English ones). It prints
+docs/s of each, the ratio of 2 to 1 (target >= 0.80), rules docs/s (target >= 1,000), and the process's
+peak resident memory after each step (the peak only grows, so each figure bounds all steps before it).
 """
 
 from __future__ import annotations
@@ -35,7 +37,20 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
 
 
+def clear_caches() -> None:
+    """Empty the per-text caches of the extractors; the one-off loads (knowledge base, gazetteer,
+    model) stay."""
+    from crosswire.extraction import dates, kb, orgs, people, places, text, topics
+
+    for module in (text, kb, orgs, people, places, dates, topics):
+        for value in vars(module).values():
+            info = getattr(value, "cache_info", None)
+            if info and (info().maxsize or 0) > 64:
+                value.cache_clear()
+
+
 def timed(label: str, n: int, run) -> float:
+    clear_caches()
     start = time.perf_counter()
     run()
     seconds = time.perf_counter() - start
@@ -80,8 +95,10 @@ def main(argv: list[str] | None = None) -> int:
 
     if "pipe" in rates:
         ratio = rates["spacy"] / rates["pipe"]
-        print(f"extraction with spaCy / spaCy alone = {ratio:.3f} (target >= 0.80: {'met' if ratio >= 0.8 else 'NOT met'})")
-    print(f"rules only: {rates['rules']:.0f} docs/s (target >= 1,000: {'met' if rates['rules'] >= 1000 else 'NOT met'})")
+        verdict = "met" if ratio >= 0.8 else "NOT met"
+        print(f"extraction with spaCy / spaCy alone = {ratio:.3f} (target >= 0.80: {verdict})")
+    verdict = "met" if rates["rules"] >= 1000 else "NOT met"
+    print(f"rules only: {rates['rules']:.0f} docs/s (target >= 1,000: {verdict})")
     return 0
 
 

@@ -12,6 +12,7 @@ import pyarrow as pa
 import pytest
 
 from crosswire.extraction import dates, orgs, topics
+from crosswire.extraction.text import Spans, WordRegex, literal_regex
 from crosswire.schema import MENTIONS, QUOTES
 from crosswire.settings import Settings
 from tasks.extract import extract_article, extract_batch, extract_task, load_nlp, names_organization
@@ -27,6 +28,19 @@ SEED_QUOTES = {
     "The repercussions of globalization": "Mohammed Ben Ali Koman",
 }
 CORPUS = "corpora/prosecutor-press-releases"
+WRONG_WAY = (
+    "orange_ca/press_wrong-way-drunken-driver-charged-with-killing-two-sisters-and-injuring-their-two-nieces-after-"
+    "head-on-freeway-cras.txt"
+)
+AWARDS = "riverside_ca/news_justice_awards_25.txt"
+HEMET = "riverside_ca/news_use-force-charges-filed-against-hemet-police-officer.txt"
+MS13 = "los_angeles_ca/media_news_federal-jury-convicts-four-ms-13-members-triple-murder.txt"
+TARZANA = "los_angeles_ca/media_news_man-charged-killing-actor-james-handy-tarzana.txt"
+PILOT = "cook_il/news_cook-county-states-attorneys-office-secures-funding-launch-unprecedented-pilot-program.txt"
+SPANISH = (
+    "dallas_tx/Assets_uploads_docs_district-attorney_press-release_2026_Official_20Statement_20and_20Position_TLW_"
+    "20Spanish_pdf.txt"
+)
 MENTION_KEYS = {"kind", "text", "normalized", "start", "end", "role", "method", "confidence"}
 
 
@@ -103,6 +117,8 @@ def test_seed_organizations(seeds, nlp):
     assert aimc and all(m["normalized"] == "Arab Interior Ministers’ Council" for m in aimc)
     gcc = [m["normalized"] for m in ex.mentions if m["text"] == "GCCPOL"]
     assert gcc == ["Gulf Cooperation Council-POL"]
+    # the article's acronyms: defined in brackets, or used beside the full name the knowledge base gives
+    assert ex.acronyms == {"AIMC": "Arab Interior Ministers’ Council", "GCCPOL": "Gulf Cooperation Council-POL"}
 
 
 def test_seed_people_roles_and_affiliations(seeds, nlp):
@@ -219,6 +235,70 @@ def test_corpus_pages_with_chrome_do_not_break_extraction(shared):
     assert extract_article("").mentions == []
 
 
+def test_units_buildings_and_vehicles_are_no_organizations(shared, nlp):
+    ex = extract_article(corpus_paragraphs(shared, WRONG_WAY), nlp=nlp)
+    found = set(ex.organizations)
+    hospital = "University of California, Irvine Medical Center"
+    assert {"California Highway Patrol", "Western Medical Center", hospital} <= found
+    assert not found & {"Homicide Unit", "North Justice Center", "Toyota", "Chevrolet", "Anaheim"}
+    # the unit's prosecutor is still found, and the unit does not become a person
+    assert "Susan Price" in ex.people and "Homicide Unit" not in ex.people
+
+
+def test_short_forms_join_the_full_name(shared, nlp):
+    """"the Sheriff's Office" is the article's Riverside County Sheriff's Office; "District Attorney's
+    Office" alone stays when the article names no fuller one."""
+    ex = extract_article(corpus_paragraphs(shared, HEMET), nlp=nlp)
+    assert "Riverside County Sheriff’s Department" in ex.organizations  # the knowledge base's name of it
+    assert "Sheriff’s Office" not in ex.organizations
+    sheriff = [m for m in ex.mentions if m["text"] == "Sheriff’s Office"]
+    assert sheriff and {m["normalized"] for m in sheriff} == {"Riverside County Sheriff’s Department"}
+    ex = extract_article(corpus_paragraphs(shared, PILOT), nlp=nlp)
+    # "Cook County Justice Advisory Council (JAC)": the place before the acronym's letters is in the name
+    assert ex.acronyms["JAC"] == "Cook County Justice Advisory Council"
+    assert "New Life Centers of Chicagoland" in ex.organizations and "New Life Centers" not in ex.organizations
+
+
+def test_longer_body_names_and_acronyms_with_numbers(shared):
+    ex = extract_article(corpus_paragraphs(shared, MS13))
+    assert ex.acronyms["MS-13"] == "Mara Salvatrucha" and "Mara Salvatrucha" not in ex.people
+    assert ex.acronyms["FBI"] == "Federal Bureau of Investigation"
+    listed = {m["normalized"]: m["role"] for m in ex.mentions if m["kind"] == "person"}
+    # "the jury found the following defendants guilty ...:" and the list lines after it
+    defendants = ["Angel Amadeo Guzman", "Fernando Garcia Parada", "Edgard Velasquez", "Jose Jonathan Castillo"]
+    assert [listed.get(name) for name in defendants] == ["defendant"] * 4
+    assert listed["Stanley Blumenfeld Jr."] == "United States District Judge"
+
+
+def test_people_from_list_lines_dates_of_birth_and_case_words(shared):
+    ex = extract_article(corpus_paragraphs(shared, AWARDS))
+    roles = {m["normalized"]: m["role"] for m in ex.mentions if m["kind"] == "person"}
+    assert roles["Amy Zois"] == "Prosecutor of the Year"
+    assert roles["Karla Melendrez"] == "Victim Services Specialist of the Year"
+    assert "Mike Hestrin" in roles and "Mike Hestrin Announces" not in roles  # a headline verb is no name
+    assert not set(ex.organizations) & {"Communications Division", "Human Resources Unit", "Southwest Group"}
+    ex = extract_article(corpus_paragraphs(shared, TARZANA))
+    roles = {m["normalized"]: m["role"] for m in ex.mentions if m["kind"] == "person"}
+    # "Michael Gledhill (dob 2/16/82) was charged", "found James Handy, 81, had been stabbed"
+    assert roles["Michael Gledhill"] == "defendant" and roles["James Handy"] == "victim"
+    assert roles["George Morris"] == "Deputy District Attorney"
+
+
+def test_spanish_release(shared, spacy_nlp):
+    """Spanish names of bodies, head noun first, and Spanish titles; the English NER model is kept away
+    from Spanish text (it tags sentence openers such as "El sistema de justicia" as organisations)."""
+    text = corpus_paragraphs(shared, SPANISH)
+    for nlp in (None, spacy_nlp):
+        ex = extract_article(text, nlp=nlp, language="es")
+        assert {"Oficina del Fiscal de Distrito del Condado de Dallas", "Departamento de Policía de Dallas",
+                "Facultad de Derecho de Northeastern University"} <= set(ex.organizations)
+        assert "Unidad de Integridad de Condenas" not in ex.organizations  # a unit of the office
+        assert not [m for m in ex.mentions if m["method"].startswith("ner")]
+        roles = {m["normalized"]: m["role"] for m in ex.mentions if m["kind"] == "person"}
+        assert roles["John Creuzot"] == "Fiscal de Distrito Penal del Condado de Dallas"
+    assert [m for m in extract_article(text, nlp=spacy_nlp, language="en").mentions if m["method"] == "ner"]
+
+
 # --- pieces ---------------------------------------------------------------------------------------
 
 
@@ -244,9 +324,8 @@ BASES = [datetime(2021, 10, 28), datetime(2021, 10, 25), datetime(2024, 2, 29), 
 def test_relative_dates_agree_with_dateparser(base):
     """The date arithmetic for common relative forms reads them as dateparser does."""
     day = base.date()
-    for expr in ["monday", "thursday", "sunday", "today", "yesterday", "tomorrow", "last week", "last month",
-                 "next month", "last year", "this year"]:
-        assert dates._arithmetic(expr, day) == dates._dateparse(expr, day.isoformat()), expr
+    for expr in [w.casefold() for w in dates._RELATIVE_WORDS + dates._WEEKDAY_NAMES]:
+        assert dates._relative(expr, base)[0] == dates._dateparse(expr, day.isoformat()), expr
     for expr in ["27 October", "1 November", "29 February", "31 December"]:
         d, month = expr.split()
         assert dates._day_without_year(month, d, base).isoformat() == dates._dateparse(expr.lower(), day.isoformat())
@@ -263,7 +342,28 @@ def test_organization_variants_join():
     assert len(set(rep.values())) == 1
     assert len(set(orgs.join_variants(["208th District Court", "180th District Court"]).values())) == 2
     # a generic federal name inside a longer one is not the federal body
-    assert extract_article("It went to the Texas Department of Justice.").organizations == ["Texas Department of Justice"]
+    texas = "Texas Department of Justice"
+    assert extract_article(f"It went to the {texas}.").organizations == [texas]
+
+
+def test_word_regex_finds_whole_words_only():
+    rx = literal_regex(["said", "Police Department"])
+    text = "Police Department officers said (said) it; he resaid, “Police Department”\nsaid"
+    found = [(m.start(), m.group()) for m in rx.finditer(text)]
+    # at the start, after a space, a bracket, an opening quote mark and a line break; not inside "resaid"
+    assert [word for _, word in found] == ["Police Department", "said", "said", "Police Department", "said"]
+    assert all(text[start : start + len(word)] == word for start, word in found)
+    assert text.index("resaid") + 2 not in {start for start, _ in found}
+    assert [m.group("w") for m in WordRegex(r"(?P<w2>[A-Z]\w+) Police", starts=" ").finditer("the Anaheim Police")] == [
+        "Anaheim Police"]
+
+
+def test_spans_overlap():
+    spans = Spans([(5, 10), (20, 25)])
+    assert spans.overlaps((9, 12)) and spans.overlaps((0, 6)) and spans.overlaps((24, 5000))
+    assert not spans.overlaps((10, 20)) and not spans.overlaps((30, 40))
+    spans.add((3000, 3005))
+    assert spans.overlaps((3004, 3010)) and not spans.overlaps((2990, 3000))
 
 
 def test_names_organization(seeds):
@@ -312,6 +412,17 @@ def test_extract_batch_tables(seeds, spacy_nlp):
     pa.Table.from_pandas(mentions, schema=MENTIONS, preserve_index=False)
     pa.Table.from_pandas(quotes, schema=QUOTES, preserve_index=False)
     assert quotes.groupby("article_id").size().to_dict() == {"a1": 3, "a2": 3}
+    stock = mentions[(mentions["article_id"] == "a1") & (mentions["normalized"] == "Jürgen Stock")]
+    assert set(stock["affiliation"]) == {"INTERPOL"}
+    assert mentions.loc[mentions["kind"] != "person", "affiliation"].isna().all()
+
+
+def test_extract_batch_reads_only_model_language_with_the_model(shared, spacy_nlp):
+    articles = pd.DataFrame({"article_id": ["es", "en"], "text": [corpus_paragraphs(shared, SPANISH)] * 2,
+                             "language": ["es", "en"]})
+    _, mentions, _ = extract_batch(articles, Settings(), nlp=spacy_nlp)
+    ner = mentions[mentions["method"].str.startswith("ner")]
+    assert set(ner["article_id"]) == {"en"}
 
 
 def test_extract_task_writes_parquet(seeds, tmp_path):

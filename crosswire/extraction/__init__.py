@@ -5,6 +5,7 @@ be checked with ``text[start:end]``. ``tasks/extract.py`` is the stage entry poi
 
 - ``text``: shared helpers (mention records, literal-list regexes, sentence bounds).
 - ``kb``: the curated knowledge base of policing and justice bodies (``crosswire/data/organizations.csv``).
+- ``lexicon``: the words the extractors start from (names, titles, months, cues), found in two passes.
 - ``orgs``: organisation mentions: the knowledge base, acronym definitions, org-name patterns, NER
   names, and their normalisation to one canonical name per body.
 - ``people``: people with roles (titles, appositives, surnames resolved to full names).

@@ -2,10 +2,12 @@
 
 Datelines are parsed by rules: spaCy tags all-caps places such as "TUNIS" poorly. Full dates
 ("March 29, 2018") are parsed here (method 'pattern'). Dates that need a reference point ("27 October",
-"last month", "Monday") are resolved against the publication date: the common forms by date arithmetic
-that gives dateparser's reading with RELATIVE_BASE and PREFER_DATES_FROM='past' (method 'relative'; the
-tests compare the two), at a small fraction of dateparser's cost; the others by dateparser itself
-(method 'dateparser'). Without a publication date they stay unresolved (normalized None).
+"last month", "Monday") are resolved against the publication date by date arithmetic that gives
+dateparser's reading with RELATIVE_BASE and PREFER_DATES_FROM='past' (method 'relative'; the tests
+compare the two for every relative form the text is read for), at a small fraction of dateparser's
+cost; forms dateparser reads as no date ("earlier this month", "last weekend") stay unresolved, and
+dateparser itself reads any other form (method 'dateparser'). Without a publication date they stay
+unresolved (normalized None).
 
 Normalized values are ISO 8601: a day (2021-10-27), a range (2021-10-27/2021-10-28), a month (2016-03)
 or a year (2021).
@@ -18,7 +20,8 @@ from datetime import date, datetime, timezone
 from functools import lru_cache
 
 from crosswire.extraction.places import lookup
-from crosswire.extraction.text import WordRegex, find_words, literal_pattern, mention, select_spans
+from crosswire.extraction.lexicon import following, words
+from crosswire.extraction.text import Word, mention, select_spans
 
 MIN_PUBLISHED_YEAR = 1990
 _MONTHS = {
@@ -56,11 +59,17 @@ _RELATIVE_WORDS = (
        for unit in ("week", "month", "year", "weekend", "morning", "afternoon", "evening")]
     + [f"{when} {day}" for when in ("last", "this", "next") for day in _WEEKDAY_NAMES]
 )
-_RELATIVE = literal_pattern([*_WEEKDAY_NAMES, *_RELATIVE_WORDS, *(w[0].upper() + w[1:] for w in _RELATIVE_WORDS)])
-# The words date mentions are found from, in one regex so that the text is read once: a month name (the
-# one literal all written dates share; the day before it is read back from there, "27 and 28 October")
-# or a relative date ("last week", "Monday").
-_DATE_WORD = WordRegex(rf"(?P<month>{MONTH})|(?P<relative>{_RELATIVE})(?![\w&])", starts=" \n(")
+# The words date mentions are found from (see lexicon.py): a month name (the one literal all written
+# dates share; the day before it is read back from there, "27 and 28 October") or a relative date ("last
+# week", "Monday").
+MONTH_WORDS = [
+    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
+    "December", *(abbr + dot for abbr in ("Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct",
+                                          "Nov", "Dec") for dot in ("", ".")),
+]
+RELATIVE_WORDS = [*_WEEKDAY_NAMES, *_RELATIVE_WORDS, *(w[0].upper() + w[1:] for w in _RELATIVE_WORDS)]
+DATE_STARTS = " \n(“"  # what date words follow
+_MONTH_SET = frozenset(MONTH_WORDS)
 
 # "TUNIS, Tunisia –", "SANTA ANA, Calif. –", "BROOKLYN, N.Y. —", "CHICAGO\n—", "(PHOENIX) –"
 _DATELINE = re.compile(
@@ -94,13 +103,17 @@ _DATE_LINE = re.compile(
 )
 
 
+DATELINE_WITHIN = 2000
+
+
 def find_dateline(text: str) -> tuple[str | None, list[dict], datetime | None]:
-    """(dateline as written, location mentions of its places, date written in it)."""
-    for m in _DATELINE.finditer(text):
+    """(dateline as written, location mentions of its places, date written in it), read from the
+    opening of the text (on the shared corpus every dateline starts in its first 1,000 characters)."""
+    for m in _DATELINE.finditer(text, 0, DATELINE_WITHIN):
         found = _dateline_match(text, m)
         if found:
             return found
-    for m in _PAREN_ANYWHERE.finditer(text[:5000]):
+    for m in _PAREN_ANYWHERE.finditer(text, 0, DATELINE_WITHIN):
         found = _dateline_match(text, m)
         if found:
             return found
@@ -222,8 +235,9 @@ def date_mentions(text: str, base: datetime | None) -> list[dict]:
     """Date mentions with ISO values; relative ones resolved against ``base``. Where matches overlap,
     a full date wins over a month or a numeric date, and those over a relative word."""
     cands = []
-    for word in find_words(_DATE_WORD, text):
-        if word.groupdict()["relative"]:
+    found = words(text)
+    for word in following(text, sorted(found["month"] + found["relative"], key=Word.start), DATE_STARTS):
+        if word.group() not in _MONTH_SET:
             value, method = _relative(word.group(), base)
             cands.append((1, mention(text, "date", *word.span(), value, method, 0.7 if value else 0.3)))
             continue
@@ -312,7 +326,8 @@ def _arithmetic(expr: str, base: date) -> str | None:
         # "Monday" and "last Monday": the latest before the base day; "this Monday": the first on or after
         # it; "next Monday": the first after it
         ahead = (_WEEKDAYS.index(day) - base.weekday()) % 7
-        days = {"": ahead - 7 if ahead else -7, "last": ahead - 7 if ahead else -7, "this": ahead, "next": ahead or 7}[when]
+        back = ahead - 7 if ahead else -7
+        days = {"": back, "last": back, "this": ahead, "next": ahead or 7}[when]
         return date.fromordinal(base.toordinal() + days).isoformat()
     shift = {"last": -1, "this": 0, "next": 1}.get(expr.split()[0])
     if shift is not None and expr.endswith(" month"):

@@ -8,7 +8,6 @@ Justice"); acronyms and one-word names keep their case ("ICE", "Interpol", but n
 from __future__ import annotations
 
 import csv
-import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -34,10 +33,10 @@ class KBEntry:
 class KnowledgeBase:
     entries: list[KBEntry]
     by_key: dict[str, KBEntry] = field(default_factory=dict)
-    # names (group "name": multi-word, any case from a capital) and words (group "word": acronyms and
-    # one-word names, case-sensitive), in one regex so that the text is read once; use with find_words
-    names_rx: WordRegex | None = None
+    names_rx: WordRegex | None = None  # names and words, for a text read on its own (use with find_words)
     long_keys: list[str] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)  # multi-word names, matched in any case after a capital
+    words: list[str] = field(default_factory=list)  # acronyms and one-word names, matched as written
     _fuzzy_cache: dict[str, KBEntry | None] = field(default_factory=dict)
 
     def lookup(self, name: str, fuzzy: bool = True) -> KBEntry | None:
@@ -82,9 +81,7 @@ def load_kb(path: str | Path = KB_PATH) -> KnowledgeBase:
         for acr in e.acronyms:
             kb.by_key.setdefault(key(acr), e)
             words.append(acr)
-    end = r"(?![\w&])"
-    kb.names_rx = WordRegex(
-        f"(?P<name>{literal_pattern(long_names, fold=True)}){end}|(?P<word>{literal_pattern(words)}){end}"
-    )
+    kb.names, kb.words = long_names, words
+    kb.names_rx = WordRegex(literal_pattern(words, folded=long_names) + r"(?![\w&])")
     kb.long_keys = [k for k in kb.by_key if len(k) >= 12]
     return kb

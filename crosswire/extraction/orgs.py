@@ -2,10 +2,16 @@
 
 Every organisation mention gets a canonical name so that variants of one body join: the knowledge
 base's canonical when any alias, acronym or close spelling matches; else the longest variant written
-in the article ("the Orange County District Attorney" joins "Orange County District Attorney's Office").
-Where sources overlap the knowledge base wins, then acronyms, then patterns, then NER. A mention's
-method says where it came from: 'kb', 'acronym', 'pattern' or 'ner', with '+kb' when a pattern or NER
-name was then found in the knowledge base.
+in the article ("the Orange County District Attorney" joins "Orange County District Attorney's Office"),
+and a short form joins the article's full name it ends ("the Sheriff's Office" -> "Riverside County
+Sheriff's Office"). Where sources overlap the knowledge base wins, then acronyms, then patterns, then
+NER; but a longer name that goes on to a part of a known body ("Justice Department's Office of
+International Affairs") is kept whole. A mention's method says where it came from: 'kb', 'acronym',
+'pattern' or 'ner', with '+kb' when a pattern or NER name was then found in the knowledge base.
+
+Some names are no organisations: units of a body ("Homicide Unit", "Special Victims Bureau"), buildings
+("Central Justice Center", "Van Nuys Courthouse"), and, from NER, places, vehicle makes, charges and
+everyday abbreviations. Spanish names are read head noun first ("Departamento de Policía de Dallas").
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 
 from crosswire.extraction.kb import KnowledgeBase, load_kb
+from crosswire.extraction.lexicon import following, words
 from crosswire.extraction.places import lookup as place_lookup
 from crosswire.extraction.text import (
     ABBREVIATIONS,
@@ -25,7 +32,6 @@ from crosswire.extraction.text import (
     find_words,
     key,
     literal_pattern,
-    literal_regex,
     mention,
     select_spans,
     word_spans,
@@ -98,13 +104,17 @@ def kb_mentions(text: str, kb: KnowledgeBase, redefined: set[str] = frozenset())
     """Mentions of knowledge-base names, less the acronyms in ``redefined`` (keys of acronyms the text
     defines as another body)."""
     out = []
-    for m in find_words(kb.names_rx, text):
+    found = following(text, words(text)["kb"], KB_STARTS) if kb is load_kb() else find_words(kb.names_rx, text)
+    for m in found:
         k = key(m.group())
         entry = kb.by_key.get(k)
         if entry and k not in redefined and not _inside_longer_name(text, m):
-            conf = 0.97 if m.groupdict()["name"] else 0.95
+            conf = 0.97 if " " in k else 0.95
             out.append((KB_PRIORITY, mention(text, "organization", *m.span(), entry.canonical, "kb", conf)))
     return out
+
+
+KB_STARTS = " \n(“"  # what names follow: not a hyphen ("non-FBI")
 
 
 def _inside_longer_name(text: str, m: re.Match) -> bool:
@@ -189,11 +199,13 @@ def pattern_mentions(text: str) -> tuple[list[tuple[int, dict]], list[tuple[int,
     organisations, but no people or places either."""
     out, others = [], []
     for m in _HOSPITAL.finditer(text) if " hospital" in text else ():
-        if not (place_lookup(m.group(1)) or any(map(_is_head, m.group(1).split()))):  # not "a Garden Grove hospital"
+        if not (place_lookup(m.group(1)) or any(map(is_head, m.group(1).split()))):  # not "a Garden Grove hospital"
             out.append((PATTERN_PRIORITY, mention(text, "organization", *m.span(), m.group(), "pattern", 0.6)))
     done = 0
     for head in _HEAD_IN_RUN.finditer(text):
-        run = _run_holding(text, head.start(), done) if head.start() >= done else None
+        if head.start() < done:  # in the run just read
+            continue
+        run = _run_holding(text, head.start(), _clause_start(text, head.start(), done))
         if run is None:
             continue
         done = run.end()
@@ -206,12 +218,23 @@ def pattern_mentions(text: str) -> tuple[list[tuple[int, dict]], list[tuple[int,
     return _campus_names(text, out), others
 
 
-def _run_holding(text: str, pos: int, lo: int) -> re.Match | None:
-    """The run of capitalised words that holds ``pos``, found from the last character before it that no
-    run can hold (a comma, colon, bracket, quote mark or blank line): only the runs of that clause are
+def _clause_start(text: str, pos: int, lo: int) -> int:
+    """A place before ``pos`` (and not before ``lo``) that no run goes on through: just after the last
+    comma, colon, bracket, quote mark or blank line, looked for in the 300 characters before ``pos``
+    (one backwards scan in C), else before them."""
+    window = max(lo, pos - 300)
+    last = _LAST_BREAK.match(text, window, pos) or _LAST_BREAK.match(text, lo, pos)
+    return last.end() if last else lo
+
+
+# the text up to its last character that no run holds: greedy, so the regex engine backtracks from the end
+_LAST_BREAK = re.compile(r"(?s:.*)(?:[,;:()“”\"!?]|\n[^\S\n]*\n)")
+
+
+def _run_holding(text: str, pos: int, clause: int) -> re.Match | None:
+    """The run of capitalised words that holds ``pos``, read from ``clause``, a place no run goes on
+    through (after a comma, colon, bracket, quote mark or blank line): only the runs of that clause are
     read, not the forty or so of the whole text."""
-    blank = text.rfind("\n\n", lo, pos)
-    clause = max(lo, max(text.rfind(c, lo, pos) for c in _NOT_IN_RUNS) + 1, blank + 2 if blank >= 0 else 0)
     for run in _RUN.finditer(text, clause):
         if run.start() > pos:
             return None
@@ -220,7 +243,7 @@ def _run_holding(text: str, pos: int, lo: int) -> re.Match | None:
     return None
 
 
-_NOT_IN_RUNS = ",;:()“”\"!?"
+
 
 
 def _campus_names(text: str, found: list[tuple[int, dict]]) -> list[tuple[int, dict]]:
@@ -262,7 +285,9 @@ _ES_HEAD = literal_pattern(SPANISH_HEADS)
 _ES_CONN = r"(?:de(?:[^\S\n]+(?:la|las|los))?|del|contra(?:[^\S\n]+(?:la|el))?|para(?:[^\S\n]+(?:la|el))?|la|las|los)"
 _ES_RUN = re.compile(rf"(?=[A-Z])(?:{_ES_HEAD})(?:[^\S\n]+(?:{_ES_CONN}[^\S\n]+)?(?:[A-ZÁÉÍÓÚÑ][\w'’-]*))+")
 # "Policía" goes on a name ("Departamento de Policía de Dallas"); the other heads start a new one
-_ES_SPLIT = re.compile(rf"[^\S\n]+(?:de(?:[^\S\n]+(?:la|las|los))?|del)[^\S\n]+(?P<head>{literal_pattern(SPANISH_HEADS - {'Policía'})})\b")
+_ES_SPLIT = re.compile(
+    rf"[^\S\n]+(?:de(?:[^\S\n]+(?:la|las|los))?|del)[^\S\n]+(?P<head>{literal_pattern(SPANISH_HEADS - {'Policía'})})\b"
+)
 
 
 def _org_spans(text: str, lo: int, hi: int) -> list[tuple[int, int, bool]]:
@@ -277,7 +302,7 @@ def _run_spans(run: str) -> tuple[tuple[int, int, bool], ...]:
     spans, tokens = [], []
     for m in _TOKEN.finditer(run):
         word = m.group()
-        tokens.append((m.start(), m.end(), word, _is_head(word)))
+        tokens.append((m.start(), m.end(), word, is_head(word)))
         if _ends_sentence(word):
             spans += _org_spans_of(run, tokens)
             tokens = []
@@ -301,7 +326,8 @@ def _org_spans_of(text: str, tokens: list[tuple[int, int, str, bool]]):
     parts, current = [], []
     for i, t in enumerate(tokens):
         following = tokens[i + 1][2] if i + 1 < len(tokens) else ""
-        if t[2] in ("and", "&") and current and (current[-1][3] or following in ("The", "the") or _long_unheaded(current)):
+        ends_name = current and (current[-1][3] or following in ("The", "the") or _long_unheaded(current))
+        if t[2] in ("and", "&") and ends_name:
             parts.append(current)
             current = []
         elif t[2] in ("de", "del") and following in SPANISH_HEADS | {"la"} and current:
@@ -391,7 +417,7 @@ _INSTITUTIONS = {
 
 
 @lru_cache(maxsize=65536)
-def _is_head(token: str) -> bool:
+def is_head(token: str) -> bool:
     """Whether a word is an organisation noun, also with a possessive or trailing punctuation
     ("Sheriff's Office,") or as the last part of a hyphenated word ("Council-POL")."""
     if token not in HEADS:
@@ -401,9 +427,10 @@ def _is_head(token: str) -> bool:
     return token in HEADS or token.rstrip(".") in HEADS or token.split("-")[-1] in HEADS
 
 
+@lru_cache(maxsize=65536)
 def clean_org_name(name: str) -> str:
     """Drop a leading "the", a trailing possessive and stray punctuation; collapse whitespace; spell out
-    "DA's Office"."""
+    "DA's Office". Cached: the same names recur."""
     name = _SPACES.sub(" ", name).strip(" ,.;:–—-\"“”")
     name = _DA.sub("District Attorney", _LEADING_THE.sub("", name))
     if name.endswith(("’s", "'s")) and not _HOLDER.search(name[:-2]):
@@ -453,11 +480,13 @@ def names_organization(text: str) -> bool:
 
 
 # A capitalised word that is not an article or pronoun ("The Court" names no particular court), then
-# the noun; "Police" as above, ending the name or before a title.
+# the noun, all on one line and within one sentence ("Utah. Police" is none); "Police" as above, ending
+# the name or before a title; "Bureau" only as "Bureau of" (a "Special Victims Bureau" is a unit).
 _ORG_CUE = re.compile(
-    r"\b(?!(?:The|A|An|This|That|These|Those|Our|Their|His|Her|Its|Each|Every|All|Any|No)\b)[A-Z][\w'’.-]*"
-    r"(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][\w'’.-]*)*\s+"
-    r"(?:(?:Office|Department|Court|Agency|Bureau|Council)\b"
+    r"\b(?!(?:The|A|An|This|That|These|Those|Our|Their|His|Her|Its|Each|Every|All|Any|No)\b)"
+    r"(?:(?:[A-Z]\.)+|[A-Z][\w'’-]*)"
+    r"(?:[^\S\n]+(?:of[^\S\n]+(?:the[^\S\n]+)?)?(?:(?:[A-Z]\.)+|[A-Z][\w'’-]*))*[^\S\n]+"
+    r"(?:(?:Office|Department|Court|Agency|Council)\b|Bureau[^\S\n]+of\b"
     r"|Police\b(?![^\S\n]+(?!(?:Chief|Officers?|Sergeant|Detective|Captain|Lieutenant|Commissioner)\b)[A-Z]))"
 )
 
@@ -508,7 +537,7 @@ def _names_a_part(rest: str) -> bool:
     ("'s Office of International Affairs", " Miami Office"), not " Secretary Alejandro Mayorkas",
     "'s Office" or a list."""
     words = _POSSESSIVE_START.sub("", rest).split()
-    return len(words) >= 2 and any(map(_is_head, words)) and not _LIST_SEPARATOR.search(rest)
+    return len(words) >= 2 and any(map(is_head, words)) and not _LIST_SEPARATOR.search(rest)
 
 
 _POSSESSIVE_START = re.compile(r"^['’]s\b")
@@ -533,7 +562,8 @@ def _join_short_forms(mentions: list[dict], kb: KnowledgeBase) -> dict[str, str]
         short = _suffix_key(name)
         if " " not in short or kb.lookup(name, fuzzy=False):
             continue
-        longer = [n for n in keys if n != name and any(short in k and _ends_or_goes_on(k, short) for k in keys[n])]
+        stem = short.rstrip("s")  # a cheap test first: the long key holds the short one
+        longer = [n for n in keys if n != name and any(stem in k and _ends_or_goes_on(k, short) for k in keys[n])]
         if longer:
             before = [o for o in mentions if o["normalized"] in longer and o["start"] < first[name]]
             joined[name] = before[-1]["normalized"] if before else longer[0]
@@ -583,7 +613,7 @@ def _acronym_mentions(text: str, kb: KnowledgeBase) -> tuple[list[tuple[int, dic
         if known and in_kb in (None, known.canonical):
             acronyms[acr] = known.canonical
             continue
-        headed = in_kb or any(_is_head(t) for t in long_form.split())
+        headed = in_kb or any(is_head(t) for t in long_form.split())
         if _bare(long_form.split()[-1]) in UNIT_HEADS or not (headed or _capitalised_name(long_form)):
             continue
         if known:
@@ -650,7 +680,8 @@ _NEXT_WORD = re.compile(r"[^\S\n]+([A-Z]\w*)")
 def _without_trailing_place(name: str) -> str:
     """"Louis Vuitton Chicago" (a store) is "Louis Vuitton"; "Bank of America" and "Chicago Police" stay."""
     body, _, last = name.rpartition(" ")
-    if body and not body.endswith((" of", " de", " for")) and place_lookup(last) and not any(map(_is_head, body.split())):
+    headless = body and not body.endswith((" of", " de", " for")) and not any(map(is_head, body.split()))
+    if headless and place_lookup(last):
         return body if _looks_like_org(name, "") else name  # "Angeles National Forest" is no store
     return name
 
@@ -670,7 +701,7 @@ def _looks_like_org(name: str, text: str) -> bool:
         return False
     if len(words) == 1 and not name.isupper() and next(word_spans(text, name.lower()), None):
         return False
-    if _CHARGE.search(name) and not any(map(_is_head, words)):
+    if _CHARGE.search(name) and not any(map(is_head, words)):
         return False
     if _SENTENCE_INSIDE.search(name):  # runs across a sentence end: "Proctor. The Court"
         return False

@@ -1,9 +1,13 @@
 """People with their roles: titles before names ("INTERPOL Secretary General Jürgen Stock"), roles after
 names ("Koman, AIMC Secretary General said"), age and residence appositives ("Trevor Harwell, 20, of
-Fullerton"), "defendant"/"victim" before names, names next to speech verbs, spaCy PERSON names. Variants
-of a name join, and later surname mentions ("Stock said") resolve to the full name. An organisation
-before the title is the person's affiliation; a place stays in the role ("Harris County District
-Attorney")."""
+Fullerton"), dates of birth, words that stand before people ("the defendant, Job Uriah Taylor", "his
+wife, Victoria Anderson", "charges against Jacob Hobson"), names next to speech verbs or as the subject
+of a charge ("James Anderson was charged"), list lines ("Prosecutor of the Year: Amy Zois"), Spanish
+titles ("El Fiscal Penal del Condado de Dallas, John Creuzot"), spaCy PERSON names. Variants of a name
+join, and later surname mentions ("Stock said") resolve to the full name. An organisation before the
+title is the person's affiliation; a place stays in the role ("Harris County District Attorney"). A
+person without a title gets the part they play in the case where the words around them say it
+("defendant", "victim")."""
 
 from __future__ import annotations
 
@@ -11,16 +15,15 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from crosswire.extraction.orgs import _is_head
+from crosswire.extraction.lexicon import LOWER_STARTS, following, words
+from crosswire.extraction.orgs import is_head
 from crosswire.extraction.places import lookup as place_lookup
 from crosswire.extraction.text import (
-    LOWER_STARTS,
     SP,
     Spans,
     WordRegex,
     find_words,
     literal_pattern,
-    literal_regex,
     mention,
     word_spans,
 )
@@ -60,9 +63,8 @@ _NT = (
 _PARTICLE = r"(?:de|del|de la|da|van|von|bin|ben|al|el|la|le)"
 _NICKNAME = rf"(?:[\"“][A-Z][a-z]+[\"”]{SP})?"
 _NAME = rf"{_NT}(?:{SP}{_NICKNAME}(?:{_PARTICLE}{SP})?{_NT}){{0,3}}(?:,?{SP}(?:Jr\.|Sr\.|II|III|IV)(?!\w))?"
-_SAY_WORDS = ["said", "says", "added", "stated", "noted", "explained", "told", "concluded", "continued", "remarked",
+SAY_WORDS = ["said", "says", "added", "stated", "noted", "explained", "told", "concluded", "continued", "remarked",
               "announced", "commented"]
-_SAY = literal_pattern(_SAY_WORDS)
 
 # Regexes here start with a literal or a title, never with an optional group or a lookbehind, so the
 # regex engine can skip ahead to where they can match; ``find_words`` checks the start of the word.
@@ -83,8 +85,8 @@ _ROLE_AFTER = re.compile(
 # "Matt DeMateo, chief executive officer of New Life Centers of Chicagoland"
 _SPANISH_TITLES = literal_pattern(
     w
-    for t in ("fiscal", "juez", "jueza", "jefe", "capitán", "sargento", "teniente", "alcalde", "alcaldesa", "gobernador",
-              "gobernadora", "senador", "senadora")
+    for t in ("fiscal", "juez", "jueza", "jefe", "capitán", "sargento", "teniente", "alcalde", "alcaldesa",
+              "gobernador", "gobernadora", "senador", "senadora")
     for w in (t, t.capitalize())
 )
 _TITLE_COMMA_NAME = WordRegex(
@@ -104,12 +106,12 @@ _AGE_AFTER = re.compile(
 _DOB = WordRegex(r"(?:DOB|dob|D\.O\.B\.)(?!\w)")
 _PARTY_AFTER = re.compile(r",[^\S\n]*[DR]-[A-Z]")  # "(Stephanie Nguyen, D-Elk Grove)"
 # The subject of a passive charge verb is a defendant: "James Anderson was charged", "Lara pleaded".
-_CHARGED = literal_pattern(
-    [f"{aux} {verb}" for aux in ("was", "is", "has been", "had been", "were", "will be")
-     for verb in ("charged", "arrested", "sentenced", "convicted", "indicted", "accused", "booked", "arraigned",
-                  "extradited", "found guilty")]
-    + ["pleaded", "pled", "faces"]
-)
+CHARGED_WORDS = [
+    f"{aux} {verb}" for aux in ("was", "is", "has been", "had been", "were", "will be")
+    for verb in ("charged", "arrested", "sentenced", "convicted", "indicted", "accused", "booked", "arraigned",
+                 "extradited", "found guilty")
+] + ["pleaded", "pled", "faces"]
+_CHARGED = literal_pattern(CHARGED_WORDS)
 _NAME_AFTER = re.compile(rf"{SP}(?P<name>{_NAME})")
 _NAME_START = re.compile(rf"{SP}(?:{_NT})")
 _PLACE_QUALIFIER = re.compile(r"((?:[A-Z][\w.'’-]*[^\S\n]+){1,3}(?:County|City))[^\S\n]+$")
@@ -125,25 +127,23 @@ NAME_CUES: dict[str, str | None] = {
     **{w: None for w in (
         "wife", "husband", "son", "daughter", "mother", "father", "brother", "sister", "girlfriend", "boyfriend",
         "fiance", "fiancee", "fiancée", "nephew", "niece", "cousin", "grandson", "granddaughter", "grandmother",
-        "grandfather", "stepfather", "stepmother", "stepson", "stepdaughter", "partner", "friend", "against",
-        "driven by", "asesinato de", "homicidio de", "muerte de", "víctima",
+        "grandfather", "stepfather", "stepmother", "stepson", "stepdaughter", "partner", "friend", "driven by",
+        "shooting of",  # an officer-involved shooting's subject is no victim, nor a defendant
     )},
-    **{f"{event} of": None for event in (
-        "arrest", "murder", "death", "killing", "shooting", "stabbing", "sentencing", "arraignment", "conviction",
-        "indictment", "extradition", "prosecution", "disappearance", "kidnapping", "rape",
+    "against": "defendant",
+    **{f"{event} of": "defendant" for event in (
+        "arrest", "sentencing", "arraignment", "conviction", "indictment", "extradition", "prosecution",
     )},
+    **{f"{event} of": "victim"
+       for event in ("murder", "death", "killing", "stabbing", "disappearance", "kidnapping", "rape")},
+    **{cue: "victim" for cue in ("asesinato de", "homicidio de", "muerte de", "víctima")},
 }
-_TITLE_NAME = WordRegex(
-    rf"(?P<title>{_TITLE})(?:{SP}\([A-Z]{{2,8}}\))?{SP}(?P<name>{_NAME})", starts=" \n“-"
-)
-# The lower-case cues, in one regex so that the text is read once: a speech verb (the name is before or
-# after it), a charge verb (the name before it is a defendant's), a word before a name ("the defendant,").
-# Titles have a regex of their own: a cue's name may hold one ("against District Attorney Kim Ogg").
-_CUES = WordRegex(
-    rf"(?P<say>{_SAY})(?![\w&])|(?P<charged>{_CHARGED})(?![\w&])"
-    rf"|(?P<cue>{literal_pattern(NAME_CUES)}),?{SP}(?P<cued>{_NAME})",
-    starts=LOWER_STARTS,
-)
+# People are found from words of the lexicon (lexicon.py): titles, speech and charge verbs, name cues;
+# these regexes read on from such a word.
+TITLE_WORDS = [*TITLES, *PLURALS]
+_TITLE_NAME = re.compile(rf"(?P<title>{_TITLE})(?:{SP}\([A-Z]{{2,8}}\))?{SP}(?P<name>{_NAME})")
+_TITLE_STARTS = " \n“-"  # "then-District Attorney"
+_CUE_NAME = re.compile(rf"(?P<cue>{literal_pattern(NAME_CUES)}),?{SP}(?P<name>{_NAME})")
 # A list line "Prosecutor of the Year: Amy Zois": the label is the person's role (the regex starts at
 # the colon, a literal the regex engine can skip to, and the label is read back from there).
 _LABELLED_NAME = re.compile(rf":[^\S\n]+(?P<name>{_NAME})[^\S\n]*(?=\n|\Z)")
@@ -172,7 +172,10 @@ STOP = {
     "Community", "Awards", "Award", "Year", "Lifetime", "Achievement", "Employee", "Hero", "Ms.", "Mr.", "Mrs.",
     "Dr.", "Sen.", "Rep.", "Gov.", "Det.", "Sgt.", "Lt.", "Capt.", "Fiscal", "Penal", "Condado", "Oficina",
     "DA", "SA", "ASA", "AUSA", "WHO:", "U.S.", "Charge", "Pastor", "Reverend", "Rev.", "Bishop", "Rabbi",
-    "Involved", "Shooting", "Incident", "Update", "Advisory",
+    "Involved", "Shooting", "Incident", "Update", "Advisory", "Statement",
+    # headline verbs: "DA Mike Hestrin Announces the 2024 Justice Awards", "Rebecca Haro Pleads Guilty"
+    "Announces", "Announced", "Pleads", "Pleaded", "Sentenced", "Charged", "Convicted", "Arrested", "Guilty",
+    "Says", "Named", "Honored", "Joins", "Launches", "Receives", "Urges", "Welcomes", "Warns",
 }
 _SUFFIXES = {"Jr.", "Sr.", "II", "III", "IV"}
 # Words of place names and titles that end a list line but are no one's name.
@@ -262,7 +265,56 @@ def people_mentions(
             taken.add(span)
             mentions.append(mention(text, "person", *span, p.name, "surname", 0.7, role=p.role))
     mentions.sort(key=lambda m: m["start"])
+    _case_roles(text, mentions, people)
     return mentions, people
+
+
+def _case_roles(text: str, mentions: list[dict], people: list[Person]) -> None:
+    """Give a person without a role the part they play in the case, from the words around any of their
+    mentions: "Taylor was charged", "Gledhill (dob 2/16/82) faces" -> defendant; "Handy, 81, had been
+    stabbed", "Victim Arceta" -> victim."""
+    unnamed = {p.name: p for p in people if p.role is None}
+    listed = _listed_defendants(text) if unnamed else set()
+    for m in mentions:
+        person = unnamed.get(m["normalized"])
+        if person and not person.role:
+            person.role = "defendant" if m["start"] in listed else _case_role(text, m["start"], m["end"])
+    for m in mentions:
+        m["role"] = unnamed[m["normalized"]].role if m["normalized"] in unnamed else m["role"]
+
+
+def _listed_defendants(text: str) -> set[int]:
+    """Starts of the short paragraphs that follow one ending in a colon that speaks of defendants ("the
+    jury found the following defendants guilty ...:"): a list of defendants, one a line."""
+    starts, listing = set(), False
+    for para in _PARAGRAPH.finditer(text):
+        line = para.group()
+        if listing and len(line) < 120 and not line.endswith(":"):
+            starts.add(para.start())
+            continue
+        listing = line.endswith(":") and "defendant" in line.lower()
+    return starts
+
+
+_PARAGRAPH = re.compile(r"[^\n]+")
+
+
+def _case_role(text: str, start: int, end: int) -> str | None:
+    before = text[max(0, start - 11) : start].lower()
+    if _DEFENDANT_AFTER.match(text, end) or before.endswith(("defendant ", "defendants ")):
+        return "defendant"
+    if _VICTIM_AFTER.match(text, end) or before.endswith(("victim ", "victims ")):
+        return "victim"
+    return None
+
+
+_DEFENDANT_AFTER = re.compile(
+    rf"(?:,{SP}(?:\d{{1,3}}|DOB:?[^,\n]{{0,20}}),|{SP}\([^)\n]{{0,40}}\))?{SP}(?:{_CHARGED})\b"
+)
+_VICTIM_AFTER = re.compile(
+    rf"(?:,{SP}\d{{1,3}},)?{SP}(?:was|had{SP}been|were){SP}(?:killed|murdered|stabbed|shot|struck|injured|wounded|"
+    rf"found{SP}dead|pronounced{SP}dead|assaulted|kidnapped|robbed)\b"
+)
 
 
 def _rule_candidates(text: str, orgs: list[dict], blocked: Spans) -> list[_Cand]:
@@ -275,8 +327,9 @@ def _titled(text: str, orgs: list[dict], blocked: Spans) -> list[_Cand]:
     Murray and Erika Mulhere" (a plural title gives its role to each name of the list)."""
     org_by_end = {m["end"]: m for m in orgs}
     cands = []
-    for m in _TITLE_NAME.finditer(text):
-        if text[m.start() - 1 : m.start()] == "-" and not text.endswith("then", 0, m.start() - 1):
+    for word in following(text, words(text)["title"], _TITLE_STARTS):
+        m = _TITLE_NAME.match(text, word.start())
+        if m is None or text[m.start() - 1 : m.start()] == "-" and not text.endswith("then", 0, m.start() - 1):
             continue  # "then-District Attorney" is a title, "Anti-Gang Officer" none
         plural = m.group("title") in PLURALS
         span = _trim_name(text, m.start("name"), m.end("name"), min_tokens=2 if plural else 1)
@@ -338,17 +391,19 @@ def _cued(text: str, blocked: Spans) -> list[_Cand]:
     if "DOB" in text or "dob" in text or "D.O.B." in text:
         found += [(_name_before(text, m.start()), None) for m in find_words(_DOB, text)]
     found += [(_name_before(text, m.start()), None) for m in _PARTY_AFTER.finditer(text)]
-    for m in find_words(_CUES, text):
-        if m.groupdict()["charged"]:
-            found.append((_subject_before(text, m.start()), "defendant"))
-        elif m.groupdict()["say"]:  # "Mike Hestrin said", "said Mike Hestrin"
-            found.append((_name_before(text, m.start()), None))
-            after = _NAME_AFTER.match(text, m.end())
-            if after:
-                found.append((_trim_name(text, after.start("name"), after.end("name"), min_tokens=2), None))
-        else:
+    lexicon = words(text)
+    charged = following(text, lexicon["charged"], LOWER_STARTS)
+    found += [(_subject_before(text, m.start()), "defendant") for m in charged]
+    for m in following(text, lexicon["say"], LOWER_STARTS):  # "Mike Hestrin said", "said Mike Hestrin"
+        found.append((_name_before(text, m.start()), None))
+        after = _NAME_AFTER.match(text, m.end())
+        if after:
+            found.append((_trim_name(text, after.start("name"), after.end("name"), min_tokens=2), None))
+    for word in following(text, lexicon["cue"], LOWER_STARTS):
+        m = _CUE_NAME.match(text, word.start())
+        if m:
             role = NAME_CUES.get(" ".join(m.group("cue").split()))
-            found.append((_trim_name(text, m.start("cued"), m.end("cued"), min_tokens=2), role))
+            found.append((_trim_name(text, m.start("name"), m.end("name"), min_tokens=2), role))
     for m in [*_AGE_NAME.finditer(text), *(_AÑOS_NAME.finditer(text) if " años" in text else ())]:
         if text[m.start() - 1 : m.start()].isdigit() or text[m.start() - 2 : m.start()].isdigit():
             found.append((_trim_name(text, m.start("name"), m.end("name"), min_tokens=2), None))
@@ -363,7 +418,7 @@ def _cued(text: str, blocked: Spans) -> list[_Cand]:
 def _could_be_name(name: str) -> bool:
     """Not a known place, nor a name with an organisation or place noun ("Amplify Energy", "Silverado
     Canyon")."""
-    return not (place_lookup(name) or any(_is_head(w) or w in _NOT_NAMES for w in name.split()))
+    return not (place_lookup(name) or any(is_head(w) or w in _NOT_NAMES for w in name.split()))
 
 
 def _subject_before(text: str, pos: int) -> tuple[int, int] | None:
@@ -454,7 +509,10 @@ def _trim_name(text: str, start: int, end: int, min_tokens: int = 1) -> tuple[in
 def _name_proper(words: str, min_tokens: int) -> tuple[int, int] | None:
     """Span of the name proper in ``words``; cached, since the same names recur."""
     tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(words)]
-    stops = [i for i, t in enumerate(tokens) if (t[2].rstrip(".") in STOP or t[2] in STOP) and not _INITIAL.fullmatch(t[2])]
+    stops = [
+        i for i, t in enumerate(tokens)
+        if (t[2].rstrip(".") in STOP or t[2] in STOP) and not _is_initial(t[2])  # "A." is an initial
+    ]
     if stops:
         # keep the longest stretch without a stop word, but not one that qualifies an office
         # ("Los Angeles" in "Los Angeles County District Attorney Nathan J. Hochman")
@@ -467,7 +525,7 @@ def _name_proper(words: str, min_tokens: int) -> tuple[int, int] | None:
             else:
                 run.append(t)
         tokens = max(stretches, key=len) if stretches else []
-    while tokens and (_INITIAL.fullmatch(tokens[-1][2]) or tokens[-1][2] in _PARTICLE_WORDS):
+    while tokens and (_is_initial(tokens[-1][2]) or tokens[-1][2] in _PARTICLE_WORDS):
         tokens = tokens[:-1]
     while tokens and tokens[0][2] in _PARTICLE_WORDS:  # "de Dallas" is no one's name
         tokens = tokens[1:]
@@ -482,7 +540,8 @@ def _name_proper(words: str, min_tokens: int) -> tuple[int, int] | None:
 _OFFICE_WORDS = {
     "County", "City", "District", "Court", "Police", "Department", "Office", "Attorney", "Superior", "Sheriff", "State",
 }
-_INITIAL = re.compile(r"[A-Z]\.")
+def _is_initial(token: str) -> bool:
+    return len(token) == 2 and token[1] == "." and "A" <= token[0] <= "Z"
 _PARTICLE_WORDS = {"de", "del", "la", "da", "van", "von", "bin", "ben", "al", "el", "le"}
 
 
@@ -547,8 +606,8 @@ def _absorb(person: Person, c: _Cand) -> None:
 
 def _same_person(a: str, b: str) -> bool:
     """"Nathan J. Hochman" and "Nathan Hochman"; "Uriah Taylor" and "Job Uriah Taylor"."""
-    ta = [t for t in a.split() if t not in _SUFFIXES and not _INITIAL.fullmatch(t)]
-    tb = [t for t in b.split() if t not in _SUFFIXES and not _INITIAL.fullmatch(t)]
+    ta = [t for t in a.split() if t not in _SUFFIXES and not _is_initial(t)]
+    tb = [t for t in b.split() if t not in _SUFFIXES and not _is_initial(t)]
     if not (ta and tb):
         return False
     short, long = sorted((ta, tb), key=len)

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from crosswire.extraction.lexicon import following, words
 from crosswire.extraction.text import (
     SP,
     LOWER_STARTS,
@@ -16,7 +17,6 @@ from crosswire.extraction.text import (
     find_words,
     key,
     literal_pattern,
-    literal_regex,
     mention,
     select_spans,
 )
@@ -50,7 +50,7 @@ _CUE = literal_pattern(
      "within"]
 )
 _CAPS = r"[A-Z][\w'’.-]*(?:[^\S\n]+[A-Z][\w'’.-]*){0,3}"
-_AFTER_CUE = WordRegex(rf"{_CUE}{SP}(?:the{SP})?(?P<place>{_CAPS})", starts=LOWER_STARTS)
+_AFTER_CUE = WordRegex(rf"{_CUE}{SP}(?:the{SP})?(?P<place>{_CAPS})", starts=" \n“")
 _RESIDENCE = re.compile(rf",{SP}\d{{1,3}},{SP}(?:of{SP})?(?P<place>{_CAPS})")
 _CUE_BEFORE = re.compile(rf"\b{_CUE}\s+(?:the\s+)?$")
 _CAPITALISED = re.compile(r"[A-Z][\w'’.-]*")
@@ -96,10 +96,9 @@ def _rank(p: Place) -> tuple[int, int]:
 
 
 @lru_cache(maxsize=1)
-def _regions_rx() -> re.Pattern:
+def region_names() -> list[str]:
     """Countries and US states by name, matched anywhere: they are rarely anything else."""
-    names = [p.name for p in gazetteer().values() if p.kind in ("country", "state") and p.name not in _AMBIGUOUS]
-    return literal_regex(names, starts=LOWER_STARTS)
+    return [p.name for p in gazetteer().values() if p.kind in ("country", "state") and p.name not in _AMBIGUOUS]
 
 
 @lru_cache(maxsize=65536)
@@ -139,7 +138,7 @@ def location_mentions(
     the gazetteer lacks such as neighbourhoods)."""
     blocked = Spans(blocked)
     cands = [(3, m) for m in dateline]
-    for m in find_words(_regions_rx(), text):
+    for m in following(text, words(text)["region"], LOWER_STARTS):
         place = lookup(m.group())
         if place:
             cands.append((2, mention(text, "location", m.start(), m.end(), place.name, "gazetteer", 0.9)))

@@ -1,4 +1,6 @@
-"""Helpers shared by the extractors: mention records, regexes over literal lists, sentence bounds."""
+"""Helpers shared by the extractors: mention records, regexes over literal lists and for whole words
+(``WordRegex``, the shape that keeps the regex engine fast on long texts), sentence bounds, and
+``Spans`` for overlap tests."""
 
 from __future__ import annotations
 
@@ -137,40 +139,47 @@ def word_spans(text: str, word: str):
         pos = text.find(word, end)
 
 
-def literal_pattern(words: Iterable[str], fold: bool = False) -> str:
-    """Regex source matching any of ``words``, longest first.
+def literal_pattern(words: Iterable[str], fold: bool = False, folded: Iterable[str] = ()) -> str:
+    """Regex source matching any of ``words`` (and of ``folded``), longest first.
 
     The words are merged into a character trie, so matching costs about the same for ten words or a
     thousand (a plain alternation tries every word at every position). Apostrophes match both ' and ’,
     a space matches any whitespace run, since press releases use both, and a trailing ``*`` matches any
-    word ending ("cyber*": cybercrime, cyberattacks). ``fold`` makes letters match either case.
+    word ending ("cyber*": cybercrime, cyberattacks). The letters after the first of ``folded`` words (of
+    all words, with ``fold``) match either case; their first is a capital (or digit), a literal, so that
+    the regex engine can skip to it.
     """
     trie: dict = {}
-    for word in {w.translate(_APOSTROPHES) for w in words if w}:
+    entries = {(w.translate(_APOSTROPHES), fold) for w in words if w}
+    entries |= {(w.translate(_APOSTROPHES), True) for w in folded if w}
+    for word, folds in entries:
         word = _SPACES.sub(" ", word.strip())
-        if fold:  # a capital or digit first, then any case
+        if folds:  # a capital or digit first, then any case
             word = word[0].upper() + word[1:].casefold()
         node = trie
-        for ch in word:
-            node = node.setdefault(ch, {})
+        for i, ch in enumerate(word):  # below the first letter, a letter of a folded word is another branch
+            node = node.setdefault(ch if i == 0 else (ch, folds), {})
         node[""] = {}
-    return _render(trie, fold) if trie else r"(?!x)x"
+    return _render(trie) if trie else r"(?!x)x"
 
 
-def _render(node: dict, fold: bool, top: bool = True) -> str:
+def _render(node: dict) -> str:
     branches = []
-    for ch in sorted(c for c in node if c):
+    # a folded word's branch before a word's of the same letter: it is the longer name ("California
+    # Highway Patrol", not the state), and the regex engine takes the first branch that matches
+    for k in sorted((k for k in node if k), key=lambda k: (k, 1) if isinstance(k, str) else (k[0], 0 if k[1] else 1)):
+        ch, folds = (k, False) if isinstance(k, str) else k
         if ch == "'":
             atom = "['’]"
         elif ch == " ":
             atom = r"\s+"
         elif ch == "*":
             atom = r"\w*"
-        elif fold and not top and ch.upper() != ch and len(ch.upper()) == 1:
+        elif folds and ch.upper() != ch and len(ch.upper()) == 1:
             atom = f"[{re.escape(ch.upper())}{re.escape(ch)}]"
         else:
             atom = re.escape(ch)
-        branches.append(atom + _render(node[ch], fold, top=False))
+        branches.append(atom + _render(node[k]))
     if not branches:
         return ""
     body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"

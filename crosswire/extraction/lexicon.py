@@ -1,0 +1,84 @@
+"""The words the extractors start from, found in two passes over a text.
+
+Each extractor starts from words of its own vocabulary: names of the knowledge base, countries and
+states, months and relative dates, titles before names, speech and charge verbs, words before names.
+A scan costs about the same for ten words or ten thousand (``text.literal_pattern``), but each scan of
+a long text costs: so the capitalised vocabularies are merged into one regex and those in lower case
+into another, and each text is read twice, not once per vocabulary (on the shared corpus the two merged
+scans cost about what two of the separate ones did).
+
+A match is the longest word at its place, so a shorter word of another vocabulary there is not seen
+("United States" in "United States Attorney"): the longer word is what the text names at that place.
+Each extractor keeps only the matches that follow the characters its words may follow.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from crosswire.extraction.text import LOWER_STARTS, Word, WordRegex, key, literal_pattern
+
+CAPITALISED_STARTS = " \n(“-"  # the characters capitalised words of any vocabulary follow
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    capitalised: WordRegex
+    lower: WordRegex
+    vocabularies: dict[str, frozenset[str]]  # name -> its words, whitespace collapsed
+    folded: dict[str, frozenset[str]]  # name -> keys of its words matched in any case after the first letter
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    """The vocabularies of the extractors, read once per process (imported here, when first needed, since
+    the extractors import this module)."""
+    from crosswire.extraction import dates, people, places
+    from crosswire.extraction.kb import load_kb
+
+    kb = load_kb()
+    capitalised = {
+        "kb": kb.words, "region": places.region_names(), "month": dates.MONTH_WORDS,
+        "relative": [w for w in dates.RELATIVE_WORDS if w[0].isupper()], "title": people.TITLE_WORDS,
+    }
+    lower = {
+        "say": people.SAY_WORDS, "charged": people.CHARGED_WORDS, "cue": list(people.NAME_CUES),
+        "relative": [w for w in dates.RELATIVE_WORDS if not w[0].isupper()],
+    }
+    end = r"(?![\w&])"
+    vocabularies: dict[str, set[str]] = {}
+    for name, words in [*capitalised.items(), *lower.items()]:
+        vocabularies.setdefault(name, set()).update(" ".join(w.split()) for w in words)
+    return Lexicon(
+        capitalised=WordRegex(
+            literal_pattern([w for ws in capitalised.values() for w in ws], folded=kb.names) + end,
+            starts=CAPITALISED_STARTS,
+        ),
+        lower=WordRegex(literal_pattern([w for ws in lower.values() for w in ws]) + end, starts=LOWER_STARTS),
+        vocabularies={name: frozenset(words) for name, words in vocabularies.items()},
+        folded={"kb": frozenset(key(n) for n in kb.names)},
+    )
+
+
+@lru_cache(maxsize=4)
+def words(text: str) -> dict[str, list[Word]]:
+    """Vocabulary name -> the matches of its words in ``text``, in text order. Cached for the few texts
+    in hand, since every extractor asks for the same text's words."""
+    lex = lexicon()
+    found: dict[str, list[Word]] = {name: [] for name in lex.vocabularies}
+    for m in [*lex.capitalised.finditer(text), *lex.lower.finditer(text)]:
+        word = m.group()
+        word = " ".join(word.split()) if " " in word or "\n" in word else word
+        for name, vocabulary in lex.vocabularies.items():
+            if word in vocabulary:
+                found[name].append(m)
+        for name, keys in lex.folded.items():
+            if " " in word and key(word) in keys:
+                found[name].append(m)
+    return found
+
+
+def following(text: str, matches: list[Word], starts: str) -> list[Word]:
+    """The matches that open the text or follow one of ``starts``."""
+    return [m for m in matches if m.start() == 0 or text[m.start() - 1] in starts]
