@@ -6,8 +6,11 @@ clean stage, runs the real dedupe, and prints pairwise precision / recall / F1, 
 false merges of distinct releases, docs/s, and whether running the documents in two runs gives the same
 stories as one run.
 
-Scale mode (--scale) builds 10k and 100k cleaned documents and prints dedupe wall time and peak RSS for
-each, measured in a fresh process per size.
+Scale mode (--scale) builds 10k and 100k documents of distinct stories (see StoryMaker: real sentences
+and paragraphs of one office recombined, every name, place and number replaced, so stories share no more
+text as their number grows) with noisy copies of every 4th story, and prints for each size, measured in a
+fresh process: dedupe wall and CPU time, docs/s, peak RSS, stories found against the true ones, and the
+LSH candidate pairs and text verifications per document (flat when the work is linear).
 
     .venv/bin/python benchmarks/dedupe.py [--originals 1500] [--seed 7]
     .venv/bin/python benchmarks/dedupe.py --scale
@@ -211,51 +214,140 @@ def incremental(docs: pd.DataFrame, together: pd.Series, rng: random.Random) -> 
     print(f"two runs (A then B) give the same stories as one run: {same}")
 
 
-# --- scale ----------------------------------------------------------------------------------------------
+# --- scale ---------------------------------------------------------------------------------------------
 
 SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z“])")
+WORDLIKE = re.compile(r"[A-Za-z]+|\d+")
+RARE = 0.01  # a capitalized word in fewer releases of its office than this share is a name or a place
+COPY_RATE = 4  # every 4th story has noisy copies
+
+
+class StoryMaker:
+    """Distinct stories in the style of the corpus, as many as asked, that share no more text with each
+    other as their number grows than real releases of one office do.
+
+    Real releases of one office open alike ("SANTA ANA – A man was sentenced today to ...") and then
+    part. So a story's opening sentence is the start of one release's first sentence spliced to the end
+    of another's; the next two sentences come from two further releases, then 2-7 paragraphs of other
+    releases of the same office (their templates and stock phrases stay). Every name and place (a
+    capitalized word rare in the office's releases and never written in lower case) is replaced,
+    consistently within the story, by another name of the corpus, and every number by a random one: a
+    sentence reused by two stories is about other people, places, dates and amounts. The title is the
+    first release's, with the same replacements."""
+
+    def __init__(self, releases: list[dict], rng: random.Random):
+        self.rng, self.releases = rng, releases
+        self.offices: dict[str, list[dict]] = {}
+        self.sentences: dict[str, list[list[str]]] = {}  # each release's sentences, by office
+        self.paragraphs: dict[str, list[str]] = {}  # each office's paragraphs after the lead
+        for release in releases:
+            office = release["office"]
+            self.offices.setdefault(office, []).append(release)
+            self.sentences.setdefault(office, []).append(SENTENCE.split(release["text"].replace("\n\n", " ")))
+            self.paragraphs.setdefault(office, []).extend(release["text"].split("\n\n")[1:])
+        lowercase = {w for r in releases for w in re.findall(r"\b[a-z]+\b", r["text"])}  # common words
+        self.names: set[str] = set()
+        for office in self.offices.values():
+            counts = Counter(w for r in office for w in set(re.findall(r"\b[A-Z][a-z]+\b", r["text"])))
+            self.names |= {w.lower() for w, n in counts.items() if n < max(RARE * len(office), 2)} - lowercase
+        self.pool = sorted(self.names)
+
+    def spliced(self, start: str, end: str) -> str:
+        """The first words of `start` followed by the last words of `end`, cut in their middle thirds."""
+        head, tail = start.split(), end.split()
+        cut_head = self.rng.randint(len(head) // 3, max(len(head) * 2 // 3, 1))
+        cut_tail = self.rng.randint(len(tail) // 3, max(len(tail) * 2 // 3, 1))
+        return " ".join(head[:cut_head] + tail[cut_tail:])
+
+    def story(self) -> tuple[str, str]:
+        first = self.rng.choice(self.releases)
+        office = first["office"]
+        others = [self.rng.choice(self.sentences[office]) for _ in range(3)]
+        lead = [self.spliced(SENTENCE.split(first["text"])[0], others[0][0]),
+                *(sentences[1] for sentences in others[1:] if len(sentences) > 1)]
+        body = self.rng.choices(self.paragraphs[office], k=self.rng.randint(2, 7))
+        mapping: dict[str, str] = {}
+
+        def substitute(match: re.Match) -> str:
+            word = match[0]
+            if word.isdigit():
+                return str(self.rng.randint(1, 10 ** len(word)))
+            if not word[0].isupper() or word.lower() not in self.names:
+                return word
+            new = mapping.setdefault(word.lower(), self.rng.choice(self.pool))
+            return new.upper() if word.isupper() else new.capitalize()
+
+        text = "\n\n".join([" ".join(lead), *body])
+        return WORDLIKE.sub(substitute, first["title"]), WORDLIKE.sub(substitute, text)
+
+
+def noisy_copy(text: str, title: str, rng: random.Random) -> tuple[str, str | None]:
+    """A teaser, an update, a hard-wrapped digest or a scraper's damaged copy (which loses its title)."""
+    kind = rng.choice(["teaser", "update", "digest", "seed"])
+    if kind == "seed":
+        return seed_damage(text, rng), None
+    return {"teaser": teaser, "update": update, "digest": digest}[kind](text, rng), title
 
 
 def scaled_documents(size: int, seed: int) -> pd.DataFrame:
-    """`size` cleaned documents: distinct releases of 8-20 sentences drawn from the corpus, in paragraphs
-    of 2-4 sentences, a quarter of them with a teaser or an updated copy."""
+    """`size` cleaned documents of distinct stories (`label`) made by StoryMaker from the corpus, every
+    4th story with 1-2 noisy copies: the same mix at every size."""
     rng = random.Random(seed)
-    sentences = [s for release in originals(10**9, rng) for s in SENTENCE.split(release["text"].replace("\n\n", " "))
-                 if len(s) > 40]
-    rows, n = [], 0
-    while len(rows) < size:
-        picked = rng.sample(sentences, rng.randint(8, 20))
-        text = "\n\n".join(" ".join(picked[i:i + 3]) for i in range(0, len(picked), 3))
-        release = {"title": f"Release {n}", "text": text}
-        versions = [text] + ([teaser(text, rng), update(text, rng)][: rng.randint(1, 2)] if n % 4 == 0 else [])
-        for version in versions:
-            rows.append({"doc_id": f"d{len(rows):07d}", "text": version, "title": release["title"],
-                         "published_at": pd.NaT, "language": "en", "junk_ratio": 0.0,
-                         "word_count": len(version.split()), "source_uri": f"bench://{len(rows)}",
-                         "ingested_at": pd.Timestamp("2026-01-01", tz="UTC") + pd.Timedelta(seconds=len(rows))})
-        n += 1
-    return pd.DataFrame(rows[:size])
+    maker = StoryMaker(originals(10**9, rng), rng)
+    labels, texts, titles, label = [], [], [], 0
+    while len(texts) < size:
+        title, text = maker.story()
+        versions = [(text, title)]
+        if label % COPY_RATE == 0:
+            versions += [noisy_copy(text, title, rng) for _ in range(rng.randint(1, 2))]
+        for version, version_title in versions:
+            labels.append(label)
+            texts.append(version)
+            titles.append(version_title)
+        label += 1
+    del labels[size:], texts[size:], titles[size:]
+    return pd.DataFrame({
+        "doc_id": [f"d{i:07d}" for i in range(size)], "label": labels, "text": texts, "title": titles,
+        "published_at": pd.NaT, "language": "en", "junk_ratio": 0.0,
+        "word_count": [len(t.split()) for t in texts], "source_uri": [f"bench://{i}" for i in range(size)],
+        "ingested_at": pd.Timestamp("2026-01-01", tz="UTC") + pd.to_timedelta(range(size), unit="s"),
+    })
+
+
+def rss_mib() -> float:
+    return int(Path("/proc/self/statm").read_text().split()[1]) * resource.getpagesize() / 2**20
 
 
 def scale_child(size: int, seed: int) -> None:
     docs = scaled_documents(size, seed)
-    start = time.perf_counter()
-    stories = run_dedupe(docs)
-    seconds = time.perf_counter() - start
+    before = rss_mib()
+    start, cpu = time.perf_counter(), time.process_time()
+    stories = run_dedupe(docs.drop(columns="label"))
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"{size}\t{seconds:.2f}\t{peak:.0f}\t{len(stories.articles)}")
+    found = stories.assignments.set_index("doc_id")["article_id"].reindex(docs["doc_id"]).to_numpy()
+    mixed = docs.assign(found=found).groupby("found")["label"].nunique()
+    split = docs.assign(found=found).groupby("label")["found"].nunique()
+    print("\t".join(map(str, [size, f"{seconds:.2f}", f"{cpu:.2f}", f"{before:.0f}", f"{peak:.0f}", len(stories.articles),
+                              docs["label"].nunique(), int((mixed > 1).sum()), int((split > 1).sum()),
+                              f"{stories.candidates / size:.3f}", f"{stories.verifications / size:.3f}"])))
 
 
 def scale(seed: int) -> None:
-    results = {}
+    """Each size in a fresh process; the ratio compares two sizes measured in this one run."""
+    print("   docs  wall s  CPU s  docs/s  RSS before   peak RSS  stories (true)  mixed  split"
+          "  candidates/doc  verifications/doc")
+    wall, cpu = {}, {}
     for size in (10_000, 100_000):
         out = subprocess.run([sys.executable, __file__, "--scale-child", str(size), "--seed", str(seed)],
                              capture_output=True, text=True, check=True).stdout.strip().splitlines()[-1]
-        _, seconds, peak, stories = out.split("\t")
-        results[size] = float(seconds)
-        print(f"{size:>7} docs: dedupe {float(seconds):.1f}s ({size / float(seconds):.0f} docs/s), "
-              f"peak RSS {float(peak):.0f} MiB (process total, data built in it), {stories} stories")
-    print(f"time(100k)/time(10k) = {results[100_000] / results[10_000]:.1f}")
+        _, seconds, cpu_seconds, before, peak, stories, true, mixed, split, candidates, verifications = out.split("\t")
+        wall[size], cpu[size] = float(seconds), float(cpu_seconds)
+        print(f"{size:>7}  {wall[size]:>6.1f}  {cpu[size]:>5.1f}  {size / wall[size]:>6.0f}  {before:>6} MiB"
+              f"  {peak:>5} MiB  {stories:>7} ({true})  {mixed:>5}  {split:>5}  {candidates:>14}  {verifications:>17}")
+    print(f"time(100k)/time(10k): wall {wall[100_000] / wall[10_000]:.1f}, CPU {cpu[100_000] / cpu[10_000]:.1f}")
+    print("peak RSS: the whole process, data built in it; mixed: stories holding two true stories;"
+          " split: true stories found as two or more")
 
 
 def main() -> None:

@@ -1,22 +1,31 @@
 """Dedupe: group cleaned documents into stories, matching new documents against earlier runs' stories.
 
-An exact pass on a normalized hash, then MinHash LSH (rensa) over whole texts and over leads for
-candidates. Every candidate pair is verified on the texts themselves (same opening, agreeing titles,
-shingle Jaccard or containment) and stories are the connected components of verified pairs only, so
-band collisions never join anything, and the result does not depend on the order documents arrive in:
-running A then B gives the same stories as one run over A and B.
+An exact pass on a normalized hash, then MinHash LSH over whole texts and over leads for candidates.
+Every candidate pair is verified on the texts themselves (same opening, agreeing titles, shingle Jaccard
+or containment) and stories are the connected components of verified pairs only, so band collisions
+never join anything, and the result does not depend on the order documents arrive in: running A then B
+gives the same stories as one run over A and B.
+
+Work and memory grow linearly with the documents: shingles are hashed in numpy a chunk at a time,
+MinHash digests (rensa) are kept as one matrix, LSH buckets come from one sort of the band keys, and
+only the canonical copies' texts are carried to the stories.
 """
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import re
+from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib.metadata import version
+from itertools import chain, islice
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import rensa
 from prefect import task
 from rapidfuzz import fuzz
@@ -32,13 +41,14 @@ LEAD_CONTAINMENT = 0.5
 MIN_OPENING = 0.9  # copies without the same headline must open with the same sentence
 TITLE_MIN_RATIO = 97  # rapidfuzz ratio of normalized titles: a typo, not another word
 MIN_SHARE = 0.15  # containment counts only when the shorter text is at least this share of the longer
-CHUNK = 2000  # documents hashed at a time: bounds the memory of shingle strings
+CHUNK = 2000  # documents hashed at a time: bounds the memory of token lists
 MERGE_COLUMNS = ["article_id", "merged_into", "run_id"]
+PRIME = np.uint64(1099511628211)  # combines word hashes into n-gram hashes
 
 
 def algorithm(settings) -> str:
     """Stored with every signature: signatures of another algorithm or version are not comparable."""
-    return (f"rensa-{version('rensa')}/RMinHash-v{rensa.RMinHash.ALGORITHM_VERSION}"
+    return (f"rensa-{version('rensa')}/RMinHash-v{rensa.RMinHash.ALGORITHM_VERSION}/hashed-words"
             f"/word{settings.dedupe_shingle_size}/lead{LEAD_WORDS}/perm{settings.dedupe_num_perm}/seed{SEED}")
 
 
@@ -47,22 +57,52 @@ def tokens(text: str) -> list[str]:
     return WORD.findall(text.casefold())
 
 
-def shingles(words: list[str], size: int) -> list[str]:
-    """Word n-grams; a text shorter than one shingle is its own shingle."""
-    if len(words) < size:
-        return [" ".join(words)]
-    return [" ".join(words[i:i + size]) for i in range(len(words) - size + 1)]
-
-
 def exact_key(words: list[str]) -> str:
     return hashlib.sha256(" ".join(words).encode()).hexdigest()
+
+
+def mix(values: np.ndarray) -> np.ndarray:
+    """splitmix64's finalizer: every input bit reaches every output bit (the low 32 bits are kept)."""
+    with np.errstate(over="ignore"):
+        values = (values ^ (values >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        values = (values ^ (values >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return values ^ (values >> np.uint64(31))
+
+
+def shingle_hashes(word_lists: list[list[str]], size: int) -> tuple[np.ndarray, np.ndarray]:
+    """64-bit hashes of the word n-grams of many texts, in text order, and each text's offsets into them.
+
+    Words are hashed by rensa (the same hash in every run of one rensa version, which `algorithm`
+    names), n-grams by combining the hashes of their words; a text shorter than one shingle is its own
+    shingle."""
+    lengths = np.fromiter(map(len, word_lists), dtype=np.int64, count=len(word_lists))
+    hashed = np.fromiter(chain.from_iterable(rensa.RMinHash.hash_token_sets(word_lists)), np.uint64,
+                         count=int(lengths.sum()))
+    padded = np.concatenate([hashed, np.zeros(size - 1, np.uint64)])
+    grams = np.zeros(len(hashed), np.uint64)
+    with np.errstate(over="ignore"):
+        for i in range(size):  # grams[p] combines words p .. p + size - 1
+            grams = grams * PRIME + padded[i:i + len(hashed)]
+    starts = np.r_[0, np.cumsum(lengths)[:-1]]
+    counts = np.maximum(lengths - size + 1, 1)
+    position = np.minimum(ranges(starts, counts), max(len(grams) - 1, 0))
+    flat = grams[position] if len(grams) else np.zeros(counts.sum(), np.uint64)
+    offsets = np.r_[0, np.cumsum(counts)]
+    for text in np.flatnonzero(lengths < size):  # shorter than one shingle: its words alone
+        whole = np.uint64(0)
+        with np.errstate(over="ignore"):
+            for word in hashed[starts[text]:starts[text] + lengths[text]]:
+                whole = whole * PRIME + word
+        flat[offsets[text]] = whole
+    return mix(flat), offsets
 
 
 @dataclass(frozen=True)
 class Signature:
     """Sorted shingle hashes of a text, of its lead and of its opening, and its normalized title.
 
-    Hashes (8 bytes a shingle) rather than strings keep the signatures of 100k documents in memory."""
+    The low 32 bits of each hash: two texts' shingles coincide by chance about once in 10^4 pairs of
+    press releases, one shingle then, which moves no ratio; it halves the memory of 100k signatures."""
 
     shingles: np.ndarray
     lead: np.ndarray
@@ -70,15 +110,76 @@ class Signature:
     title: str = ""
 
 
-def hashed(grams: list[str]) -> np.ndarray:
-    return np.unique(np.fromiter((hash(g) for g in grams), dtype=np.int64, count=len(grams)))
+def ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """starts[0], starts[0] + 1, ... (counts[0] values), then the same from starts[1], and so on."""
+    return np.repeat(starts, counts) + np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+
+
+def prefixes(flat: np.ndarray, offsets: np.ndarray, limit: int) -> tuple[np.ndarray, np.ndarray]:
+    """The first `limit` hashes of each text, and their offsets."""
+    counts = np.minimum(np.diff(offsets), limit)
+    return flat[ranges(offsets[:-1], counts)], np.r_[0, np.cumsum(counts)]
+
+
+def unique_per_text(flat: np.ndarray, offsets: np.ndarray) -> list[np.ndarray]:
+    """Each text's sorted distinct hashes (low 32 bits): one sort for the whole chunk."""
+    text = np.repeat(np.arange(len(offsets) - 1, dtype=np.uint64), np.diff(offsets))
+    keys = distinct((text << np.uint64(32)) | (flat & np.uint64(0xFFFFFFFF)))
+    bounds = np.searchsorted(keys >> np.uint64(32), np.arange(len(offsets), dtype=np.uint64))
+    return np.split(keys.astype(np.uint32), bounds[1:-1])
+
+
+def distinct(values: np.ndarray) -> np.ndarray:
+    """Sorted distinct values (np.unique hashes integers first, several times slower here)."""
+    values = np.sort(values)
+    return values[np.r_[True, values[1:] != values[:-1]]] if len(values) else values
+
+
+def normalized_title(title) -> str:
+    return " ".join(tokens(title)) if isinstance(title, str) else ""
+
+
+def signatures(word_lists: list[list[str]], titles: list, size: int) -> tuple[list[Signature], np.ndarray, np.ndarray]:
+    """Signatures of many texts, and their shingle hashes in text order with offsets (for MinHash)."""
+    flat, offsets = shingle_hashes(word_lists, size)
+    whole = unique_per_text(flat, offsets)
+    lead, opening = (unique_per_text(*prefixes(flat, offsets, max(words - size + 1, 1)))
+                     for words in (LEAD_WORDS, OPENING_WORDS))
+    return list(map(Signature, whole, lead, opening, map(normalized_title, titles))), flat, offsets
 
 
 def signature(text: str, size: int, title: str | None = None) -> Signature:
-    words = tokens(text)
-    title = " ".join(tokens(title)) if isinstance(title, str) else ""
-    return Signature(hashed(shingles(words, size)), hashed(shingles(words[:LEAD_WORDS], size)),
-                     hashed(shingles(words[:OPENING_WORDS], size)), title)
+    return signatures([tokens(text)], [title], size)[0][0]
+
+
+@dataclass
+class Signed:
+    """Signatures of a batch of texts, their MinHash digests (texts and leads) and exact keys."""
+
+    signatures: list[Signature]
+    text_digests: np.ndarray
+    lead_digests: np.ndarray
+    exact_keys: list[str]
+
+
+def sign(texts: Iterable[str], titles: Iterable, settings) -> Signed:
+    """Signatures, digests and exact keys of many texts, read and hashed a chunk at a time."""
+    size, perm = settings.dedupe_shingle_size, settings.dedupe_num_perm
+    signed, text_digests, lead_digests = [], [np.empty((0, perm), np.uint32)], [np.empty((0, perm), np.uint32)]
+    keys, texts, titles = [], iter(texts), iter(titles)
+    while words := [tokens(t) for t in islice(texts, CHUNK)]:
+        chunk, flat, offsets = signatures(words, list(islice(titles, len(words))), size)
+        signed += chunk
+        text_digests.append(digest_matrix(flat, offsets, perm))
+        lead_digests.append(digest_matrix(*prefixes(flat, offsets, max(LEAD_WORDS - size + 1, 1)), perm))
+        keys += [exact_key(w) for w in words]
+    return Signed(signed, np.concatenate(text_digests), np.concatenate(lead_digests), keys)
+
+
+def digest_matrix(flat: np.ndarray, offsets: np.ndarray, perm: int) -> np.ndarray:
+    """rensa's MinHash digests of each text's shingle hashes, one row a text."""
+    digests = rensa.RMinHash.digest_matrix_from_flat_token_hashes(flat, offsets.astype(np.uint64), perm, SEED)
+    return np.fromiter(chain.from_iterable(digests.to_rows()), np.uint32, count=digests.len() * perm).reshape(-1, perm)
 
 
 def overlap(a: np.ndarray, b: np.ndarray) -> int:
@@ -139,49 +240,74 @@ def rank_copies(copies: pd.DataFrame) -> pd.DataFrame:
     ).sort_values(["_missing", "_junk", "_length", "ingested_at", "doc_id"], kind="stable")
 
 
-class CandidateIndex:
-    """MinHash LSH over whole texts and over leads: a copy shares one or the other with its story
-    (a teaser shares the lead but, being short, only a fraction of the whole text's shingles)."""
+# --- candidates -----------------------------------------------------------------------------------------
 
-    def __init__(self, settings):
-        def make():
-            return rensa.RMinHashLSH(threshold=settings.dedupe_threshold, num_perm=settings.dedupe_num_perm,
-                                     num_bands=32)
-
-        self.text, self.lead, self.keys = make(), make(), []
-
-    def add(self, doc_ids: list[str], text_minhashes: list, lead_minhashes: list) -> None:
-        start = len(self.keys)
-        self.keys += doc_ids
-        self.text.insert_pairs(list(enumerate(text_minhashes, start)))
-        self.lead.insert_pairs(list(enumerate(lead_minhashes, start)))
-
-    def query(self, text_minhash, lead_minhash) -> set[str]:
-        return {self.keys[k] for k in [*self.text.query(text_minhash), *self.lead.query(lead_minhash)]}
+def bands(settings) -> int:
+    """LSH bands: the split of the permutations whose S-curve midpoint (1/b)^(1/r) is nearest the
+    configured threshold (32 bands of 4 rows at 128 permutations and 0.5)."""
+    perm = settings.dedupe_num_perm
+    splits = [b for b in range(1, perm + 1) if perm % b == 0]
+    return min(splits, key=lambda b: abs((1 / b) ** (b / perm) - settings.dedupe_threshold))
 
 
-def restore(states, settings) -> list:
-    restored = []
-    for state in states:
-        minhash = rensa.RMinHash(settings.dedupe_num_perm, SEED)
-        minhash.__setstate__(state)
-        restored.append(minhash)
-    return restored
+def band_keys(digests: np.ndarray, count: int) -> np.ndarray:
+    """One 64-bit key per document and band, distinct across bands: equal keys share a bucket."""
+    rows = digests.shape[1] // count
+    parts = digests[:, :rows * count].reshape(len(digests), count, rows).astype(np.uint64)
+    keys = np.broadcast_to(np.arange(count, dtype=np.uint64), (len(digests), count)).copy()
+    with np.errstate(over="ignore"):
+        for row in range(rows):
+            keys = mix(keys * PRIME + parts[:, :, row])
+    return keys.ravel()
+
+
+def pairs_sharing(keys: np.ndarray, owners: np.ndarray, largest: int | None = None) -> np.ndarray:
+    """(a, b) owner pairs, a < b, of every two equal keys, in groups of at most `largest` equal keys:
+    one sort, however many groups."""
+    order = np.argsort(keys, kind="stable")
+    keys, owners = keys[order], owners[order]
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    sizes = np.diff(np.r_[starts, len(keys)])
+    kept = (sizes > 1) & (sizes <= (largest or len(keys)))
+    starts, sizes = starts[kept], sizes[kept]
+    member = ranges(starts, sizes)
+    later = np.repeat(starts + sizes, sizes) - member - 1  # members after this one in its group
+    left = np.repeat(member, later)
+    right = ranges(member + 1, later)
+    a, b = np.minimum(owners[left], owners[right]), np.maximum(owners[left], owners[right])
+    return np.stack([a, b], axis=1)[a != b]
+
+
+def candidate_pairs(text_digests: np.ndarray, lead_digests: np.ndarray, new_from: int, settings) -> np.ndarray:
+    """Distinct document pairs sharing an LSH bucket of whole texts or of leads, at least one of them new.
+    A copy shares one or the other with its story (a teaser shares the lead but, being short, only a
+    fraction of the whole text's shingles). Buckets of more than `dedupe_max_bucket` documents are left
+    out: they grow with the corpus where an office's template fills a band (copies of one story share
+    many bands, so they still meet in the others)."""
+    count, largest = bands(settings), settings.dedupe_max_bucket
+    owners = np.repeat(np.arange(len(text_digests)), count)
+    found_pairs = np.concatenate([pairs_sharing(band_keys(d, count), owners, largest)
+                                  for d in (text_digests, lead_digests)])
+    found_pairs = found_pairs[found_pairs[:, 1] >= new_from]
+    codes = distinct(found_pairs[:, 0] * len(text_digests) + found_pairs[:, 1])
+    return np.stack([codes // len(text_digests), codes % len(text_digests)], axis=1)
 
 
 class UnionFind:
-    def __init__(self):
-        self.parent: dict[str, str] = {}
+    def __init__(self, size: int):
+        self.parent = list(range(size))
 
-    def find(self, item: str) -> str:
-        parent = self.parent.setdefault(item, item)
-        if parent != item:
-            parent = self.parent[item] = self.find(parent)
-        return parent
+    def find(self, item: int) -> int:
+        parent = self.parent
+        while parent[item] != item:
+            parent[item] = item = parent[parent[item]]
+        return item
 
-    def union(self, a: str, b: str) -> None:
+    def union(self, a: int, b: int) -> None:
         self.parent[self.find(a)] = self.find(b)
 
+
+# --- stories --------------------------------------------------------------------------------------------
 
 @dataclass
 class Stories:
@@ -193,26 +319,91 @@ class Stories:
     signatures: pd.DataFrame  # new documents' signatures
     exact_copies: int = 0
     near_copies: int = 0
+    candidates: int = 0  # document pairs that shared an LSH bucket
+    verifications: int = 0  # candidate pairs compared on their texts (the others were one story already)
 
 
-def hash_new(new: pd.DataFrame, settings) -> tuple[dict, list, list, list]:
-    """Signatures, MinHashes of texts and leads, and exact keys of the new documents, a chunk at a time."""
-    size, signatures, text_hashes, lead_hashes, keys = settings.dedupe_shingle_size, {}, [], [], []
-    for start in range(0, len(new), CHUNK):
-        chunk = new.iloc[start:start + CHUNK]
-        words = [tokens(t) for t in chunk["text"]]
-        text_grams = [shingles(w, size) for w in words]
-        lead_grams = [shingles(w[:LEAD_WORDS], size) for w in words]
-        text_hashes += rensa.RMinHash.from_token_sets(text_grams, settings.dedupe_num_perm, SEED)
-        lead_hashes += rensa.RMinHash.from_token_sets(lead_grams, settings.dedupe_num_perm, SEED)
-        keys += [exact_key(w) for w in words]
-        for doc_id, w, grams, lead, title in zip(chunk["doc_id"], words, text_grams, lead_grams, chunk["title"]):
-            title = " ".join(tokens(title)) if isinstance(title, str) else ""
-            signatures[doc_id] = Signature(hashed(grams), hashed(lead),
-                                           hashed(shingles(w[:OPENING_WORDS], size)), title)
-    return signatures, text_hashes, lead_hashes, keys
+META_COLUMNS = ["doc_id", "article_id", "source_uri", "title", "published_at", "language", "junk_ratio",
+                "word_count", "ingested_at"]
 
 
+class Corpus:
+    """Earlier runs' documents followed by this run's in arrival order, by position; texts stay where they
+    are until signed or chosen as a story's text."""
+
+    def __init__(self, prior: pd.DataFrame, new: pd.DataFrame, settings):
+        self.prior, self.new, self.settings = prior.reset_index(drop=True), new.reset_index(drop=True), settings
+        self.arrival = self.new.sort_values(["ingested_at", "source_uri", "doc_id"], kind="stable").index.to_numpy()
+        arriving = self.new[[c for c in META_COLUMNS if c != "article_id"]].iloc[self.arrival]
+        self.meta = pd.concat([self.prior[META_COLUMNS], arriving], ignore_index=True)
+        self.new_from = len(prior)
+        self.signatures: dict[int, Signature] = {}
+
+    def texts(self, positions: np.ndarray) -> pd.Series:
+        prior, new = positions[positions < self.new_from], positions[positions >= self.new_from] - self.new_from
+        return pd.concat([self.prior["text"].iloc[prior], self.new["text"].iloc[self.arrival[new]]],
+                         ignore_index=True)
+
+    def sign(self, positions: np.ndarray) -> Signed:
+        positions = np.sort(positions)
+        texts = chain.from_iterable(self.texts(positions[i:i + CHUNK]) for i in range(0, len(positions), CHUNK))
+        signed = sign(texts, self.meta["title"].iloc[positions], self.settings)
+        self.signatures.update(zip(positions.tolist(), signed.signatures))
+        return signed
+
+    def signed(self, positions: np.ndarray) -> None:
+        self.sign(np.array([p for p in distinct(positions).tolist() if p not in self.signatures], dtype=np.int64))
+
+    def stored_digests(self, stored: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Digests and exact keys of the earlier documents: stored ones where this algorithm made them,
+        else made now from their texts."""
+        perm = self.settings.dedupe_num_perm
+        exact_keys = self.meta["doc_id"].iloc[:self.new_from].map(
+            stored.drop_duplicates("doc_id", keep="last").set_index("doc_id")["exact_key"]).to_numpy(dtype=object)
+        current = stored[stored["algorithm"] == algorithm(self.settings)].drop_duplicates("doc_id", keep="last")
+        row = pd.Series(np.arange(len(current)), index=current["doc_id"]).reindex(self.meta["doc_id"].iloc[:self.new_from])
+        text, lead = np.zeros((self.new_from, perm), np.uint32), np.zeros((self.new_from, perm), np.uint32)
+        have = np.flatnonzero(row.notna().to_numpy())
+        if len(have):
+            rows = row.to_numpy()[have].astype(np.int64)
+            text[have] = matrix(current["minhash"].iloc[rows], perm)
+            lead[have] = matrix(current["lead_minhash"].iloc[rows], perm)
+        missing = np.flatnonzero(row.isna().to_numpy())
+        if len(missing):
+            signed = self.sign(missing)
+            text[missing], lead[missing] = signed.text_digests, signed.lead_digests
+            exact_keys[missing] = signed.exact_keys
+        return text, lead, exact_keys
+
+    def within_window(self, pairs: np.ndarray) -> np.ndarray:
+        """Pairs whose publication dates lie within the configured window (or are unknown)."""
+        if self.settings.dedupe_window_days is None:
+            return pairs
+        published = pd.to_datetime(self.meta["published_at"], utc=True).dt.tz_localize(None).to_numpy()
+        gap = np.abs(published[pairs[:, 0]] - published[pairs[:, 1]])
+        return pairs[np.isnat(gap) | (gap <= np.timedelta64(self.settings.dedupe_window_days, "D"))]
+
+
+def matrix(column: pd.Series, perm: int) -> np.ndarray:
+    values = pa.array(column, type=pa.list_(pa.uint32())).flatten()
+    return values.to_numpy(zero_copy_only=False).reshape(-1, perm)
+
+
+@contextmanager
+def cyclic_gc_paused():
+    """Signatures are hundreds of thousands of small objects without cycles: the cyclic collector
+    would walk them again and again while they are made (15-25 % of the time at 10k documents, and
+    whole-heap passes at 100k), and reference counting frees them anyway."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@cyclic_gc_paused()
 def assign_stories(new: pd.DataFrame, prior_docs: pd.DataFrame, prior_signatures: pd.DataFrame,
                    run_id: str, settings) -> Stories:
     """Assign each new document to a story, creating, growing or merging stories.
@@ -221,81 +412,69 @@ def assign_stories(new: pd.DataFrame, prior_docs: pd.DataFrame, prior_signatures
     word_count, ingested_at, source_uri). `prior_docs`: ok documents of earlier runs with the same
     columns plus article_id. `prior_signatures`: their stored signatures.
     """
-    new = new.sort_values(["ingested_at", "source_uri", "doc_id"], kind="stable").reset_index(drop=True)
-    signatures, text_hashes, lead_hashes, keys = hash_new(new, settings)
-    docs = pd.concat([prior_docs, new.assign(article_id=None)], ignore_index=True)
-    docs.index = docs["doc_id"].to_numpy()
+    corpus = Corpus(prior_docs, new, settings)
+    start = corpus.new_from
+    signed = corpus.sign(np.arange(start, start + len(new)))
+    prior_text, prior_lead, prior_keys = corpus.stored_digests(prior_signatures)
+    keys = np.concatenate([prior_keys, np.array(signed.exact_keys, dtype=object)])
+    text_digests = np.concatenate([prior_text, signed.text_digests])
+    lead_digests = np.concatenate([prior_lead, signed.lead_digests])
 
-    def signature_of(doc_id: str) -> Signature:
-        if doc_id not in signatures:  # a prior document: its signature is made from its stored text
-            signatures[doc_id] = signature(docs.at[doc_id, "text"], settings.dedupe_shingle_size,
-                                           docs.at[doc_id, "title"])
-        return signatures[doc_id]
+    stories = UnionFind(len(corpus.meta))
+    earlier, first = pd.factorize(prior_docs["article_id"])  # earlier stories stay whole
+    first_of = np.full(len(first), -1)
+    for position, story in enumerate(earlier.tolist()):
+        if first_of[story] < 0:
+            first_of[story] = position
+        stories.union(position, int(first_of[story]))
+    exact = pairs_sharing(pd.factorize(keys)[0].astype(np.uint64), np.arange(len(keys)))
+    exact = corpus.within_window(exact[exact[:, 1] >= start])
+    for a, b in exact.tolist():
+        stories.union(a, b)
+    candidates = corpus.within_window(candidate_pairs(text_digests, lead_digests, start, settings))
+    corpus.signed(candidates[:, 0])
+    verifications = 0
+    for a, b in candidates.tolist():
+        if stories.find(a) != stories.find(b):
+            verifications += 1
+            if verified(corpus.signatures[a], corpus.signatures[b], settings) is not None:
+                stories.union(a, b)
 
-    stored = prior_signatures[(prior_signatures["algorithm"] == algorithm(settings))
-                              & prior_signatures["doc_id"].isin(prior_docs["doc_id"])]
-    index = CandidateIndex(settings)
-    index.add(list(stored["doc_id"]), restore(stored["state"], settings), restore(stored["lead_state"], settings))
-    index.add(list(new["doc_id"]), text_hashes, lead_hashes)
-
-    stories = UnionFind()
-    first_of_story: dict[str, str] = {}
-    for doc_id, story in zip(prior_docs["doc_id"], prior_docs["article_id"]):  # earlier stories stay whole
-        stories.union(doc_id, first_of_story.setdefault(story, doc_id))
-    by_key: dict[str, list[str]] = {}
-    for key, doc_id in zip(stored["exact_key"], stored["doc_id"]):
-        by_key.setdefault(key, []).append(doc_id)
-    exact = 0
-    for position, doc_id in enumerate(new["doc_id"]):
-        twins = [t for t in by_key.setdefault(keys[position], []) if within_window(docs, doc_id, t, settings)]
-        exact += bool(twins)
-        for twin in twins:
-            stories.union(doc_id, twin)
-        by_key[keys[position]].append(doc_id)
-        for other in index.query(text_hashes[position], lead_hashes[position]) - {doc_id}:
-            if stories.find(other) != stories.find(doc_id) and within_window(docs, doc_id, other, settings) \
-                    and verified(signatures[doc_id], signature_of(other), settings) is not None:
-                stories.union(doc_id, other)
-
-    docs["story_root"] = [stories.find(d) for d in docs["doc_id"]]
-    members = rank_copies(docs[docs["story_root"].isin({stories.find(d) for d in new["doc_id"]})])
-    members = members.sort_values("story_root", kind="stable")  # stable: best copy first in each story
+    roots = np.array([stories.find(p) for p in range(len(corpus.meta))])
+    touched = np.isin(roots, roots[start:])
+    members = corpus.meta[touched].assign(story_root=roots[touched], position=np.flatnonzero(touched))
+    members = rank_copies(members).sort_values("story_root", kind="stable")  # stable: best copy first in each
     ids, merges = story_ids(members, run_id)
     members["article_id"] = members["story_root"].map(ids)
-    canonical = members.groupby("story_root").head(1).set_index("story_root")["doc_id"]
-    best = members["story_root"].map(canonical)
-    assignments = pd.DataFrame({
-        "doc_id": members["doc_id"], "article_id": members["article_id"], "is_canonical": members["doc_id"] == best,
-        "similarity": [1.0 if d == b else jaccard(signature_of(d), signature_of(b))
-                       for d, b in zip(members["doc_id"], best)],
-    })
+    best = members.groupby("story_root").head(1).set_index("story_root")["position"]
+    best_of = members["story_root"].map(best).to_numpy()
+    corpus.signed(members["position"].to_numpy())
+    similarity = [1.0 if p == b else jaccard(corpus.signatures[p], corpus.signatures[b])
+                  for p, b in zip(members["position"].tolist(), best_of.tolist())]
+    assignments = pd.DataFrame({"doc_id": members["doc_id"].to_numpy(), "article_id": members["article_id"].to_numpy(),
+                                "is_canonical": members["position"].to_numpy() == best_of, "similarity": similarity})
     # every new document is a copy merged into a story, except the first of each story that is all new
-    with_earlier = set(docs.loc[docs["article_id"].notna(), "story_root"])
+    with_earlier = set(roots[:start][np.isin(roots[:start], roots[start:])].tolist())
     copies = len(new) - len(set(members["story_root"]) - with_earlier)
     stored_new = pd.DataFrame({
-        "doc_id": new["doc_id"], "algorithm": algorithm(settings), "exact_key": keys,
-        "minhash": [np.asarray(m.digest(), dtype=np.uint32) for m in text_hashes],
-        "state": [m.__getstate__() for m in text_hashes],
-        "lead_state": [m.__getstate__() for m in lead_hashes],
+        "doc_id": corpus.meta["doc_id"].iloc[start:].to_numpy(), "algorithm": algorithm(settings),
+        "exact_key": signed.exact_keys, "minhash": list(signed.text_digests), "state": None, "lead_state": None,
+        "lead_minhash": list(signed.lead_digests),
     })
-    return Stories(assignments=assignments.reset_index(drop=True), articles=merged_articles(members, run_id),
-                   merges=merges, signatures=stored_new, exact_copies=exact, near_copies=copies - exact)
+    articles = merged_articles(members, corpus.texts(best.to_numpy()).set_axis(best.index), run_id)
+    exact_copies = len(distinct(exact[:, 1]))
+    return Stories(assignments=assignments, articles=articles, merges=merges, signatures=stored_new,
+                   exact_copies=exact_copies, near_copies=copies - exact_copies,
+                   candidates=len(candidates), verifications=verifications)
 
 
-def within_window(docs: pd.DataFrame, a: str, b: str, settings) -> bool:
-    """Copies published further apart than the configured window are different stories."""
-    if settings.dedupe_window_days is None:
-        return True
-    gap = abs(docs.at[a, "published_at"] - docs.at[b, "published_at"])
-    return pd.isna(gap) or gap <= pd.Timedelta(days=settings.dedupe_window_days)
-
-
-def story_ids(members: pd.DataFrame, run_id: str) -> tuple[dict[str, str], pd.DataFrame]:
+def story_ids(members: pd.DataFrame, run_id: str) -> tuple[dict, pd.DataFrame]:
     """Each story's id, and the earlier ids it absorbs: the oldest earlier story keeps its id; a story of
-    new documents only is named after its first document."""
+    new documents only is named after its first document by place, not by when its batch was ingested, so
+    that the runner's order of batches does not matter."""
     earlier = members.dropna(subset=["article_id"]).sort_values(["ingested_at", "doc_id"])
     keep = earlier.groupby("story_root")["article_id"].first()
-    fresh = members.sort_values(["ingested_at", "source_uri", "doc_id"]).groupby("story_root")["doc_id"].first()
+    fresh = members.sort_values(["source_uri", "doc_id"]).groupby("story_root")["doc_id"].first()
     ids = ("a" + fresh).to_dict() | keep.to_dict()
     absorbed = earlier.drop_duplicates("article_id")
     absorbed = absorbed[absorbed["article_id"] != absorbed["story_root"].map(keep)]
@@ -304,9 +483,9 @@ def story_ids(members: pd.DataFrame, run_id: str) -> tuple[dict[str, str], pd.Da
     return ids, merges.reset_index(drop=True)
 
 
-def merged_articles(members: pd.DataFrame, run_id: str) -> pd.DataFrame:
-    """One row per story: the canonical copy's text, and each metadata field from the best copy that has
-    it (members come ranked, best copy first, within each story)."""
+def merged_articles(members: pd.DataFrame, texts: pd.Series, run_id: str) -> pd.DataFrame:
+    """One row per story: the canonical copy's text (`texts`, by story), and each metadata field from the
+    best copy that has it (members come ranked, best copy first, within each story)."""
     stories = members.groupby("story_root", sort=False)
     best = stories.head(1).set_index("story_root")
     titled = members.dropna(subset=["title"]).groupby("story_root").head(1).set_index("story_root")
@@ -316,11 +495,22 @@ def merged_articles(members: pd.DataFrame, run_id: str) -> pd.DataFrame:
         "title": titled["title"].reindex(best.index), "title_from": titled["doc_id"].reindex(best.index),
         "published_at": dated["published_at"].reindex(best.index),
         "published_from": dated["doc_id"].reindex(best.index),
-        "language": best["language"], "text": best["text"], "word_count": best["word_count"],
+        "language": best["language"], "text": texts.reindex(best.index), "word_count": best["word_count"],
         "n_copies": stories.size().reindex(best.index),
-        "source_uris": stories["source_uri"].agg(sorted).reindex(best.index),
+        "source_uris": source_uris(members).reindex(best.index),
         "updated_run_id": run_id,
     }).sort_values("article_id", ignore_index=True)
+
+
+def source_uris(members: pd.DataFrame) -> pd.Series:
+    """Each story's sorted source URIs (one sort of all members, not one per story)."""
+    if members.empty:
+        return pd.Series(dtype=object)
+    ordered = members.sort_values(["story_root", "source_uri"])
+    roots = ordered["story_root"].to_numpy()
+    starts = np.flatnonzero(np.r_[True, roots[1:] != roots[:-1]])
+    return pd.Series([list(uris) for uris in np.split(ordered["source_uri"].to_numpy(dtype=object), starts[1:])],
+                     index=roots[starts])
 
 
 PRIOR_COLUMNS = ["doc_id", "article_id", "source_uri", "text", "title", "published_at", "language", "junk_ratio",
