@@ -1,58 +1,81 @@
-"""Ingest: files and directories -> one row per item, decoded, with its raw bytes kept.
+"""Ingest: sources -> one row per new or changed item, decoded, with its raw bytes kept.
 
-Bad items (empty, binary, undecodable, too large, broken JSON) become rows with status 'quarantined'
-and a reason; nothing raises for a bad file.
+Sources are paths, URLs of pages, feeds and sitemaps, WARC files, exports, and sources.toml lists of
+them (crosswire/sources.py). The ledger (crosswire/ledger.py) decides what is new: an unchanged item is
+skipped and counted, a changed one becomes a new document linked to its previous version. Bad items
+(empty, binary, undecodable, too large, broken JSON, failed fetches) become rows with status
+'quarantined' and a reason; nothing raises for a bad item, and a source that fails whole is reported.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 
 import charset_normalizer
 import pandas as pd
 from prefect import task
+from prefect.cache_policies import NO_CACHE
 
-SUFFIXES = {".txt": "text/plain", ".html": "text/html", ".htm": "text/html", ".json": "application/json",
-            ".jsonl": "application/json"}
-MAX_BYTES = 20_000_000  # larger items are quarantined, not decoded
-TEXT_FIELDS = ("text", "body", "content", "articleBody")
-HTML_FIELDS = ("html", "raw_html")
-TITLE_FIELDS = ("title", "headline")
-DATE_FIELDS = ("published", "published_at", "datePublished", "date")
-URL_FIELDS = ("url", "link", "source_uri")
+from crosswire.fetch import Fetcher
+from crosswire.ledger import COLUMNS as LEDGER_COLUMNS
+from crosswire.ledger import Ledger
+from crosswire.sources import Item, Source, Unit, load_sources, page_item, plan, read_unit, resolve
 
-
-@dataclass
-class Item:
-    source_uri: str
-    source: str
-    content_type: str
-    raw: bytes
-    text: str | None = None  # already decoded (JSON records)
-    hints: dict = field(default_factory=dict)
-    reason: str | None = None
-    detail: str | None = None
+BATCH_COLUMNS = ["doc_id", "source_uri", "source", "content_type", "raw_sha256", "encoding", "ingested_at",
+                 "run_id", "status", "reason", "detail", "stage", "raw", "raw_text", "meta_title", "meta_published",
+                 "meta_summary", "previous_doc_id"]
 
 
-def discover(sources: list[str]) -> list[Path]:
-    """Files to ingest: each SOURCE file, and supported files under each directory, sorted, each once."""
-    found: dict[Path, None] = {}
-    for source in sources:
-        path = Path(source).expanduser().resolve()
-        if path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES
-                           and not any(part.startswith(".") for part in p.relative_to(path).parts))
-        elif path.is_file():
-            files = [path]
+def discover(sources: list[str]) -> list[Source]:
+    """The sources SOURCE arguments name: paths, URLs, and the entries of `.toml` source lists."""
+    found = []
+    for location in sources:
+        if location.lower().endswith(".toml") and Path(location).is_file():
+            found.extend(load_sources(location))
         else:
-            raise FileNotFoundError(f"source not found: {source}")
-        found.update(dict.fromkeys(files))
-    return list(found)
+            found.append(resolve(location))
+    return found
+
+
+class Discovery:
+    """The units of `sources` in batches of about `batch_size` items, planned lazily. Counts the listed
+    pages that need no request (`unchanged`) and names the sources that failed whole (`failed`). A place
+    listed twice (by a feed and a sitemap, say) is read once."""
+
+    def __init__(self, sources: list[Source], ledger: Ledger, settings):
+        self.sources, self.ledger, self.settings = sources, ledger, settings
+        self.unchanged = 0
+        self.failed: dict[str, str] = {}
+
+    def batches(self) -> Iterator[list[Unit]]:
+        batch, size, planned = [], 0, set()
+        with Fetcher(self.settings) as fetcher:
+            for source in self.sources:
+                produced, failure = 0, None
+                for unit in plan(source, fetcher, self.ledger, self.settings.batch_size):
+                    if unit.kind == "unchanged":
+                        self.unchanged += 1
+                        produced += 1
+                        continue
+                    if unit.kind == "failed":
+                        failure = failure or f"{unit.reason}: {unit.detail}"
+                    else:
+                        produced += 1
+                    key = (unit.kind, unit.location, unit.start, unit.offsets[:1])
+                    if key in planned:
+                        continue
+                    planned.add(key)
+                    batch.append(unit)
+                    size += unit.count
+                    if size >= self.settings.batch_size:
+                        yield batch
+                        batch, size = [], 0
+                if failure and not produced:
+                    self.failed[source.name or source.location] = failure
+        if batch or not planned:  # an empty run still has one (empty) batch, so every stage sees it
+            yield batch
 
 
 def doc_id_for(source_uri: str, raw_sha256: str) -> str:
@@ -76,83 +99,67 @@ def decode(raw: bytes) -> tuple[str | None, str | None, str | None, str | None]:
     return raw.decode(match.encoding, errors="replace"), match.encoding, None, None
 
 
-def sniff_content_type(path: Path, text: str | None) -> str:
-    declared = SUFFIXES.get(path.suffix.lower(), "text/plain")
+def sniff_content_type(declared: str | None, text: str | None) -> str | None:
     if declared == "text/plain" and text and text.lstrip()[:200].lower().startswith(("<!doctype html", "<html")):
         return "text/html"
     return declared
 
 
-def read_items(path: Path) -> Iterator[Item]:
-    source = path.parent.name
-    size = path.stat().st_size
-    if size > MAX_BYTES:
-        yield Item(str(path), source, "text/plain", b"", reason="too-large", detail=f"{size} bytes > {MAX_BYTES}")
-        return
-    raw = path.read_bytes()
-    if SUFFIXES.get(path.suffix.lower()) != "application/json":
-        yield Item(str(path), source, SUFFIXES.get(path.suffix.lower(), "text/plain"), raw)
-        return
-    text, _, reason, detail = decode(raw)
-    if reason:
-        yield Item(str(path), source, "application/json", raw, reason=reason, detail=detail)
-        return
-    if path.suffix.lower() == ".jsonl":
-        lines = [(f"{path}#{n}", line) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
-    else:
-        lines = [(str(path), text)]
-    for uri, line in lines:
-        yield from json_items(uri, source, line)
+def read_items(units: list[Unit], ledger: Ledger, settings) -> Iterator[tuple[Item | None, Unit]]:
+    """Each unit's items in order; pages are fetched together, conditionally when the ledger has them.
+    A page the server reports unchanged (304) comes as (None, unit)."""
+    pages = [u for u in units if u.kind == "page"]
+    with Fetcher(settings) as fetcher:
+        fetched = iter(fetcher.fetch_all([(u.location, *validators(ledger.get(u.location))) for u in pages]))
+    for unit in units:
+        if unit.kind != "page":
+            yield from ((item, unit) for item in read_unit(unit))
+            continue
+        result = next(fetched)
+        yield (None if result.not_modified else page_item(unit, result)), unit
 
 
-def json_items(uri: str, source: str, line: str) -> Iterator[Item]:
-    raw = line.encode("utf-8")
-    try:
-        data = json.loads(line)
-    except json.JSONDecodeError as error:
-        yield Item(uri, source, "application/json", raw, reason="invalid-json", detail=str(error))
-        return
-    records = data if isinstance(data, list) else [data]
-    for n, record in enumerate(records):
-        record_uri = uri if len(records) == 1 else f"{uri}[{n}]"
-        yield record_item(record_uri, source, record)
+def validators(entry: dict | None) -> tuple[str | None, str | None]:
+    """(ETag, Last-Modified) for a conditional GET, when a document of the place is kept."""
+    if entry is None or not isinstance(entry.get("doc_id"), str):
+        return None, None
+    return tuple(v if isinstance(v, str) else None for v in (entry.get("etag"), entry.get("last_modified")))
 
 
-def record_item(uri: str, source: str, record) -> Item:
-    raw = json.dumps(record, ensure_ascii=False, sort_keys=True).encode("utf-8")
-    if not isinstance(record, dict):
-        return Item(uri, source, "application/json", raw, reason="invalid-json", detail="record is not an object")
-    first = lambda names: next((record[n] for n in names if isinstance(record.get(n), str) and record[n].strip()), None)
-    html, text = first(HTML_FIELDS), first(TEXT_FIELDS)
-    hints = {"title": first(TITLE_FIELDS), "published": first(DATE_FIELDS)}
-    uri = first(URL_FIELDS) or uri
-    if html is None and text is None:
-        return Item(uri, source, "application/json", raw, reason="no-content",
-                    detail=f"no field among {TEXT_FIELDS + HTML_FIELDS}")
-    content_type = "text/html" if html is not None else "text/plain"
-    return Item(uri, source, content_type, raw, text=html if html is not None else text, hints=hints)
+def ingest_units(units: list[Unit], run_id: str, ledger: Ledger, settings) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+    """(rows of the new and changed items, ledger rows of every item read, items skipped as already seen)."""
+    rows, marks, skipped, now = [], {}, 0, pd.Timestamp.now(tz="UTC")
+    batch_ids: set[str] = set()
+    for item, unit in read_items(units, ledger, settings):
+        uri = item.source_uri if item else unit.location
+        entry = marks.get(uri) or ledger.get(uri)
+        if item is None:  # 304 Not Modified
+            skipped += 1
+            marks[uri] = {**(entry or {"source_uri": uri, "kind": "page"}), "checked_at": now, "run_id": run_id}
+            continue
+        row = item_row(item, run_id, now)
+        if entry is not None and entry.get("raw_sha256") == row["raw_sha256"] and item.raw:
+            skipped += 1
+            marks[uri] = {**entry, **validator_values(item, entry), "checked_at": now, "run_id": run_id}
+            continue
+        if row["doc_id"] in ledger.doc_ids or row["doc_id"] in batch_ids:
+            skipped += 1
+            continue
+        batch_ids.add(row["doc_id"])
+        if entry is not None and isinstance(entry.get("doc_id"), str):
+            row["previous_doc_id"] = entry["doc_id"]
+        rows.append(row)
+        if item.raw:  # read: a failed fetch is not remembered, so the next run tries again
+            marks[uri] = {"source_uri": uri, "source": item.source, "kind": item.kind, "doc_id": row["doc_id"],
+                          "raw_sha256": row["raw_sha256"], **validator_values(item, None), "checked_at": now,
+                          "run_id": run_id}
+    return (pd.DataFrame(rows, columns=BATCH_COLUMNS), pd.DataFrame(list(marks.values()), columns=LEDGER_COLUMNS),
+            skipped)
 
 
-def ingest_files(paths: list[str], run_id: str, seen: set[str] = frozenset()) -> tuple[pd.DataFrame, int]:
-    """Read `paths` into a batch frame; items whose doc_id is in `seen` are skipped and counted."""
-    rows, skipped, now, seen = [], 0, pd.Timestamp(datetime.now(timezone.utc)), set(seen)
-    for path in map(Path, paths):
-        try:
-            items = list(read_items(path))
-        except OSError as error:
-            items = [Item(str(path), path.parent.name, "text/plain", b"", reason="unreadable", detail=str(error))]
-        for item in items:
-            row = item_row(item, run_id, now)
-            if row["doc_id"] in seen:
-                skipped += 1
-                continue
-            seen.add(row["doc_id"])
-            rows.append(row)
-    return pd.DataFrame(rows, columns=BATCH_COLUMNS), skipped
-
-
-BATCH_COLUMNS = ["doc_id", "source_uri", "source", "content_type", "raw_sha256", "encoding", "ingested_at",
-                 "run_id", "status", "reason", "detail", "stage", "raw", "raw_text", "meta_title", "meta_published"]
+def validator_values(item: Item, entry: dict | None) -> dict:
+    keep = entry or {}
+    return {"etag": item.etag or keep.get("etag"), "last_modified": item.last_modified or keep.get("last_modified")}
 
 
 def item_row(item: Item, run_id: str, now: pd.Timestamp) -> dict:
@@ -162,19 +169,22 @@ def item_row(item: Item, run_id: str, now: pd.Timestamp) -> dict:
         text, encoding, reason, detail = decode(item.raw)
     elif reason is None and not text.strip():
         text, reason, detail = None, "empty", "no content"
-    content_type = sniff_content_type(Path(item.source_uri), text) if item.text is None else item.content_type
     return {
         "doc_id": doc_id_for(item.source_uri, sha), "source_uri": item.source_uri, "source": item.source,
-        "content_type": content_type, "raw_sha256": sha, "encoding": encoding if text is not None else None,
-        "ingested_at": now, "run_id": run_id, "status": "quarantined" if reason else "ok", "reason": reason,
-        "detail": detail, "stage": "ingest" if reason else None, "raw": item.raw, "raw_text": text if reason is None else None,
+        "content_type": sniff_content_type(item.content_type, text), "raw_sha256": sha,
+        "encoding": encoding if text is not None else None, "ingested_at": now, "run_id": run_id,
+        "status": "quarantined" if reason else "ok", "reason": reason, "detail": detail,
+        "stage": "ingest" if reason else None, "raw": item.raw, "raw_text": text if reason is None else None,
         "meta_title": item.hints.get("title"), "meta_published": item.hints.get("published"),
+        "meta_summary": item.hints.get("summary"), "previous_doc_id": None,
     }
 
 
-@task(name="ingest", retries=2, retry_delay_seconds=[1, 5])
-def ingest_task(paths: list[str], run_id: str, seen: set[str], out_path: str) -> tuple[str, int]:
+@task(name="ingest", retries=2, retry_delay_seconds=[1, 5], cache_policy=NO_CACHE)
+def ingest_task(units: list[Unit], run_id: str, ledger: Ledger, out_path: str, settings) -> dict:
+    """Ingest a batch of units into a staged Parquet file; its ledger rows go beside it."""
     from crosswire.staging import write_batch
 
-    frame, skipped = ingest_files(paths, run_id, seen)
-    return write_batch(frame, out_path), skipped
+    frame, marks, skipped = ingest_units(units, run_id, ledger, settings)
+    ledger_path = Path(out_path).with_name(Path(out_path).stem + ".ledger.parquet")
+    return {"path": write_batch(frame, out_path), "ledger": write_batch(marks, ledger_path), "skipped": skipped}
