@@ -3,20 +3,26 @@
 Each expectation in a suite file may carry `"meta": {"on_failure": "quarantine"}`: its failing rows
 are moved to quarantine, naming the expectation, and the batch goes on. Any other failing expectation
 fails the suite, and the run fails loudly with GX's result in the log.
+
+Results are kept in the process's ephemeral context; `build_data_docs` renders a run's results as GX Data
+Docs once the run ends (one build per run, not one per batch), then drops them.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
 SUITES_DIR = Path(__file__).resolve().parent
+DATA_DOCS_SITE = "crosswire"
 log = logging.getLogger("crosswire.expectations")
 
 
@@ -47,13 +53,12 @@ def load_suite(stage: str, suites_dir: str | Path | None = None) -> dict:
 @lru_cache(maxsize=None)
 def _definition(stage: str, suites_dir: str | None):
     """One ephemeral GX context per process; a validation definition per suite, built once."""
-    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-    import great_expectations as gx  # slow import: only when a run validates
+    context = _context()
+    import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
-    context = _context()
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    name = f"{stage}-{abs(hash(suites_dir))}"
+    name = f"{stage}-{hashlib.sha1(suites_dir.encode()).hexdigest()[:8]}" if suites_dir else stage
     batch = context.data_sources.add_pandas(name).add_dataframe_asset(name).add_batch_definition_whole_dataframe(name)
     suite = context.suites.add(gx.ExpectationSuite(**(load_suite(stage, suites_dir) | {"name": name})))
     return context.validation_definitions.add(gx.ValidationDefinition(name=name, data=batch, suite=suite))
@@ -61,7 +66,8 @@ def _definition(stage: str, suites_dir: str | None):
 
 @lru_cache(maxsize=1)
 def _context():
-    import great_expectations as gx
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    import great_expectations as gx  # slow import: only when a run validates
 
     for name in ("great_expectations", "great_expectations.data_context.types.base"):  # the latter sets INFO itself
         logging.getLogger(name).setLevel(logging.WARNING)
@@ -95,6 +101,30 @@ def validate(stage: str, frame: pd.DataFrame, id_column: str, parameters: dict |
             outcome.failures.append(failure)
             log.error("GX suite %r failed: %s", stage, json.dumps(failure, default=str)[:4000])
     return outcome
+
+
+def build_data_docs(out: str | Path, since: datetime) -> Path:
+    """Render the validations made since `since` (a run's start) as GX Data Docs in `out`/data_docs.
+
+    Returns the index page. The site shows the latest run: GX removes pages whose results it no longer
+    holds, and the run's results are dropped once rendered, so a long-lived process does not pile them up."""
+    context = _context()
+    site = {"class_name": "SiteBuilder", "show_how_to_buttons": False,
+            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+            "store_backend": {"class_name": "TupleFilesystemStoreBackend",
+                              "base_directory": str(Path(out) / "data_docs")}}
+    if DATA_DOCS_SITE in context.get_site_names():
+        context.update_data_docs_site(DATA_DOCS_SITE, site)
+    else:
+        context.add_data_docs_site(DATA_DOCS_SITE, site)
+    store = context.validation_results_store
+    earlier = [key for key in store.list_keys() if key.run_id.run_time < since]
+    for key in earlier:  # made outside any run: not this run's to show
+        store.remove_key(key)
+    context.build_data_docs(site_names=[DATA_DOCS_SITE])
+    for key in store.list_keys():
+        store.remove_key(key)
+    return Path(out) / "data_docs" / "index.html"
 
 
 def _plain(result: dict) -> dict:

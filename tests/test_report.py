@@ -1,0 +1,128 @@
+"""report.html over every run's tables, `crosswire report DIR`, and the run's GX Data Docs."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+
+import pandas as pd
+import pytest
+
+from crosswire.cli import main
+from crosswire.report import build_report, copies_per_story, stories_per_week, top_names
+from crosswire.schema import TABLES
+from crosswire.store import Store, to_arrow
+from expectations.runner import build_data_docs, validate
+
+UTC = "UTC"
+
+
+def articles(run_id: str, rows: list[tuple]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [{"article_id": f"{run_id}-{n}", "canonical_doc_id": f"{run_id}-doc-{n}", "title": title,
+          "published_at": pd.Timestamp(published, tz=UTC) if published else pd.NaT, "n_copies": copies,
+          "organizations": orgs, "people": people, "locations": [], "topics": [],
+          "source_uris": [f"{run_id}/{n}-{copy}.txt" for copy in range(copies)], "updated_run_id": run_id}
+         for n, (title, published, copies, orgs, people) in enumerate(rows)]
+    )
+
+
+@pytest.fixture
+def two_runs(tmp_path):
+    """An output directory after two runs, written through the store as a run writes it."""
+    store = Store(tmp_path / "out")
+    first = articles("r1", [
+        ("INTERPOL dialogue on cybercrime", "2021-10-28", 2, ["INTERPOL", "AFRIPOL", "INTERPOL"], ["Jürgen Stock"]),
+        ("Europol takes down a botnet", "2021-11-02", 1, ["Europol"], []),
+    ])
+    second = articles("r2", [
+        ("Man sentenced for fraud", "2021-11-24", 12, ["Lakeside County District Attorney's Office"], ["Elena Ruiz"]),
+        ("Undated notice", None, 1, [], ["Elena Ruiz"]),
+    ])
+    documents = pd.DataFrame({"doc_id": [f"d{n}" for n in range(19)], "source_uri": "x", "raw_sha256": "0" * 64,
+                              "ingested_at": pd.Timestamp("2026-01-01", tz=UTC), "run_id": "r1",
+                              "status": ["ok"] * 16 + ["quarantined"] * 3})
+    quarantine = pd.DataFrame({"run_id": ["r1", "r2", "r2"], "stage": "clean", "doc_id": ["d16", "d17", "d18"],
+                               "reason": ["bot-wall", "bot-wall", "too-short"]})
+    runs = pd.DataFrame({"run_id": ["r1", "r2"], "outcome": ["success", "success"],
+                         "started_at": [pd.Timestamp("2026-01-01", tz=UTC), pd.Timestamp("2026-01-02 08:30", tz=UTC)]})
+    tables = {"articles": pd.concat([first, second]), "documents": documents, "quarantine": quarantine, "runs": runs}
+    store.commit({name: table(frame, name) for name, frame in tables.items()}, "r2")
+    return store.root
+
+
+def table(frame: pd.DataFrame, name: str):
+    """The frame as the table contract's Arrow table, columns it does not set left null."""
+    unset = {column: None for column in TABLES[name].names if column not in frame}
+    return to_arrow(frame.assign(**unset), name)
+
+
+def svgs(page: str) -> list[str]:
+    return re.findall(r"<svg.*?</svg>", page, flags=re.S)
+
+
+def visible_text(page: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", page).split())
+
+
+def test_report_covers_every_run_in_one_offline_page(two_runs):
+    path = build_report(two_runs)
+    assert path == two_runs / "report.html"
+    page = path.read_text(encoding="utf-8")
+    assert not re.search(r"""(src|href)=["']?https?:""", page), "the page must need no network"
+    charts = svgs(page)
+    assert len(charts) == 5
+    week, organizations, people, copies, reasons = charts
+    assert "INTERPOL" in organizations and "Lakeside County District Attorney" in organizations  # both runs
+    assert "Elena Ruiz" in people and "Jürgen Stock" in people
+    assert "10+" in copies
+    assert "bot-wall" in reasons and "too-short" in reasons
+    figures = {label: value for value, label in re.findall(r"<b>([^<]+)</b><span>([^<]+)</span>", page)}
+    assert figures | {"published": "", "latest run": ""} == {
+        "stories": "4", "documents": "19", "copies merged": "12", "quarantined": "3", "mentions": "0",
+        "quotes": "0", "runs": "2", "published": "", "latest run": ""}
+    assert figures["published"] == "2021-10-28 to 2021-11-24"
+    assert figures["latest run"] == "2026-01-02 08:30 UTC, success"
+
+
+def test_weeks_are_contiguous_and_stories_count_once_per_name(two_runs):
+    table = Store(two_runs).read("articles")
+    weekly = stories_per_week(table)
+    assert list(weekly) == [1, 1, 0, 0, 1]  # weeks of Oct 25, Nov 1, (8, 15 empty), Nov 22
+    assert weekly.index[0] == pd.Timestamp("2021-10-25")
+    assert top_names(table["organizations"])["INTERPOL"] == 1  # named twice in one story
+    assert top_names(table["people"]).to_dict() == {"Elena Ruiz": 2, "Jürgen Stock": 1}
+    assert copies_per_story(table).to_dict() == {"1": 2, "2": 1, "10+": 1}
+
+
+def test_empty_charts_say_so(tmp_path):
+    store = Store(tmp_path)
+    runs = pd.DataFrame({"run_id": ["r1"], "started_at": [pd.Timestamp("2026-01-01", tz=UTC)], "outcome": ["failed"]})
+    store.commit({"runs": table(runs, "runs")}, "r1")
+    page = build_report(tmp_path).read_text(encoding="utf-8")
+    assert not svgs(page) and page.count("None yet.") == 5
+
+
+def test_cli_rebuilds_the_report(two_runs, tmp_path, capsys):
+    assert main(["report", str(two_runs)]) == 0
+    assert capsys.readouterr().out.strip() == str(two_runs / "report.html")
+    assert svgs((two_runs / "report.html").read_text(encoding="utf-8"))
+    assert main(["report", str(tmp_path / "nothing")]) == 2
+
+
+def test_data_docs_show_the_validations_of_the_run(tmp_path):
+    frame = pd.DataFrame({"doc_id": ["a", "b"], "status": ["ok", "ok"], "reason": [None, None],
+                          "text": ["one", "two"], "word_count": [1, 1], "junk_ratio": [0.0, 0.0]})
+    validate("clean", frame, "doc_id")  # before the run: not shown
+    since = datetime.now(timezone.utc)
+    validate("clean", frame, "doc_id")
+    validate("load", frame.assign(accounted=True), "doc_id", {"documents_expected": 2})
+    index = build_data_docs(tmp_path, since)
+    assert index == tmp_path / "data_docs" / "index.html" and index.exists()
+    pages = sorted(p.relative_to(tmp_path / "data_docs" / "validations").parts[0]
+                   for p in (tmp_path / "data_docs" / "validations").rglob("*.html"))
+    assert pages == ["clean", "load"]
+    load_page = next((tmp_path / "data_docs" / "validations" / "load").rglob("*.html")).read_text()
+    assert "Status: Succeeded" in visible_text(load_page)
+    build_data_docs(tmp_path / "next", datetime.now(timezone.utc))  # results are dropped once rendered
+    assert not list((tmp_path / "next" / "data_docs" / "validations").rglob("*.html"))
