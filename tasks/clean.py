@@ -15,7 +15,6 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
-from pathlib import Path
 from typing import Iterable, Mapping
 
 import dateparser
@@ -28,6 +27,7 @@ import trafilatura.metadata as tf_metadata
 from lxml import etree
 from prefect import task
 
+from crosswire.settings import BATCH_TIMEOUT
 from crosswire.staging import read_batch, write_batch
 
 # --- patterns -------------------------------------------------------------------------------------------
@@ -531,26 +531,33 @@ def _is_listing_mark(block: str) -> bool:
 
 
 def _split_lists(blocks: list[str]) -> tuple[list[str], list[str]]:
-    """(blocks outside lists of posts, blocks inside them): sidebars and "More News" are never the article."""
+    """(blocks outside lists of posts, blocks inside them): sidebars and "More News" are never the article.
+    A stray "Read more" or menu block goes too, and the blocks it kept apart are one sentence again: the
+    header and body rules then see the text as a second cleaning would."""
     in_list = {i for span in _listing_spans(blocks) for i in span}
-    return [b for i, b in enumerate(blocks) if i not in in_list], [blocks[i] for i in sorted(in_list)]
+    kept = [b for i, b in enumerate(blocks) if i not in in_list and not (_is_ui(b) or _READ_MORE.match(b))]
+    return _dehyphenate(_mend_page_breaks(kept)), [blocks[i] for i in sorted(in_list)]
 
 
 def _is_title_heading(block: str, title: str) -> bool:
-    """The title, or its words after a label ("MEDIA ADVISORY: 4 Charged in ..." / "4 Charged in ...")."""
-    return _same(block, title) or (_words(block) >= 3 and _key(title).endswith(_key(block)))
+    """The title, or its words after a label ("MEDIA ADVISORY: 4 Charged in ..." / "4 Charged in ..."), or
+    the title with a deck or the site's name after it ("4 Charged in ... - Orange County District Attorney")."""
+    key = _key(title)
+    return _same(block, title) or (_words(block) >= 3 and key.endswith(_key(block))) or (
+        bool(key) and _key(block).startswith(key))
 
 
 def _body_start(blocks: list[str], title: str | None, first_is_title: bool = True) -> int:
-    """Skip the header block: everything up to the dateline, or up to its last title, date or contact line."""
+    """Skip the header block: everything up to the dateline, or up to its last title, date or contact line.
+    The first block is a header line only when it is the page title, not when the title came apart."""
     end, dateline = _top_end(blocks, first_is_title)
     if dateline or end == 0:
         return end
     anchors = [
         i for i, b in enumerate(blocks[:end])
-        if i == 0 or _date_in(b) or _CONTACT.search(b) or (title and _is_title_heading(b, title))
+        if (i == 0 and first_is_title) or _date_in(b) or _CONTACT.search(b) or (title and _is_title_heading(b, title))
     ]
-    return anchors[-1] + 1
+    return max(anchors, default=-1) + 1
 
 
 # --- footer and page kinds ------------------------------------------------------------------------------
@@ -623,7 +630,7 @@ def line_stats(texts_by_source: Mapping[str, Iterable[str]], prior: pd.DataFrame
     number of documents seen from that source (`source_docs`); added to `prior`, so that statistics kept
     from earlier runs let a small later run recognise the site's template. Lines are compared stripped
     and whitespace-collapsed, as clean_document compares them."""
-    frames = [] if prior is None or prior.empty else [prior[LINE_STATS_COLUMNS]]
+    frames = [] if prior is None else [prior]
     for source, texts in texts_by_source.items():
         counts: Counter[str] = Counter()
         n = 0
@@ -633,6 +640,12 @@ def line_stats(texts_by_source: Mapping[str, Iterable[str]], prior: pd.DataFrame
                 counts.update({line for line in _lines(text) if line})
         frames.append(pd.DataFrame({"source": source, "line": list(counts), "docs": list(counts.values()),
                                     "source_docs": n}))
+    return add_line_stats(frames)
+
+
+def add_line_stats(frames: Iterable[pd.DataFrame]) -> pd.DataFrame:
+    """The sum of line statistics counted over disjoint sets of documents (batches, runs)."""
+    frames = [f[LINE_STATS_COLUMNS] for f in frames if f is not None and not f.empty]
     if not frames:
         return pd.DataFrame(columns=LINE_STATS_COLUMNS).astype(_STATS_TYPES)
     # each frame repeats its source's total on every row: one per frame, then summed over the frames
@@ -653,6 +666,13 @@ def boilerplate_from_stats(stats: pd.DataFrame | None, source: str, min_docs: in
         return frozenset()
     threshold = max(min_docs, min_share * int(rows["source_docs"].iloc[0]))
     return frozenset(rows.loc[rows["docs"] >= threshold, "line"])
+
+
+def templates_from_stats(stats: pd.DataFrame | None) -> dict[str, frozenset[str]]:
+    """Every source's template (see boilerplate_from_stats)."""
+    if stats is None or stats.empty:
+        return {}
+    return {source: boilerplate_from_stats(stats, source) for source in stats["source"].unique()}
 
 
 def learn_boilerplate(texts: Iterable[str], min_docs: int = 5, min_share: float = 0.2) -> frozenset[str]:
@@ -708,7 +728,7 @@ def clean_document(
             kept = kept[1:]
     else:
         kept = _cut_footer(kept[_body_start(kept, title, first_is_title):])
-    body_text = "\n\n".join(unglue(b) for b in kept if not (_is_ui(b) or _READ_MORE.match(b)))
+    body_text = "\n\n".join(unglue(b) for b in kept)
     word_count = _words(body_text)
 
     reason, detail = None, None
@@ -793,21 +813,20 @@ def clean_batch(docs: pd.DataFrame, settings, prior_stats: pd.DataFrame | None =
     """Clean every 'ok' row, learning each source's template from the batch and `prior_stats` (line
     statistics of earlier runs, see line_stats); rows that are not articles become 'quarantined' with a
     reason. Rows quarantined before pass through untouched."""
-    return _clean_rows(docs, settings, batch_line_stats(docs, prior_stats))
+    return _clean_rows(docs, settings, templates_from_stats(batch_line_stats(docs, prior_stats)))
 
 
-def _clean_rows(docs: pd.DataFrame, settings, stats: pd.DataFrame) -> pd.DataFrame:
+def _clean_rows(docs: pd.DataFrame, settings, templates: Mapping[str, frozenset[str]]) -> pd.DataFrame:
     min_words = settings.min_article_words
     max_words = settings.max_article_words
     out = docs.copy()
     sources = out["source"].fillna("")
     ok = out["status"].eq("ok")
-    templates = {source: boilerplate_from_stats(stats, source) for source in sources[ok].unique()}
     results = {
         idx: clean_document(
             row["raw_text"],
             _present(row["content_type"]) or "text/plain",
-            boilerplate=templates[sources[idx]] if "html" not in str(row["content_type"]) else frozenset(),
+            boilerplate=templates.get(sources[idx], frozenset()) if "html" not in str(row["content_type"]) else frozenset(),
             min_words=min_words,
             max_words=max_words,
             hints={"title": _present(row.get("meta_title")), "published": _present(row.get("meta_published"))},
@@ -829,19 +848,21 @@ def _present(value):
     return None if value is None or (isinstance(value, float) and pd.isna(value)) or value == "" else value
 
 
-@task(name="clean", retries=0)
-def clean_task(in_path: str, out_path: str, settings, line_stats_path: str | None = None) -> str:
-    """Clean an ingested batch; the raw bytes stay behind in the ingest batch, which load keeps.
+@task(name="line-stats", timeout_seconds=BATCH_TIMEOUT)
+def line_stats_task(in_path: str, out_path: str) -> str:
+    """Line statistics of an ingested batch; the run adds up every batch's (add_line_stats) before any
+    batch is cleaned, so that the templates, and so the cleaned texts, do not depend on batch order."""
+    return write_batch(batch_line_stats(read_batch(in_path)), out_path)
 
-    With `line_stats_path`, the line statistics there (when the file exists) inform the templates, and
-    the file is rewritten with this batch's lines added: the run's next batch and, once load keeps it,
-    the next run learn from them."""
+
+@task(name="clean", timeout_seconds=BATCH_TIMEOUT)
+def clean_task(in_path: str, out_path: str, settings, line_stats_path: str | None = None) -> str:
+    """Clean an ingested batch with the templates learned from the line statistics at `line_stats_path`
+    (the run's and earlier runs'), or from the batch alone without one. The raw bytes stay behind in the
+    ingest batch, which load keeps."""
     frame = read_batch(in_path)
-    prior = read_batch(line_stats_path) if line_stats_path and Path(line_stats_path).is_file() else None
-    stats = batch_line_stats(frame, prior)
-    frame = _clean_rows(frame, settings, stats)
-    if line_stats_path:
-        write_batch(stats, line_stats_path)
+    stats = read_batch(line_stats_path) if line_stats_path else batch_line_stats(frame)
+    frame = _clean_rows(frame, settings, templates_from_stats(stats))
     newly = frame["status"].eq("quarantined") & frame.get("stage", pd.Series(None, index=frame.index)).isna()
     frame.loc[newly, "stage"] = "clean"
     return write_batch(frame.drop(columns=["raw", "raw_text"], errors="ignore"), out_path)

@@ -1,0 +1,242 @@
+"""Crash safety, idempotency and one run at a time: the real CLI in subprocesses, killed with SIGKILL.
+
+The killed runs are the real program started by a small launcher (below) that wraps `os.replace`, through
+which every staged batch and every table file is put in place: right before or after the rename that
+marks a point, the run kills its own process group (itself and Prefect's temporary server). No code
+path of crosswire knows about it, and the points are hit exactly, not by timing.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.dataset as ds
+import pytest
+
+from crosswire.schema import TABLES
+from crosswire.store import JOURNAL, SORT_KEYS, Store, to_arrow
+from expectations.runner import validate
+from tasks.load import accounting
+from tests.conftest import REPO, SAMPLE
+
+# Run-specific columns, left out when two runs' tables are compared: which run wrote a row, and when the
+# run read a document or checked a place. Everything else must be equal to the last bit.
+RUN_COLUMNS = {"run_id", "updated_run_id", "ingested_at", "checked_at"}
+# Tables a run that finds nothing new leaves byte-identical: not `runs` (one row per run), `raw` (one file
+# per run, empty then) or `ledger` (it records when each place was checked).
+UNCHANGED_FILES = sorted(set(TABLES) - {"runs", "raw", "ledger"})
+ARGS = ["--model", "rules", "--batch-size", "100"]  # one batch: each stage stages one file
+# Prefect's temporary server may take longer than its default 20 s to start on a busy machine.
+ENV = {**os.environ, "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180"}
+
+LAUNCHER = """
+import os, re, signal, sys
+
+pattern, when, sig = re.compile(sys.argv[1]), sys.argv[2], getattr(signal, sys.argv[3])
+real_replace = os.replace
+
+def signal_run():
+    if sig == signal.SIGSTOP:  # this process only: Prefect's server goes on answering and keeps no lock
+        os.kill(os.getpid(), sig)
+    else:
+        os.killpg(0, sig)
+
+def replace(src, dst, **kwargs):
+    hit = pattern.search(f"{os.fspath(src)} -> {os.fspath(dst)}")
+    if hit and when == "before":
+        signal_run()
+    real_replace(src, dst, **kwargs)
+    if hit and when == "after":
+        signal_run()
+
+os.replace = replace
+from crosswire.cli import main
+sys.exit(main(sys.argv[4:]))
+"""
+STAGED = r"/\.staging/.*/"
+POINTS = {  # rename pattern, before or after it
+    "ingest": (STAGED + r"ingest/00000\.parquet$", "before"),  # ingest read every file, its batch not staged
+    "between-stages": (STAGED + r"dedupe/articles-00000\.parquet$", "after"),  # dedupe done, extract not begun
+    "writing-tables": (JOURNAL + "$", "before"),  # every new table file written, the journal not in place
+    "renaming-tables": (r"\.pending -> ", "after"),  # journal in place, the first table renamed, others not
+}
+
+
+def cli(out: Path, *sources: Path) -> list[str]:
+    return [sys.executable, "-m", "crosswire.cli", "run", *map(str, sources or [SAMPLE]), "--out", str(out), *ARGS]
+
+
+def start(argv: list[str], log: Path, **options) -> subprocess.Popen:
+    with open(log, "w") as sink:
+        return subprocess.Popen(argv, cwd=REPO, env=ENV, stdout=sink, stderr=sink, **options)
+
+
+def run(out: Path, *sources: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(cli(out, *sources), cwd=REPO, env=ENV, capture_output=True, text=True, timeout=600)
+
+
+def run_until(point: str, out: Path, sig: str = "SIGKILL") -> subprocess.Popen:
+    """Start a run that signals itself at `point`; return once it is dead (SIGKILL) or stopped (SIGSTOP)."""
+    pattern, when = POINTS[point]
+    log = out.parent / f"{point}.log"
+    proc = start([sys.executable, "-c", LAUNCHER, pattern, when, sig, *cli(out)[3:]], log, start_new_session=True)
+    deadline = time.monotonic() + 600
+    while proc.poll() is None and (sig == "SIGKILL" or _state(proc.pid) != "T"):
+        assert time.monotonic() < deadline, f"the run never reached {point}"
+        time.sleep(0.05)
+    expected = -signal.SIGKILL if sig == "SIGKILL" else None
+    assert proc.returncode == expected, f"the run did not stop at {point}: {log.read_text()[-3000:]}"
+    return proc
+
+
+def _state(pid: int) -> str:
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+
+
+def tables(out: Path) -> dict[str, pd.DataFrame]:
+    """Every table as any reader sees it (pending files are invisible to Parquet readers)."""
+    found = {}
+    for name in TABLES:
+        if (out / name).is_dir():
+            frame = pd.read_parquet(out / name)  # a folder holding only a pending file reads as empty
+            files = ds.dataset(out / name, format="parquet").files
+            assert all(Path(f).name.startswith("part-") for f in files), files
+            if files:
+                found[name] = frame
+        assert Store(out).read(name).columns.tolist() == TABLES[name].names
+    return found
+
+
+def content(out: Path) -> dict[str, pd.DataFrame]:
+    """Each table but `runs`, without run-specific columns, rows in a canonical order."""
+    out_tables = {}
+    for name, frame in tables(out).items():
+        if name == "runs":
+            continue
+        frame = frame.drop(columns=sorted(RUN_COLUMNS & set(frame.columns)))
+        keys = [k for k in SORT_KEYS.get(name, []) if k in frame.columns]
+        order = [repr(row) for row in frame.itertuples(index=False)]  # ties on the key broken by every value
+        frame = frame.assign(_order=order).sort_values([*keys, "_order"], kind="stable")
+        out_tables[name] = frame.drop(columns="_order").reset_index(drop=True)
+    return out_tables
+
+
+def assert_same_content(actual: Path, expected: Path) -> None:
+    got, want = content(actual), content(expected)
+    assert sorted(got) == sorted(want)
+    for name in want:
+        pd.testing.assert_frame_equal(got[name], want[name], check_exact=True, obj=name)
+
+
+def file_bytes(out: Path) -> dict[str, bytes]:
+    return {name: (out / name / "part-0.parquet").read_bytes() for name in UNCHANGED_FILES}
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory):
+    """An uninterrupted run of the sample, started at once and awaited by calling the fixture's value."""
+    out = tmp_path_factory.mktemp("reference") / "out"
+    log = out.parent / "run.log"
+    proc = start(cli(out), log, start_new_session=True)
+
+    def finished() -> Path:
+        assert proc.wait(timeout=600) == 0, log.read_text()[-3000:]
+        return out
+
+    yield finished
+    if proc.poll() is None:  # a test failed before it waited
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+
+
+def test_killed_runs_leave_readable_tables_and_a_rerun_equals_an_uninterrupted_run(reference, tmp_path):
+    out = tmp_path / "out"
+
+    # killed during ingest, after a second run was refused while the first held the directory
+    first = run_until("ingest", out, sig="SIGSTOP")
+    try:
+        second = run(out)
+    finally:
+        os.killpg(first.pid, signal.SIGKILL)
+        first.wait()
+    assert second.returncode == 3, second.stderr[-3000:]
+    assert "in use by another crosswire run" in second.stderr
+    assert len(list(out.glob(".staging/*"))) == 1, "the refused run staged nothing"
+    assert tables(out) == {}
+
+    run_until("between-stages", out)
+    assert tables(out) == {}
+
+    # killed after its journal and the first rename: readers see a mix of new and absent tables until the
+    # next run finishes the commit, as that run does before anything else
+    run_until("renaming-tables", out)
+    assert (out / JOURNAL).exists() and len(tables(out)) == 1
+
+    # killed while writing table files: the committed tables, finished by this run, stay as they were
+    run_until("writing-tables", out)
+    assert not (out / JOURNAL).exists() and list(out.glob("*/.*.pending"))
+    assert_same_content(out, reference())
+    before = file_bytes(out)
+
+    # idempotent: the same input again finds nothing new and leaves every table as it was
+    done = run(out)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "0 new documents" in done.stdout
+    assert_same_content(out, reference())
+    assert file_bytes(out) == before
+    assert not list(out.glob("*/.*.pending")) and not (out / JOURNAL).exists()
+    assert not list(out.glob(".staging/*")), "staged batches of the killed runs are cleared"
+    runs = pd.read_parquet(out / "runs")
+    assert list(runs["outcome"]) == ["success", "success"]  # the run finished by recovery, and the last one
+
+
+def test_row_accounting_fails_when_copies_and_quarantine_do_not_add_up(reference):
+    """The load suite over a real run's tables: it passes as committed, and fails on each way to lose count."""
+    store = Store(reference())
+    docs, articles, quarantine = store.read("documents"), store.read("articles"), store.read("quarantine")
+
+    def check(docs=docs, articles=articles, quarantine=quarantine, expected=len(docs)):
+        return validate("load", accounting(docs, articles, quarantine), "doc_id", {"documents_expected": expected})
+
+    assert check().success
+    copy = docs.index[docs["status"] == "ok"][0]
+    quarantined = docs.index[docs["status"] == "quarantined"][0]
+    broken = {
+        "a quarantine row lost": check(quarantine=quarantine.iloc[1:]),
+        "a story counting a copy too many": check(articles=articles.assign(n_copies=articles["n_copies"] + 1)),
+        "a copy in no published story": check(articles=articles[articles["article_id"] != docs.at[copy, "article_id"]]),
+        "a quarantined document in a story": check(docs=docs.assign(
+            article_id=docs["article_id"].where(docs.index != quarantined, docs.at[copy, "article_id"]))),
+        "a document lost before load": check(expected=len(docs) + 1),
+        "a document twice": check(docs=pd.concat([docs, docs.loc[[copy]]]), expected=len(docs) + 1),
+    }
+    for case, outcome in broken.items():
+        assert not outcome.success, case
+
+
+def test_a_run_whose_accounting_fails_commits_nothing_but_its_failure(reference, tmp_path):
+    out = tmp_path / "out"
+    shutil.copytree(reference(), out)
+    store = Store(out)
+    quarantine = store.read("quarantine")
+    store.commit({"quarantine": to_arrow(quarantine.iloc[1:], "quarantine")}, "lost-a-row")  # a bad restore
+    before = {name: (out / name / "part-0.parquet").read_bytes() for name in ("documents", "articles", "quarantine")}
+    more = tmp_path / "more"
+    more.mkdir()
+    shutil.copy(SAMPLE / "county" / "2025-06-09-scam-warning.txt", more / "scam-warning-repost.txt")
+
+    done = run(out, SAMPLE, more)
+    assert done.returncode == 1, done.stderr[-3000:]
+    assert "accounted" in done.stderr
+    after = {name: (out / name / "part-0.parquet").read_bytes() for name in before}
+    assert after == before, "nothing of the failed run is committed"
+    runs = pd.read_parquet(out / "runs")
+    assert list(runs["outcome"]) == ["success", "failed"]
+    assert '"load": "failed"' in runs["suites"].iloc[-1]
