@@ -12,30 +12,69 @@ EXIT_SUITE_FAILED, EXIT_USAGE, EXIT_LOCKED = 1, 2, 3
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="crosswire", description="Press releases in, clean story tables out.")
     commands = top.add_subparsers(dest="command", required=True)
-    run = commands.add_parser("run", help="run the pipeline over files and directories")
-    run.add_argument("sources", nargs="+", metavar="SOURCE",
-                     help="a file or a directory (recursive: .txt, .html, .htm, .json, .jsonl)")
+    settings = settings_options()
+    run = commands.add_parser("run", parents=[settings], help="run the pipeline over files and directories")
+    run.add_argument("sources", nargs="*", metavar="SOURCE",
+                     help="a file or a directory (recursive: .txt, .html, .htm, .json, .jsonl), a .csv or .jsonl "
+                     "export, a .warc/.warc.gz file, or the URL of a page, an RSS/Atom feed or a sitemap")
+    run.add_argument("--sources", action="append", default=[], dest="source_lists", metavar="FILE",
+                     help="a sources.toml of named sources (see sources.example.toml); repeatable")
     run.add_argument("--out", required=True, metavar="DIR", help="output directory of the Parquet tables")
-    run.add_argument("--config", metavar="FILE", help="settings as JSON (see crosswire/settings.py)")
-    run.add_argument("--batch-size", type=int, help="documents per batch")
-    run.add_argument("--model", help="'auto', 'rules' or a spaCy package name")
-    run.add_argument("--suites", metavar="DIR", dest="suites_dir", help="folder of GX suite JSON files")
+    serve = commands.add_parser("serve", parents=[settings],
+                                help="serve the flow as a Prefect deployment on a cron schedule (needs a server)")
+    serve.add_argument("sources", nargs="*", default=["sample"], metavar="SOURCE",
+                       help="what every run reads, as for `run` (default: sample)")
+    serve.add_argument("--out", default="out/scheduled", metavar="DIR", help="default: out/scheduled")
+    serve.add_argument("--cron", default="0 * * * *", help="schedule (default: hourly, '0 * * * *')")
+    serve.add_argument("--timezone", default="UTC", help="time zone of the schedule (default: UTC)")
+    serve.add_argument("--name", default="crosswire-serve", help="deployment name (default: crosswire-serve)")
+    report = commands.add_parser("report", help="rebuild DIR/report.html from every table in DIR")
+    report.add_argument("out", metavar="DIR", help="output directory of earlier runs")
     return top
+
+
+def settings_options() -> argparse.ArgumentParser:
+    options = argparse.ArgumentParser(add_help=False)
+    options.add_argument("--config", metavar="FILE", help="settings as JSON (see crosswire/settings.py)")
+    options.add_argument("--batch-size", type=int, help="documents per batch")
+    options.add_argument("--model", help="'auto', 'rules' or a spaCy package name")
+    options.add_argument("--suites", metavar="DIR", dest="suites_dir", help="folder of GX suite JSON files")
+    options.add_argument("--allow-private-networks", action="store_true", default=None,
+                         help="fetch file:// URLs and private, loopback and link-local addresses (refused by default)")
+    options.add_argument("--runner", choices=["local", "dask"], help="'local' (default) or 'dask'")
+    options.add_argument("--dask-address", metavar="ADDRESS",
+                         help="scheduler of a Dask cluster (tcp://host:8786); without it 'dask' starts a LocalCluster")
+    return options
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    if args.command == "run":
+        args.sources += args.source_lists
+        if not args.sources:
+            parser().error("run: give at least one SOURCE or --sources FILE")
+    if args.command == "report":
+        return rebuild_report(args.out)
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    # Prefect's temporary server (ephemeral mode) gets 20 s to start by default: too few on a busy machine
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+    if args.command != "serve":  # served runs keep Prefect's INFO logs, for the UI
+        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 
+    from crosswire import progress
     from crosswire.settings import Settings
     from crosswire.store import RunLocked
     from crosswire.summary import text_summary
     from flows.etl import SuiteFailed, etl
 
     settings = Settings.from_file(args.config, batch_size=args.batch_size, model=args.model,
-                                  suites_dir=args.suites_dir)
+                                  suites_dir=args.suites_dir, dask_address=args.dask_address,
+                                  allow_private_networks=args.allow_private_networks,
+                                  runner=args.runner or ("dask" if args.dask_address else None))
+    if args.command == "serve":
+        return serve(args, settings)
+    progress.show_bars = sys.stderr.isatty()
     try:
         result = etl(sources=args.sources, out=args.out, settings=settings)
     except FileNotFoundError as error:
@@ -46,8 +85,32 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_LOCKED
     except SuiteFailed as error:
         print(f"crosswire: validation failed: {error}", file=sys.stderr)
+        print(f"crosswire: GX Data Docs: {os.path.abspath(os.path.join(args.out, 'data_docs', 'index.html'))}",
+              file=sys.stderr)
         return EXIT_SUITE_FAILED
     print(text_summary(result))
+    return 0
+
+
+def rebuild_report(out: str) -> int:
+    from crosswire.report import build_report
+    from crosswire.store import Store
+
+    if not Store(out).exists("runs"):
+        print(f"crosswire: {out} holds no crosswire tables", file=sys.stderr)
+        return EXIT_USAGE
+    print(build_report(out))
+    return 0
+
+
+def serve(args: argparse.Namespace, settings) -> int:
+    """Register the deployment and run its scheduled and UI-triggered runs until stopped (Ctrl-C)."""
+    from prefect.schedules import Cron
+
+    from flows.etl import etl
+
+    etl.serve(name=args.name, schedules=[Cron(args.cron, timezone=args.timezone)],
+              parameters={"sources": args.sources, "out": args.out, "settings": settings.model_dump(mode="json")})
     return 0
 
 

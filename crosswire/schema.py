@@ -35,6 +35,7 @@ DOCUMENTS = pa.schema(
         pa.field("text", pa.string()),
         pa.field("word_count", pa.int32()),
         pa.field("junk_ratio", pa.float64()),
+        pa.field("previous_doc_id", pa.string()),  # the earlier version of the same page, when it changed
     ]
 )
 
@@ -123,6 +124,8 @@ RUNS = pa.schema(
         pa.field("quotes", pa.int64()),
         pa.field("suites", pa.string()),  # JSON: suite name -> 'passed' | 'failed'
         pa.field("seconds", pa.string()),  # JSON: stage -> wall seconds
+        pa.field("failed_sources", pa.string()),  # JSON: source -> why it could not be read at all
+        pa.field("flow_run_id", pa.string()),  # the Prefect flow run that finished it (a resumed run keeps its run_id)
     ]
 )
 
@@ -132,9 +135,10 @@ SIGNATURES = pa.schema(
         pa.field("doc_id", pa.string(), nullable=False),
         pa.field("algorithm", pa.string(), nullable=False),
         pa.field("exact_key", pa.string(), nullable=False),
-        pa.field("minhash", pa.list_(pa.uint32())),
-        pa.field("state", pa.binary()),  # the library's serialized MinHash, restored to query later runs
+        pa.field("minhash", pa.list_(pa.uint32())),  # the text's MinHash digest, queried by later runs
+        pa.field("state", pa.binary()),  # a serialized MinHash, written by earlier versions only
         pa.field("lead_state", pa.binary()),  # the same for the text's opening words
+        pa.field("lead_minhash", pa.list_(pa.uint32())),  # the digest of the text's opening words
     ]
 )
 
@@ -157,6 +161,21 @@ LINE_STATS = pa.schema(
     ]
 )
 
+# What each place (URL, file, record) held when last read: the incremental runs' memory (crosswire/ledger.py).
+LEDGER = pa.schema(
+    [
+        pa.field("source_uri", pa.string(), nullable=False),
+        pa.field("source", pa.string()),
+        pa.field("kind", pa.string()),  # page | feed | sitemap | file | record
+        pa.field("doc_id", pa.string()),  # its latest document; null for feeds and sitemaps
+        pa.field("raw_sha256", pa.string()),
+        pa.field("etag", pa.string()),
+        pa.field("last_modified", pa.string()),
+        pa.field("checked_at", UTC_TS),
+        pa.field("run_id", pa.string()),
+    ]
+)
+
 TABLES: dict[str, pa.Schema] = {
     "documents": DOCUMENTS,
     "raw": RAW,
@@ -168,4 +187,5 @@ TABLES: dict[str, pa.Schema] = {
     "signatures": SIGNATURES,
     "merges": MERGES,
     "line_stats": LINE_STATS,
+    "ledger": LEDGER,
 }

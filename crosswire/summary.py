@@ -9,7 +9,9 @@ def summary_lines(result: dict) -> list[tuple[str, str]]:
     suites = ", ".join(f"{suite} {state}" for suite, state in result["suites"].items())
     seconds = ", ".join(f"{stage} {s:.1f}s" for stage, s in result.get("seconds", {}).items())
     return [
-        ("ingested", f"{counts['ingested']} new documents ({counts['skipped_seen']} already seen, skipped)"),
+        ("ingested", f"{counts['ingested']} new documents{': ingested nothing' if not counts['ingested'] else ''} "
+                     f"({counts['skipped_seen']} already seen, skipped)"),
+        *[("source failed", f"{name}: {why}") for name, why in result.get("failed_sources", {}).items()],
         ("quarantined", f"{counts['quarantined']} ({reasons})"),
         ("articles", f"{counts['articles']} stories in the tables, {counts['new_articles']} new this run"),
         ("copies merged", str(counts["copies_merged"])),
@@ -19,6 +21,7 @@ def summary_lines(result: dict) -> list[tuple[str, str]]:
         ("validation", f"{result['outcome']} ({suites})"),
         ("time", seconds),
         ("output", result["out"]),
+        *[(label, result[key]) for label, key in (("data docs", "data_docs"), ("report", "report")) if key in result],
     ]
 
 
@@ -31,3 +34,19 @@ def text_summary(result: dict) -> str:
 def markdown_summary(result: dict) -> str:
     rows = "\n".join(f"| {label} | {value} |" for label, value in summary_lines(result))
     return f"# crosswire run `{result['run_id']}`\n\n| stage | outcome |\n|---|---|\n{rows}\n"
+
+
+def new_stories(out: str, run_id: str, limit: int = 200) -> list[dict]:
+    """The stories a run created (every copy of them came in that run), newest first, for a table artifact."""
+    from crosswire.store import Store
+
+    store = Store(out)
+    documents = store.read("documents", ["article_id", "run_id"]).dropna(subset=["article_id"])
+    created = documents.groupby("article_id")["run_id"].agg(lambda runs: set(runs) == {run_id})
+    articles = store.read("articles", ["article_id", "published_at", "title", "organizations", "n_copies"])
+    articles = articles[articles["article_id"].map(created).fillna(False).astype(bool)]
+    articles = articles.sort_values("published_at", ascending=False, na_position="last").head(limit)
+    return [{"published": None if row.published_at is None or row.published_at != row.published_at
+             else row.published_at.date().isoformat(),
+             "title": row.title, "organizations": ", ".join(row.organizations if row.organizations is not None else []),
+             "copies": int(row.n_copies), "article_id": row.article_id} for row in articles.itertuples()]

@@ -1,25 +1,36 @@
-"""The crosswire flow: ingest -> clean -> dedupe -> extract -> load, each stage validated by its GX suite."""
+"""The crosswire flow: ingest -> clean -> dedupe -> extract -> load, each stage validated by its GX suite.
 
-from __future__ import annotations
+No `from __future__ import annotations` here: a served run rebuilds the flow's parameter model from its
+annotations, which must be the types themselves, not strings.
+"""
 
+import hashlib
+import json
+import os
 import time
 import uuid
 from contextlib import contextmanager
 from datetime import datetime, timezone
+from pathlib import Path
 
 import pyarrow.parquet as pq
-from prefect import flow, get_run_logger
-from prefect.artifacts import create_markdown_artifact
+from prefect import Task, flow, get_run_logger
+from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact
 from prefect.runtime import flow_run
+from prefect.task_runners import ThreadPoolTaskRunner
 
+from crosswire.ledger import Ledger
+from crosswire.progress import Progress
+from crosswire.report import build_report
 from crosswire.settings import Settings
-from crosswire.staging import remove, staging_dir, write_batch
+from crosswire.staging import read_batch, remove_all, run_id_of, staging_dir, write_batch
 from crosswire.store import Store, to_arrow
-from crosswire.summary import markdown_summary
-from tasks.clean import clean_task
+from crosswire.summary import markdown_summary, new_stories
+from expectations.runner import build_data_docs
+from tasks.clean import add_line_stats, clean_task, line_stats_task
 from tasks.dedupe import dedupe_task
 from tasks.extract import cached_nlp, extract_task
-from tasks.ingest import discover, ingest_task
+from tasks.ingest import Discovery, discover, ingest_task
 from tasks.load import RunOutputs, load_task, run_row
 from tasks.validate import validate_task
 
@@ -30,80 +41,128 @@ class SuiteFailed(RuntimeError):
 
 @flow(name="crosswire", log_prints=True)
 def etl(sources: list[str], out: str = "out", settings: Settings = Settings()) -> dict:
-    """Turn the documents under `sources` into validated story tables under `out`."""
+    """Turn the documents under `sources` into validated story tables under `out`.
+
+    Args:
+        sources: What to read: files and directories (.txt, .html, .json, .jsonl, .csv, .warc, .warc.gz),
+            URLs of pages, RSS/Atom feeds and sitemaps, and sources.toml files listing named sources.
+        out: Output directory of the Parquet tables; earlier runs' tables there are kept and extended.
+        settings: Every other knob (batch size, spaCy model, runner, dedupe and fetch settings), with defaults.
+    """
     store = Store(out)
-    run = {"run_id": str(flow_run.id or uuid.uuid4()), "started_at": datetime.now(timezone.utc),
+    run = {"run_id": str(flow_run.id or uuid.uuid4()), "flow_run_id": flow_run.id and str(flow_run.id),
+           "started_at": datetime.now(timezone.utc),
            "parameters": {"sources": sources, "out": str(store.root), **settings.model_dump()},
            "seconds": {}, "suites": {}}
     with store.lock():
+        staging = staging_dir(store.root, sources, settings.model_dump(mode="json"), last_run(store))
+        run["run_id"] = run_id_of(staging, run["run_id"])
+        run["staging"] = staging / run["run_id"]  # in every batch's path, so no other run's cache can match it
+        progress = Progress(run["run_id"])
         try:
-            result = run_stages(sources, store, run, settings)
+            stages = run_stages.with_options(task_runner=task_runner(settings))
+            result = stages(sources, str(store.root), run, settings, progress)
         except SuiteFailed:
             store.commit({"runs": to_arrow(failed_runs(store, run), "runs")}, run["run_id"])
+            remove_all(store.root)
+            build_data_docs(store.root, run["started_at"])  # GX's account of the failure, to read
             raise
         finally:
-            remove(store.root, run["run_id"])
+            progress.close()
+        remove_all(store.root)  # any other failure leaves the staged batches for the run to resume
+        result |= {"data_docs": str(build_data_docs(store.root, run["started_at"])),
+                   "report": str(build_report(store.root))}
     result |= {"run_id": run["run_id"], "out": str(store.root), "seconds": run["seconds"],
                "extract_mode": cached_nlp(settings.model)[1]}
     create_markdown_artifact(key="crosswire-run-summary", markdown=markdown_summary(result),
                              description=f"crosswire run {run['run_id']}")
+    create_table_artifact(key="crosswire-new-stories", table=new_stories(str(store.root), run["run_id"]),
+                          description=f"Stories that crosswire run {run['run_id']} created (at most 200, newest first)")
+    for key, label in (("report", "crosswire report"), ("data_docs", "GX Data Docs of the run's validations")):
+        if result.get(key):
+            create_link_artifact(key=f"crosswire-{key.replace('_', '-')}", link=Path(result[key]).as_uri(),
+                                 link_text=label, description=f"crosswire run {run['run_id']}")
     if result["outcome"] != "success" and settings.fail_on_suite_failure:
         raise SuiteFailed(f"run {run['run_id']} failed its checks: {result['failures']}")
     return result
 
 
-def run_stages(sources: list[str], store: Store, run: dict, settings: Settings) -> dict:
+@flow(name="crosswire-stages", validate_parameters=False)
+def run_stages(sources: list[str], out: str, run: dict, settings: Settings, progress: Progress) -> dict:
+    """The stages over batches. Batches go through ingest, clean and extract as tasks submitted to the
+    run's task runner (settings.runner), so that a Dask cluster works on several at once; dedupe and
+    load see the whole run."""
     logger = get_run_logger()
-    staging = staging_dir(store.root, run["run_id"])
+    store = Store(out)
+    staging = run["staging"]
     for stage in ("ingest", "clean", "dedupe", "extract"):
         (staging / stage).mkdir(parents=True, exist_ok=True)
+    ingest, count_lines, clean, dedupe, extract = (
+        resumable(task) for task in (ingest_task, line_stats_task, clean_task, dedupe_task, extract_task))
 
-    def check(stage: str, path: str, id_column: str, related: dict | None = None) -> None:
-        outcome = validate_task(stage, path, id_column, settings, related)
-        if not outcome["success"] or run["suites"].get(stage) == "failed":
-            run["suites"][stage] = "failed"
-        else:
-            run["suites"][stage] = "passed"
-        if not outcome["success"] and settings.fail_on_suite_failure:
-            raise SuiteFailed(f"GX suite {stage!r} failed: {outcome['failures']}")
+    def check(stage: str, id_column: str, paths: list[str], related: list[dict] | None = None) -> None:
+        # in this process, whatever the runner: GX keeps its results here for the run's Data Docs
+        outcomes = [validate_task(stage, path, id_column, settings, more)
+                    for path, more in zip(paths, related or [None] * len(paths))]
+        failures = [o["failures"] for o in outcomes if not o["success"]]
+        run["suites"][stage] = "failed" if failures or run["suites"].get(stage) == "failed" else "passed"
+        if failures and settings.fail_on_suite_failure:
+            raise SuiteFailed(f"GX suite {stage!r} failed: {failures[0]}")
 
-    seen = set(store.read("documents", ["doc_id"])["doc_id"])
-    line_stats = staging / "clean" / "line_stats.parquet"  # grows batch by batch; load keeps it
-    if store.exists("line_stats"):
-        write_batch(store.read("line_stats"), line_stats)
-    files = [str(p) for p in discover(sources)]
-    logger.info("%d files from %s into %s", len(files), sources, store.root)
-    ingested, cleaned, skipped = [], [], 0
-    for n, paths in enumerate(batches(files, settings.batch_size)):
-        with timed(run, "ingest"):
-            path, seen_before = ingest_task(paths, run["run_id"], seen, str(staging / "ingest" / f"{n:05d}.parquet"))
-            check("ingest", path, "doc_id")
-        skipped += seen_before
-        ingested.append(path)
-        with timed(run, "clean"):
-            cleaned.append(clean_task(path, str(staging / "clean" / f"{n:05d}.parquet"), settings, str(line_stats)))
-            check("clean", cleaned[-1], "doc_id")
+    ledger = Ledger(store.read("ledger"), set(store.read("documents", ["doc_id"])["doc_id"]))
+    discovery = Discovery(discover(sources), ledger, settings)
+    logger.info("ingesting %s into %s", sources, store.root)
+    with timed(run, "ingest"):
+        futures = [ingest.submit(units, run["run_id"], ledger, str(staging / "ingest" / f"{n:05d}.parquet"), settings)
+                   for n, units in enumerate(discovery.batches())]
+        reads = progress.wait("ingest", futures)
+        for read in reads:
+            ledger.update(read_batch(read["ledger"]))
+        ingested = [read["path"] for read in reads]
+        skipped = [read["skipped"] for read in reads] + [discovery.unchanged]
+        check("ingest", "doc_id", list(ingested))
+    run["failed_sources"] = discovery.failed
+    with timed(run, "clean"):
+        stats = [count_lines.submit(path, str(staging / "clean" / f"stats-{n:05d}.parquet"))
+                 for n, path in enumerate(ingested)]
+        prior = store.read("line_stats") if store.exists("line_stats") else None
+        line_stats = write_batch(add_line_stats([prior, *(read_batch(f.result()) for f in stats)]),
+                                 staging / "clean" / "line_stats.parquet")
+        futures = [clean.submit(path, str(staging / "clean" / f"{n:05d}.parquet"), settings, line_stats)
+                   for n, path in enumerate(ingested)]
+        cleaned = progress.wait("clean", futures)
+        check("clean", "doc_id", cleaned)
     with timed(run, "dedupe"):
-        stories = dedupe_task(cleaned, str(store.root), run["run_id"], str(staging / "dedupe"), settings)
-        for path in stories["articles"]:
-            check("dedupe", path, "article_id")
-    extracted = {"articles": [], "mentions": [], "quotes": []}
+        stories = dedupe(cleaned, str(store.root), run["run_id"], str(staging / "dedupe"), settings)
+        check("dedupe", "article_id", stories["articles"])
+        progress.step("dedupe")
     with timed(run, "extract"):
-        for n, path in enumerate(stories["articles"]):
-            paths = extract_task(path, str(staging / "extract" / f"{n:05d}"), settings)
-            check("extract", paths["articles"], "article_id", paths)
-            for table in extracted:
-                extracted[table].append(paths[table])
-    outputs = RunOutputs(clean=cleaned, ingest=ingested, assignments=stories["assignments"],
+        futures = [extract.submit(path, str(staging / "extract" / f"{n:05d}"), settings)
+                   for n, path in enumerate(stories["articles"])]
+        extracted = progress.wait("extract", futures)
+        check("extract", "article_id", [paths["articles"] for paths in extracted], extracted)
+    outputs = RunOutputs(clean=cleaned, ingest=list(ingested), assignments=stories["assignments"],
                          merges=stories["merges"], signatures=stories["signatures"], line_stats=str(line_stats),
-                         **extracted)
-    run |= {"skipped_seen": skipped, "ingested": sum(pq.ParquetFile(p).metadata.num_rows for p in ingested)}
+                         ledger=ledger.write(staging / "ledger.parquet"),
+                         **{table: [paths[table] for paths in extracted] for table in ("articles", "mentions", "quotes")})
+    run |= {"skipped_seen": sum(skipped), "ingested": sum(pq.ParquetFile(p).metadata.num_rows for p in ingested)}
     with timed(run, "load"):
-        return load_task(str(store.root), run, outputs, stories, settings)
+        result = load_task(str(store.root), run, outputs, stories, settings)
+    progress.step("load")
+    return result | {"failed_sources": discovery.failed}
 
 
-def batches(items: list, size: int) -> list[list]:
-    return [items[i:i + size] for i in range(0, len(items), size)]
+def task_runner(settings: Settings):
+    """The task runner settings.runner names: threads in this process, or a Dask cluster (the one at
+    settings.dask_address, else a LocalCluster of settings.dask_workers processes)."""
+    if settings.runner == "dask":
+        from prefect_dask import DaskTaskRunner
+
+        if settings.dask_address:
+            return DaskTaskRunner(address=settings.dask_address)
+        return DaskTaskRunner(cluster_kwargs={"n_workers": settings.dask_workers, "threads_per_worker": 1,
+                                              "processes": True})
+    return ThreadPoolTaskRunner(max_workers=1)  # one batch at a time: memory bounded by the batch
 
 
 @contextmanager
@@ -111,6 +170,28 @@ def timed(run: dict, stage: str):
     start = time.perf_counter()
     yield
     run["seconds"][stage] = round(run["seconds"].get(stage, 0.0) + time.perf_counter() - start, 3)
+
+
+def resumable(task: Task) -> Task:
+    """`task` with its result (the path of the batch it wrote) persisted under the name of that path: when
+    a failed run is started again, it stages to the same folder, and Prefect's cache returns the batches
+    the failed run finished instead of redoing them."""
+    return task.with_options(cache_key_fn=_batch_written, persist_result=True)
+
+
+def _batch_written(context, parameters: dict) -> str:
+    """The batch's output path, what it was asked to read (a feed may list other pages when the run is
+    started again) and the state of its input files (rewritten when their own batch was redone)."""
+    target = next(parameters[name] for name in ("out_path", "out_dir", "staging") if name in parameters)
+    inputs = [parameters.get("in_path"), *parameters.get("clean_paths", [])]
+    files = [f"{path}:{os.stat(path).st_mtime_ns}:{os.stat(path).st_size}" for path in inputs if path]
+    key = json.dumps([str(target), repr(parameters.get("units")), files])
+    return "crosswire-" + hashlib.sha256(key.encode()).hexdigest()
+
+
+def last_run(store: Store) -> str | None:
+    runs = store.read("runs", ["run_id", "started_at"])
+    return runs.sort_values("started_at")["run_id"].iloc[-1] if len(runs) else None
 
 
 def failed_runs(store: Store, run: dict):

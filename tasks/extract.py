@@ -26,8 +26,8 @@ from crosswire.extraction import dates, orgs, people, places, quotes, topics
 from crosswire.extraction.orgs import names_organization
 from crosswire.extraction.text import Spans
 from crosswire.schema import MENTIONS, QUOTES
+from crosswire.settings import BATCH_TIMEOUT, Settings
 from crosswire.staging import read_batch, write_batch
-from crosswire.settings import Settings
 
 __all__ = ["Extraction", "extract_article", "extract_batch", "extract_task", "load_nlp", "names_organization"]
 
@@ -281,7 +281,7 @@ def _settings(settings) -> Settings:
     return Settings(**(settings or {}))
 
 
-@task(name="extract", retries=0)
+@task(name="extract", timeout_seconds=BATCH_TIMEOUT)
 def extract_task(in_path: str, out_dir: str, settings) -> dict:
     """Extract a batch of stories; stage the articles, mentions and quotes files, return their paths."""
     settings = _settings(settings)

@@ -14,13 +14,14 @@ from pathlib import Path
 import pandas as pd
 from prefect import task
 
+from crosswire.settings import RUN_TIMEOUT
 from crosswire.staging import read_batches
 from crosswire.store import Store, to_arrow
 from expectations.runner import validate
 
 DOC_COLUMNS = ["doc_id", "source_uri", "source", "content_type", "raw_sha256", "encoding", "ingested_at", "run_id",
                "status", "reason", "detail", "stage", "title", "published_at", "author", "site_name", "url", "language",
-               "text", "word_count", "junk_ratio"]
+               "text", "word_count", "junk_ratio", "previous_doc_id"]
 
 
 @dataclass
@@ -36,6 +37,7 @@ class RunOutputs:
     mentions: list[str]
     quotes: list[str]
     line_stats: str | None = None  # the sources' line statistics, this run's batches added
+    ledger: str | None = None  # what every place held when last read, this run's reads added
 
 
 def apply_article_quarantine(docs: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
@@ -61,13 +63,17 @@ def merge_documents(prior: pd.DataFrame, new: pd.DataFrame, assignments: pd.Data
 
 
 def accounting(docs: pd.DataFrame, articles: pd.DataFrame, quarantine: pd.DataFrame) -> pd.DataFrame:
-    """One row per document: is it a copy of a published story, or named in quarantine, exactly one of them?"""
-    in_articles = docs["article_id"].isin(articles["article_id"])
-    in_quarantine = docs["doc_id"].isin(quarantine["doc_id"])
+    """One row per document: is it a copy of a published story that counts it among its `n_copies`, or named
+    in quarantine, exactly one of them? Then the stories' copies and the quarantine rows add up to the
+    documents ingested."""
     ok = docs["status"] == "ok"
+    copies = docs.loc[ok, "article_id"].value_counts()
+    claimed = docs["article_id"].map(articles.drop_duplicates("article_id").set_index("article_id")["n_copies"])
+    counted = (docs["article_id"].map(copies) == claimed).fillna(False).astype(bool)
+    in_quarantine = docs["doc_id"].isin(quarantine["doc_id"])
     return pd.DataFrame({
         "doc_id": docs["doc_id"], "status": docs["status"],
-        "accounted": (ok & in_articles) | (~ok & in_quarantine & docs["article_id"].isna()),
+        "accounted": (ok & counted) | (~ok & in_quarantine & docs["article_id"].isna()),
     })
 
 
@@ -110,6 +116,8 @@ def build_tables(store: Store, run: dict, outputs: RunOutputs) -> dict[str, pd.D
     tables["merges"] = pd.concat([store.read("merges"), merges], ignore_index=True)
     if outputs.line_stats and Path(outputs.line_stats).is_file():
         tables["line_stats"] = read_batches([outputs.line_stats])
+    if outputs.ledger:
+        tables["ledger"] = read_batches([outputs.ledger])
     return tables
 
 
@@ -118,6 +126,8 @@ def run_row(run: dict, counts: dict, outcome: str) -> pd.DataFrame:
         "run_id": run["run_id"], "started_at": run["started_at"], "finished_at": pd.Timestamp.now(tz="UTC"),
         "parameters": json.dumps(run["parameters"], sort_keys=True, default=str), "outcome": outcome,
         **counts, "suites": json.dumps(run["suites"], sort_keys=True), "seconds": json.dumps(run["seconds"]),
+        "failed_sources": json.dumps(run.get("failed_sources", {}), sort_keys=True),
+        "flow_run_id": run.get("flow_run_id"),
     }])
 
 
@@ -143,7 +153,7 @@ def raw_table(ingest_paths: list[str], known: set[str], run_id: str) -> pd.DataF
     return pd.DataFrame({"doc_id": raw["doc_id"], "run_id": run_id, "content": raw["raw"]})
 
 
-@task(name="load", retries=2, retry_delay_seconds=[1, 5])
+@task(name="load", retries=2, retry_delay_seconds=[1, 5], timeout_seconds=RUN_TIMEOUT)
 def load_task(out: str, run: dict, outputs: RunOutputs, stories: dict, settings) -> dict:
     """Validate row accounting over the merged tables, then commit them together."""
     store = Store(out)

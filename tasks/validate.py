@@ -8,6 +8,7 @@ from dataclasses import asdict
 import pandas as pd
 from prefect import task
 
+from crosswire.settings import BATCH_TIMEOUT
 from crosswire.staging import read_batch, write_batch
 from expectations.runner import validate
 
@@ -58,7 +59,7 @@ def extract_checks(articles: pd.DataFrame, mentions: pd.DataFrame, quotes: pd.Da
     )
 
 
-@task(name="validate", retries=0)
+@task(name="validate", timeout_seconds=BATCH_TIMEOUT)
 def validate_task(stage: str, path: str, id_column: str, settings, related: dict | None = None) -> dict:
     """Validate a staged batch in place: rows failing quarantine-level expectations are quarantined.
 

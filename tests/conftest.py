@@ -1,10 +1,18 @@
-"""Shared fixtures: paths to the repository's sample and to ../shared (skipped when absent)."""
+"""Shared fixtures: paths to the repository's sample and to ../shared (skipped when absent), the CLI,
+and one run of it over the sample."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+
+# Prefect's ephemeral server, started by each test process and CLI run, may take long on a busy machine
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -25,3 +33,18 @@ def seeds() -> dict[str, str]:
         "published": (SAMPLE / "000_310e22f54dfcc9c5.txt").read_text(encoding="utf-8"),
         "scraped": (SAMPLE / "001_e4cf28275dc72b17.txt").read_text(encoding="utf-8"),
     }
+
+
+def crosswire(*args: str) -> subprocess.CompletedProcess:
+    """The CLI in a process of its own, as a user runs it."""
+    return subprocess.run([sys.executable, "-m", "crosswire.cli", *args], capture_output=True, text=True,
+                          cwd=REPO, timeout=600)
+
+
+@pytest.fixture(scope="session")
+def sample_run(tmp_path_factory):
+    """One run of the CLI over the bundled sample, shared by the tests that only read its output."""
+    out = tmp_path_factory.mktemp("sample-run") / "out"
+    done = crosswire("run", str(SAMPLE), "--out", str(out))
+    assert done.returncode == 0, done.stderr[-3000:]
+    return out, done

@@ -18,12 +18,14 @@ import pytest
 from crosswire.settings import Settings
 from tasks.clean import (
     LINE_STATS_COLUMNS,
+    add_line_stats,
     boilerplate_from_stats,
     clean_batch,
     clean_document,
     clean_task,
     learn_boilerplate,
     line_stats,
+    line_stats_task,
     parse_date,
     repair,
     unglue,
@@ -432,16 +434,30 @@ def test_clean_task_writes_parquet(batch, tmp_path):
     assert str(back["published_at"].dtype).startswith("datetime64") and str(back["published_at"].dt.tz) == "UTC"
 
 
-def test_clean_task_keeps_line_stats_for_the_next_batch(batch, tmp_path):
-    src, stats_path = tmp_path / "in.parquet", tmp_path / "line_stats.parquet"
+def test_batch_line_stats_add_up_to_the_runs(batch, tmp_path):
+    src = tmp_path / "in.parquet"
     batch.to_parquet(src)
-    clean_task.fn(str(src), str(tmp_path / "a.parquet"), Settings(), line_stats_path=str(stats_path))
-    first = pd.read_parquet(stats_path)
-    clean_task.fn(str(src), str(tmp_path / "b.parquet"), Settings(), line_stats_path=str(stats_path))  # a second batch
-    second = pd.read_parquet(stats_path)
+    first = pd.read_parquet(line_stats_task.fn(str(src), str(tmp_path / "a.parquet")))
+    second = add_line_stats([first, first])  # the same batch counted twice
     totals = lambda stats: stats.groupby("source")["source_docs"].first().to_dict()
     assert list(second.columns) == LINE_STATS_COLUMNS
     assert totals(first) == {"los_angeles_ca": 12, "riverside_ca": 12, "seeds": 1}  # ok plain-text rows only
     assert totals(second) == {source: 2 * n for source, n in totals(first).items()}
     both = second.merge(first, on=["source", "line"], suffixes=("", "_before"))
     assert len(both) == len(first) == len(second) and (both["docs"] == 2 * both["docs_before"]).all()
+
+
+def test_clean_task_learns_templates_from_the_runs_line_stats(shared, tmp_path):
+    """Two pages are cleaned with the template of the run's twelve, as if cleaned in one batch with them."""
+    pages = sorted((shared / CORPUS / "cook_il").glob("*.txt"))[:12]
+    run = pd.DataFrame([{"doc_id": f.stem, "source": "cook_il", "content_type": "text/plain", "status": "ok",
+                         "raw_text": f.read_text(encoding="utf-8"), "reason": None, "detail": None} for f in pages])
+    src, small, stats = tmp_path / "run.parquet", tmp_path / "small.parquet", tmp_path / "stats.parquet"
+    run.to_parquet(src)
+    run.head(2).to_parquet(small)
+    line_stats_task.fn(str(src), str(stats))
+    alone = pd.read_parquet(clean_task.fn(str(small), str(tmp_path / "a.parquet"), Settings()))
+    with_run = pd.read_parquet(clean_task.fn(str(small), str(tmp_path / "b.parquet"), Settings(), str(stats)))
+    in_one_batch = clean_batch(run, Settings()).head(2)
+    assert with_run["text"].tolist() == in_one_batch["text"].tolist()
+    assert alone["text"].tolist() != with_run["text"].tolist()

@@ -4,31 +4,15 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 
 import duckdb
 import pandas as pd
 import polars as pl
 import pyarrow.dataset as ds
-import pytest
 
-from tests.conftest import REPO, SAMPLE
+from tests.conftest import REPO, SAMPLE, crosswire
 
 TABLES = ["documents", "raw", "articles", "mentions", "quotes", "quarantine", "runs", "signatures", "line_stats"]
-
-
-def crosswire(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "crosswire.cli", *args], capture_output=True, text=True,
-                          cwd=REPO, timeout=600)
-
-
-@pytest.fixture(scope="module")
-def sample_run(tmp_path_factory):
-    out = tmp_path_factory.mktemp("out")
-    done = crosswire("run", str(SAMPLE), "--out", str(out))
-    assert done.returncode == 0, done.stderr[-3000:]
-    return out, done
 
 
 def seed_story(out) -> pd.Series:
@@ -178,3 +162,45 @@ def test_failing_suite_fails_the_run_with_exit_code_1(tmp_path):
 def test_missing_source_exits_2(tmp_path):
     done = crosswire("run", str(tmp_path / "missing"), "--out", str(tmp_path / "out"))
     assert done.returncode == 2 and "source not found" in done.stderr
+
+
+def test_run_leaves_its_artifacts_in_prefect(sample_run):
+    """The summary, the new stories, the progress and the links to the report and Data Docs, on the run."""
+    import asyncio
+
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
+
+    out, _ = sample_run
+    run_id = pd.read_parquet(out / "runs")["flow_run_id"].iloc[0]
+
+    async def artifacts():
+        async with get_client() as client:
+            return await client.read_artifacts(
+                artifact_filter=ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[run_id])))
+
+    by_key = {a.key: a for a in asyncio.run(artifacts())}
+    assert set(by_key) == {"crosswire-run-summary", "crosswire-new-stories", "crosswire-progress",
+                           "crosswire-report", "crosswire-data-docs"}
+    assert by_key["crosswire-progress"].data == 100
+    stories = json.loads(by_key["crosswire-new-stories"].data)
+    assert len(stories) == len(pd.read_parquet(out / "articles")) and all(s["title"] for s in stories)
+    assert (out / "report.html").as_uri() in by_key["crosswire-report"].data
+
+
+def test_flow_parameters_give_the_ui_a_typed_form():
+    """The schema the Prefect UI builds its "Run" form from: every field typed, described, with a default."""
+    from prefect.utilities.callables import parameter_schema
+
+    from flows.etl import etl
+
+    schema = parameter_schema(etl.fn).model_dump()
+    assert schema["required"] == ["sources"]
+    assert schema["properties"]["sources"]["type"] == "array"
+    assert all(schema["properties"][name].get("description") for name in ("sources", "out", "settings"))
+    fields = schema["definitions"]["Settings"]["properties"]
+    assert {"batch_size", "model", "dedupe_window_days", "runner", "dask_address"} <= set(fields)
+    assert all(field.get("description") and "default" in field for field in fields.values()), [
+        name for name, field in fields.items() if not field.get("description")]
+    assert fields["runner"]["enum"] == ["local", "dask"]
+    assert fields["batch_size"]["type"] == "integer" and fields["batch_size"]["minimum"] == 1

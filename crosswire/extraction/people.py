@@ -150,7 +150,7 @@ _LABELLED_NAME = re.compile(rf":[^\S\n]+(?P<name>{_NAME})[^\S\n]*(?=\n|\Z)")
 _LABEL = re.compile(r"[A-Z][^:]{2,80}")
 _FORM_LABELS = {"WHO", "WHAT", "WHEN", "WHERE", "WHY", "CONTACT", "MEDIA CONTACT"}  # labels that are no role
 # "Anabel and William Herrera": two people, one surname
-_FIRST_AND = re.compile(rf"(?P<first>[A-Z][a-zà-öø-ÿ]+)[^\S\n]+and[^\S\n]+$")
+_FIRST_AND = re.compile(r"(?P<first>[A-Z][a-zà-öø-ÿ]+)[^\S\n]+and[^\S\n]+$")
 _TOKEN = re.compile(r"[^\s,]+")
 _LEADING_TITLE = re.compile(rf"^(?:(?:[A-Z][\w.'’-]*\s+){{0,4}}?(?:{_TITLE})\s+)+")
 
