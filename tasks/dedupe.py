@@ -13,11 +13,9 @@ only the canonical copies' texts are carried to the stories.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import re
 from collections.abc import Iterable
-from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib.metadata import version
 from itertools import chain, islice
@@ -30,6 +28,7 @@ import rensa
 from prefect import task
 from rapidfuzz import fuzz
 
+from crosswire.gc_pause import cycle_collector_paused
 from crosswire.staging import read_batches, write_batch
 from crosswire.store import Store
 
@@ -389,21 +388,7 @@ def matrix(column: pd.Series, perm: int) -> np.ndarray:
     return values.to_numpy(zero_copy_only=False).reshape(-1, perm)
 
 
-@contextmanager
-def cyclic_gc_paused():
-    """Signatures are hundreds of thousands of small objects without cycles: the cyclic collector
-    would walk them again and again while they are made (15-25 % of the time at 10k documents, and
-    whole-heap passes at 100k), and reference counting frees them anyway."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-@cyclic_gc_paused()
+@cycle_collector_paused()
 def assign_stories(new: pd.DataFrame, prior_docs: pd.DataFrame, prior_signatures: pd.DataFrame,
                    run_id: str, settings) -> Stories:
     """Assign each new document to a story, creating, growing or merging stories.

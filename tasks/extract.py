@@ -11,9 +11,7 @@ rules and the knowledge base alone. The rules live in ``crosswire.extraction``.
 
 from __future__ import annotations
 
-import gc
 import logging
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -25,6 +23,7 @@ from prefect import task
 from crosswire.extraction import dates, orgs, people, places, quotes, topics
 from crosswire.extraction.orgs import names_organization
 from crosswire.extraction.text import Spans
+from crosswire.gc_pause import cycle_collector_paused
 from crosswire.schema import MENTIONS, QUOTES
 from crosswire.settings import BATCH_TIMEOUT, Settings
 from crosswire.staging import read_batch, write_batch
@@ -230,7 +229,7 @@ def extract_batch(articles: pd.DataFrame, settings, nlp=None) -> tuple[pd.DataFr
     if nlp is not None:
         docs = iter(nlp.pipe((t[: nlp.max_length - 1] for t, r in zip(texts, read) if r), batch_size=NER_BATCH_SIZE))
     ids = list(articles["article_id"])
-    with _without_cycle_collection():
+    with cycle_collector_paused():
         rows = [
             _extract(text, title if isinstance(title, str) else None, _utc(when), next(docs) if r else None)
             for text, title, when, r in zip(texts, titles, published, read)
@@ -245,20 +244,6 @@ def extract_batch(articles: pd.DataFrame, settings, nlp=None) -> tuple[pd.DataFr
         ex.affiliations.get(m["normalized"]) if m["kind"] == "person" else None for ex in rows for m in ex.mentions
     ]
     return out, mentions, _frame(ids, [ex.quotes for ex in rows], QUOTES.names)
-
-
-@contextmanager
-def _without_cycle_collection():
-    """Pause Python's cycle collector: extraction makes millions of short-lived dicts and lists, none in
-    a reference cycle (reference counting frees them), and each collector pass also walks the long-lived
-    caches and gazetteer, about 6 % of the rules mode's time."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _frame(ids: list[str], records: list[list[dict]], columns: list[str]) -> pd.DataFrame:
