@@ -226,14 +226,19 @@ def extract_batch(articles: pd.DataFrame, settings, nlp=None) -> tuple[pd.DataFr
     published = articles["published_at"] if "published_at" in articles else [None] * len(articles)
     languages = articles["language"] if "language" in articles else [None] * len(articles)
     read = [_reads(nlp, t, lang) for t, lang in zip(texts, languages)]
+    docs = None
     if nlp is not None:
         docs = iter(nlp.pipe((t[: nlp.max_length - 1] for t, r in zip(texts, read) if r), batch_size=NER_BATCH_SIZE))
-    ids = list(articles["article_id"])
-    with cycle_collector_paused():
+    with cycle_collector_paused():  # also while the frames are built from the many small dicts
         rows = [
             _extract(text, title if isinstance(title, str) else None, _utc(when), next(docs) if r else None)
             for text, title, when, r in zip(texts, titles, published, read)
         ]
+        return _tables(articles, rows)
+
+
+def _tables(articles: pd.DataFrame, rows: list[Extraction]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    ids = list(articles["article_id"])
     out = articles.copy()
     out["published_at"] = pd.to_datetime([ex.published_at for ex in rows], utc=True)
     out["dateline"] = [ex.dateline for ex in rows]

@@ -28,6 +28,7 @@ class Lexicon:
     lower: WordRegex
     vocabularies: dict[str, frozenset[str]]  # name -> its words, whitespace collapsed
     folded: dict[str, frozenset[str]]  # name -> keys of its words matched in any case after the first letter
+    owners: dict[str, tuple[str, ...]]  # word, whitespace collapsed -> the vocabularies that hold it
 
 
 @lru_cache(maxsize=1)
@@ -50,6 +51,10 @@ def lexicon() -> Lexicon:
     vocabularies: dict[str, set[str]] = {}
     for name, words in [*capitalised.items(), *lower.items()]:
         vocabularies.setdefault(name, set()).update(" ".join(w.split()) for w in words)
+    owners: dict[str, list[str]] = {}
+    for name, words_ in vocabularies.items():
+        for word in words_:
+            owners.setdefault(word, []).append(name)
     return Lexicon(
         capitalised=WordRegex(
             literal_pattern([w for ws in capitalised.values() for w in ws], folded=kb.names) + end,
@@ -58,6 +63,7 @@ def lexicon() -> Lexicon:
         lower=WordRegex(literal_pattern([w for ws in lower.values() for w in ws]) + end, starts=LOWER_STARTS),
         vocabularies={name: frozenset(words) for name, words in vocabularies.items()},
         folded={"kb": frozenset(key(n) for n in kb.names)},
+        owners={word: tuple(names) for word, names in owners.items()},
     )
 
 
@@ -70,9 +76,8 @@ def words(text: str) -> dict[str, list[Word]]:
     for m in [*lex.capitalised.finditer(text), *lex.lower.finditer(text)]:
         word = m.group()
         word = " ".join(word.split()) if " " in word or "\n" in word else word
-        for name, vocabulary in lex.vocabularies.items():
-            if word in vocabulary:
-                found[name].append(m)
+        for name in lex.owners.get(word, ()):
+            found[name].append(m)
         for name, keys in lex.folded.items():
             if " " in word and key(word) in keys:
                 found[name].append(m)
