@@ -1,9 +1,14 @@
-"""The output directory: one folder of Parquet files per table, committed atomically, one run at a time.
+"""The output directory: one folder of Parquet part files per table, committed atomically, one run at a time.
 
-A commit first writes every new table file under a hidden name (`.part-0.parquet.pending`, which no
-Parquet reader picks up), records the list in `_commit.json`, then renames each into place. A crash
+Small tables (runs, quarantine, merges, ledger, line statistics) are one file, rewritten by each run.
+Large ones (documents, raw, articles, mentions, quotes, signatures) grow by one part file per batch,
+and a run rewrites only the parts holding rows it changes, one part at a time: so a run's memory
+follows its batches, not the size of the tables.
+
+A commit first writes every new file under a hidden name (`.part-0.parquet.pending`, which no Parquet
+reader picks up), records the renames and removals in `_commit.json`, then carries them out. A crash
 before the journal leaves the old tables; a crash after it is finished by the next open. Either way
-every table stays readable at every moment, because a rename replaces one file atomically.
+every file stays readable at every moment, because a rename replaces one file atomically.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+from collections.abc import Iterable
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -27,7 +33,6 @@ SORT_KEYS = {
     "runs": ["started_at", "run_id"], "signatures": ["doc_id"], "merges": ["run_id", "article_id"],
     "raw": ["doc_id"], "line_stats": ["source", "line"],
 }
-APPEND_ONLY = {"raw"}  # one file per run, never rewritten
 
 
 class RunLocked(RuntimeError):
@@ -83,27 +88,46 @@ class Store:
             fcntl.flock(handle, fcntl.LOCK_UN)
             handle.close()
 
-    def commit(self, tables: dict[str, pa.Table], run_id: str) -> None:
-        """Replace (or, for append-only tables, extend) the given tables, all or none."""
+    def parts(self, table: str) -> list[Path]:
+        return sorted(self.table_dir(table).glob("part-*.parquet"))
+
+    def pending(self, table: str, part: str) -> Path:
+        """Where to write the file that becomes `part` of `table` when committed."""
+        path = self.table_dir(table) / f".{part}.pending"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return path
+
+    def commit(self, tables: dict[str, pa.Table], run_id: str, parts: Iterable[Path] = (),
+               removed: Iterable[Path] = ()) -> None:
+        """All or none: replace each of `tables` by its new content, put the pending `parts` in place
+        (new ones, or rewrites of existing ones), and remove the `removed` parts."""
         moves = []
         for name, table in tables.items():
-            final = self.table_dir(name) / (f"part-{run_id}.parquet" if name in APPEND_ONLY else "part-0.parquet")
-            pending = final.with_name(f".{final.name}.pending")
+            pending = self.pending(name, "part-0.parquet")
             write_parquet(table, pending)
-            moves.append([str(pending), str(final)])
+            moves.append(pending)
+        moves += list(parts)
         journal = self.root / JOURNAL
         tmp = journal.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"run_id": run_id, "moves": moves}))
+        tmp.write_text(json.dumps({
+            "run_id": run_id,
+            "moves": [[str(p), str(p.with_name(p.name[1:].removesuffix(".pending")))] for p in moves],
+            "removals": [str(p) for p in removed],
+        }))
         os.replace(tmp, journal)
         self.recover()
 
     def recover(self) -> None:
-        """Finish a commit whose journal was written: every pending file is renamed into place."""
+        """Finish a commit whose journal was written: every pending file is renamed into place, every
+        removed part deleted."""
         journal = self.root / JOURNAL
         if journal.exists():
-            for pending, final in json.loads(journal.read_text())["moves"]:
+            done = json.loads(journal.read_text())
+            for pending, final in done["moves"]:
                 if os.path.exists(pending):
                     os.replace(pending, final)
+            for path in done.get("removals", []):
+                Path(path).unlink(missing_ok=True)
             journal.unlink()
         for stray in self.root.glob("*/.*.pending"):  # written by a run that died before its journal
             stray.unlink()

@@ -1,8 +1,8 @@
-"""Load: merge this run's staged batches with the committed tables and commit them all at once.
+"""Load: add this run's staged batches to the committed tables and commit them all at once.
 
 Tables hold every run's results. A run adds its new documents, rewrites the stories it touched
 (with their mentions and quotes), and leaves every other row as it was; the same input run twice
-gives the same tables.
+gives the same tables. Batches are read and written one at a time (see crosswire.store).
 """
 
 from __future__ import annotations
@@ -12,11 +12,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 from prefect import task
 
+from crosswire.schema import TABLES
 from crosswire.settings import RUN_TIMEOUT
-from crosswire.staging import read_batches
-from crosswire.store import Store, to_arrow
+from crosswire.staging import read_batch, read_batches
+from crosswire.store import Store, to_arrow, write_parquet
 from expectations.runner import validate
 
 DOC_COLUMNS = ["doc_id", "source_uri", "source", "content_type", "raw_sha256", "encoding", "ingested_at", "run_id",
@@ -40,9 +44,9 @@ class RunOutputs:
     ledger: str | None = None  # what every place held when last read, this run's reads added
 
 
-def apply_article_quarantine(docs: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
-    """Documents of stories that failed extract validation go to quarantine with the story's reason."""
-    failed = articles[articles["status"] == "quarantined"].set_index("article_id")
+def apply_article_quarantine(docs: pd.DataFrame, failed: pd.DataFrame) -> pd.DataFrame:
+    """Documents of stories that failed extract validation go to quarantine with the story's reason
+    (`failed`: those stories, indexed by article_id)."""
     hit = docs["article_id"].isin(failed.index)
     docs = docs.copy()
     for column in ("reason", "detail", "stage"):
@@ -51,15 +55,17 @@ def apply_article_quarantine(docs: pd.DataFrame, articles: pd.DataFrame) -> pd.D
     return docs
 
 
-def merge_documents(prior: pd.DataFrame, new: pd.DataFrame, assignments: pd.DataFrame) -> pd.DataFrame:
-    docs = pd.concat([prior, new], ignore_index=True).set_index("doc_id", drop=False)
-    placed = assignments.set_index("doc_id")
+def place(docs: pd.DataFrame, assignments: pd.DataFrame, failed: pd.DataFrame) -> pd.DataFrame:
+    """Documents with their story (from dedupe's `assignments`, indexed by doc_id) and the quarantine of
+    stories that failed; a quarantined document belongs to no story."""
+    docs = docs.copy()
+    hit = docs["doc_id"].isin(assignments.index)
     for column in ("article_id", "is_canonical", "similarity"):
         docs[column] = docs[column].astype(object)
-        docs.loc[placed.index, column] = placed[column].astype(object)
-    quarantined = docs["status"] == "quarantined"
-    docs.loc[quarantined, ["article_id", "is_canonical", "similarity"]] = None
-    return docs.reset_index(drop=True)
+        docs.loc[hit, column] = docs.loc[hit, "doc_id"].map(assignments[column]).astype(object)
+    docs = apply_article_quarantine(docs, failed)
+    docs.loc[docs["status"] == "quarantined", ["article_id", "is_canonical", "similarity"]] = None
+    return docs
 
 
 def accounting(docs: pd.DataFrame, articles: pd.DataFrame, quarantine: pd.DataFrame) -> pd.DataFrame:
@@ -77,48 +83,127 @@ def accounting(docs: pd.DataFrame, articles: pd.DataFrame, quarantine: pd.DataFr
     })
 
 
-def build_tables(store: Store, run: dict, outputs: RunOutputs) -> dict[str, pd.DataFrame]:
-    new_docs = read_batches(outputs.clean).reindex(columns=DOC_COLUMNS)
-    prior_docs = store.read("documents")
-    known = set(prior_docs["doc_id"])
-    new_docs = new_docs[~new_docs["doc_id"].isin(known)]
+ACCOUNTED = {"documents": ["doc_id", "status", "article_id"], "articles": ["article_id", "n_copies"]}
+
+
+class Parts:
+    """The part files a run adds to the large tables and the existing parts it rewrites, all pending
+    until the commit; beside them, the columns of every row that the row accounting reads."""
+
+    def __init__(self, store: Store, run_id: str):
+        self.store, self.run_id = store, run_id
+        self.written: list[Path] = []
+        self.removed: list[Path] = []
+        self.accounted: dict[str, list[pd.DataFrame]] = {table: [] for table in ACCOUNTED}
+
+    def add(self, table: str, frame: pd.DataFrame) -> None:
+        if table in ACCOUNTED:
+            self.accounted[table].append(frame[ACCOUNTED[table]])
+        if len(frame):
+            n = sum(p.name.startswith(f".part-{self.run_id}-") for p in self.written if p.parent.name == table)
+            n += len(list(self.store.table_dir(table).glob(f"part-{self.run_id}-*.parquet")))  # a resumed run
+            self.written.append(self.store.pending(table, f"part-{self.run_id}-{n:05d}.parquet"))
+            write_parquet(to_arrow(frame, table), self.written[-1])
+
+    def rewrite(self, table: str, key: str, keys: set, change) -> None:
+        """Every existing part holding a row whose `key` is in `keys`, replaced by `change(part)`; one
+        part in memory at a time."""
+        for part in self.store.parts(table):
+            if keys and pc.any(pc.is_in(pq.read_table(part, columns=[key])[key], pa.array(list(keys)))).as_py():
+                frame = change(pq.read_table(part, schema=TABLES[table]).to_pandas())
+                if table in ACCOUNTED:
+                    self.accounted[table].append(frame[ACCOUNTED[table]])
+                if len(frame):
+                    self.written.append(self.store.pending(table, part.name))
+                    write_parquet(to_arrow(frame, table), self.written[-1])
+                else:
+                    self.removed.append(part)
+            elif table in ACCOUNTED:
+                self.accounted[table].append(pq.read_table(part, columns=ACCOUNTED[table]).to_pandas())
+
+    def accounted_rows(self, table: str) -> pd.DataFrame:
+        frames = self.accounted[table]
+        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=ACCOUNTED[table])
+
+
+@dataclass
+class Loaded:
+    """What a run adds and changes, ready to commit: the small tables whole, the large ones as parts."""
+
+    parts: Parts
+    tables: dict[str, pd.DataFrame]  # the small tables, whole
+    docs: pd.DataFrame  # this run's documents, without their text
+    counts: dict
+
+
+def load_run(store: Store, run: dict, outputs: RunOutputs) -> Loaded:
+    """Stream the run's staged batches into part files, a batch at a time, and rewrite the existing parts
+    that hold rows the run changes (documents that joined a story, stories replaced)."""
+    parts = Parts(store, run["run_id"])
+    known = set(store.read("documents", ["doc_id"])["doc_id"])
     assignments = read_batches([outputs.assignments] if outputs.assignments else [],
-                               ["doc_id", "article_id", "is_canonical", "similarity"])
-    new_articles = read_batches(outputs.articles)
+                               ["doc_id", "article_id", "is_canonical", "similarity"]).set_index("doc_id")
     merges = read_batches([outputs.merges] if outputs.merges else [], ["article_id", "merged_into", "run_id"])
-
-    docs = merge_documents(prior_docs, new_docs.assign(article_id=None, is_canonical=None, similarity=None),
-                           assignments)
-    if len(new_articles):
-        docs = apply_article_quarantine(docs, new_articles)
-        docs.loc[docs["status"] == "quarantined", ["article_id", "is_canonical", "similarity"]] = None
-
-    newly_quarantined = docs[(docs["status"] == "quarantined") & docs["stage"].notna()
-                             & ~docs["doc_id"].isin(store.read("quarantine", ["doc_id"])["doc_id"])]
-    quarantine = pd.concat([store.read("quarantine"), newly_quarantined.assign(run_id=run["run_id"])[
-        ["run_id", "stage", "doc_id", "source_uri", "reason", "detail"]]], ignore_index=True)
-
+    stories = read_batches(outputs.articles, ["article_id", "status", "reason", "detail", "stage"])
+    failed = stories[stories["status"] == "quarantined"].set_index("article_id")
+    published_now = set(stories.loc[stories["status"] == "ok", "article_id"])
     replaced = set(assignments["article_id"]) | set(merges["article_id"])
-    ok_articles = new_articles[new_articles["status"] == "ok"] if len(new_articles) else new_articles
-    articles = pd.concat([store.read("articles").query("article_id not in @replaced"), ok_articles],
-                         ignore_index=True)
-    published = set(articles["article_id"])
-    tables = {"documents": docs, "quarantine": quarantine, "articles": articles}
-    for name, paths in (("mentions", outputs.mentions), ("quotes", outputs.quotes)):
-        fresh = read_batches(paths)
-        kept = store.read(name).query("article_id not in @replaced")
-        tables[name] = pd.concat([kept, fresh[fresh["article_id"].isin(published)] if len(fresh) else fresh],
-                                 ignore_index=True)
-    signatures = pd.concat([store.read("signatures"),
-                            read_batches([outputs.signatures] if outputs.signatures else [])], ignore_index=True)
-    ok_ids = set(docs.loc[docs["status"] == "ok", "doc_id"])
-    tables["signatures"] = signatures[signatures["doc_id"].isin(ok_ids)]
-    tables["merges"] = pd.concat([store.read("merges"), merges], ignore_index=True)
+    in_quarantine = set(store.read("quarantine", ["doc_id"])["doc_id"])
+
+    newly_quarantined, this_run = [], []
+    for path in outputs.clean:
+        docs = read_batch(path).reindex(columns=DOC_COLUMNS)
+        docs = place(docs[~docs["doc_id"].isin(known)].assign(article_id=None, is_canonical=None, similarity=None),
+                     assignments, failed)
+        parts.add("documents", docs)
+        newly_quarantined.append(docs[(docs["status"] == "quarantined") & docs["stage"].notna()])
+        this_run.append(docs.drop(columns="text"))
+
+    def replace_placement(docs: pd.DataFrame) -> pd.DataFrame:
+        docs = place(docs, assignments, failed)
+        newly_quarantined.append(docs[(docs["status"] == "quarantined") & docs["stage"].notna()])
+        return docs
+
+    parts.rewrite("documents", "doc_id", set(assignments.index) & known, replace_placement)
+    quarantined = pd.concat(newly_quarantined, ignore_index=True) if newly_quarantined else pd.DataFrame(
+        columns=DOC_COLUMNS)
+    quarantined = quarantined[~quarantined["doc_id"].isin(in_quarantine)]
+
+    parts.rewrite("articles", "article_id", replaced, lambda a: a[~a["article_id"].isin(replaced)])
+    for path in outputs.articles:
+        articles = read_batch(path)
+        parts.add("articles", articles[articles["status"] == "ok"])
+    kept = {}
+    for table, paths in (("mentions", outputs.mentions), ("quotes", outputs.quotes)):
+        parts.rewrite(table, "article_id", replaced, lambda f: f[~f["article_id"].isin(replaced)])
+        kept[table] = 0
+        for path in paths:
+            fresh = read_batch(path)
+            fresh = fresh[fresh["article_id"].isin(published_now)]
+            parts.add(table, fresh)
+            kept[table] += len(fresh)
+
+    no_longer_ok = set(quarantined["doc_id"])
+    parts.rewrite("signatures", "doc_id", no_longer_ok & known, lambda f: f[~f["doc_id"].isin(no_longer_ok)])
+    if outputs.signatures:
+        signatures = read_batch(outputs.signatures)
+        parts.add("signatures", signatures[~signatures["doc_id"].isin(no_longer_ok)])
+    for path in outputs.ingest:
+        raw = read_batch(path, ["doc_id", "raw"])
+        raw = raw[~raw["doc_id"].isin(known)]
+        parts.add("raw", pd.DataFrame({"doc_id": raw["doc_id"], "run_id": run["run_id"], "content": raw["raw"]}))
+
+    tables = {
+        "quarantine": pd.concat([store.read("quarantine"), quarantined.assign(run_id=run["run_id"])[
+            ["run_id", "stage", "doc_id", "source_uri", "reason", "detail"]]], ignore_index=True),
+        "merges": pd.concat([store.read("merges"), merges], ignore_index=True),
+    }
     if outputs.line_stats and Path(outputs.line_stats).is_file():
-        tables["line_stats"] = read_batches([outputs.line_stats])
+        tables["line_stats"] = read_batch(outputs.line_stats)
     if outputs.ledger:
-        tables["ledger"] = read_batches([outputs.ledger])
-    return tables
+        tables["ledger"] = read_batch(outputs.ledger)
+    docs = pd.concat(this_run, ignore_index=True) if this_run else pd.DataFrame(columns=DOC_COLUMNS)
+    return Loaded(parts=parts, tables=tables, docs=docs, counts=kept)
 
 
 def run_row(run: dict, counts: dict, outcome: str) -> pd.DataFrame:
@@ -131,49 +216,41 @@ def run_row(run: dict, counts: dict, outcome: str) -> pd.DataFrame:
     }])
 
 
-def run_counts(run: dict, tables: dict[str, pd.DataFrame], stories: dict) -> dict:
-    docs = tables["documents"]
-    this_run = docs[docs["run_id"] == run["run_id"]]
+def run_counts(run: dict, loaded: Loaded, stories: dict) -> dict:
+    articles = loaded.parts.accounted_rows("articles")
     return {
-        "ingested": len(this_run), "skipped_seen": run.get("skipped_seen", 0),
-        "quarantined": int((this_run["status"] == "quarantined").sum()),
-        "articles": len(tables["articles"]),
-        "new_articles": int((~tables["articles"]["article_id"].isin(run.get("prior_articles", set()))).sum()),
+        "ingested": len(loaded.docs), "skipped_seen": run.get("skipped_seen", 0),
+        "quarantined": int((loaded.docs["status"] == "quarantined").sum()),
+        "articles": len(articles),
+        "new_articles": int((~articles["article_id"].isin(run.get("prior_articles", set()))).sum()),
         "copies_merged": stories.get("exact", 0) + stories.get("near", 0),
-        "mentions": int(tables["mentions"]["article_id"].isin(
-            tables["articles"].loc[tables["articles"]["updated_run_id"] == run["run_id"], "article_id"]).sum()),
-        "quotes": int(tables["quotes"]["article_id"].isin(
-            tables["articles"].loc[tables["articles"]["updated_run_id"] == run["run_id"], "article_id"]).sum()),
+        "mentions": loaded.counts["mentions"],
+        "quotes": loaded.counts["quotes"],
     }
-
-
-def raw_table(ingest_paths: list[str], known: set[str], run_id: str) -> pd.DataFrame:
-    raw = read_batches(ingest_paths, ["doc_id", "raw"])
-    raw = raw[~raw["doc_id"].isin(known)]
-    return pd.DataFrame({"doc_id": raw["doc_id"], "run_id": run_id, "content": raw["raw"]})
 
 
 @task(name="load", retries=2, retry_delay_seconds=[1, 5], timeout_seconds=RUN_TIMEOUT)
 def load_task(out: str, run: dict, outputs: RunOutputs, stories: dict, settings) -> dict:
-    """Validate row accounting over the merged tables, then commit them together."""
+    """Validate row accounting over the tables as they will be, then commit them together."""
     store = Store(out)
     run = run | {"prior_articles": set(store.read("articles", ["article_id"])["article_id"])}
-    known = set(store.read("documents", ["doc_id"])["doc_id"])
-    tables = build_tables(store, run, outputs)
-    check = validate("load", accounting(tables["documents"], tables["articles"], tables["quarantine"]), "doc_id",
-                     {"documents_expected": len(known) + run["ingested"]},
-                     settings.suites_dir)
+    known = len(store.read("documents", ["doc_id"]))
+    loaded = load_run(store, run, outputs)
+    parts = loaded.parts
+    check = validate("load", accounting(parts.accounted_rows("documents"), parts.accounted_rows("articles"),
+                                        loaded.tables["quarantine"]), "doc_id",
+                     {"documents_expected": known + run["ingested"]}, settings.suites_dir)
     run["suites"]["load"] = "passed" if check.success else "failed"
     outcome = "success" if all(v == "passed" for v in run["suites"].values()) else "failed"
-    counts = run_counts(run, tables, stories)
-    tables["runs"] = pd.concat([store.read("runs"), run_row(run, counts, outcome)], ignore_index=True)
+    counts = run_counts(run, loaded, stories)
+    tables = loaded.tables | {"runs": pd.concat([store.read("runs"), run_row(run, counts, outcome)], ignore_index=True)}
     if check.success:
-        tables["raw"] = raw_table(outputs.ingest, known, run["run_id"])
-        store.commit({name: to_arrow(frame, name) for name, frame in tables.items()}, run["run_id"])
-    else:  # keep the committed tables; record the failed run only
+        store.commit({name: to_arrow(frame, name) for name, frame in tables.items()}, run["run_id"],
+                     parts=parts.written, removed=parts.removed)
+    else:  # keep the committed tables; record the failed run only (the commit clears the pending parts)
         store.commit({"runs": to_arrow(tables["runs"], "runs")}, run["run_id"])
     return {"counts": counts, "suites": run["suites"], "outcome": outcome, "failures": check.failures,
-            "quarantine_reasons": quarantine_reasons(tables["documents"], run["run_id"])}
+            "quarantine_reasons": quarantine_reasons(loaded.docs, run["run_id"])}
 
 
 def quarantine_reasons(docs: pd.DataFrame, run_id: str) -> dict[str, int]:

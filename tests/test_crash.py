@@ -135,8 +135,8 @@ def assert_same_content(actual: Path, expected: Path) -> None:
         pd.testing.assert_frame_equal(got[name], want[name], check_exact=True, obj=name)
 
 
-def file_bytes(out: Path) -> dict[str, bytes]:
-    return {name: (out / name / "part-0.parquet").read_bytes() for name in UNCHANGED_FILES}
+def file_bytes(out: Path, names: list[str] = UNCHANGED_FILES) -> dict[str, dict[str, bytes]]:
+    return {name: {p.name: p.read_bytes() for p in Store(out).parts(name)} for name in names}
 
 
 @pytest.fixture(scope="module")
@@ -227,7 +227,7 @@ def test_a_run_whose_accounting_fails_commits_nothing_but_its_failure(reference,
     store = Store(out)
     quarantine = store.read("quarantine")
     store.commit({"quarantine": to_arrow(quarantine.iloc[1:], "quarantine")}, "lost-a-row")  # a bad restore
-    before = {name: (out / name / "part-0.parquet").read_bytes() for name in ("documents", "articles", "quarantine")}
+    before = file_bytes(out, ["documents", "articles", "quarantine"])
     more = tmp_path / "more"
     more.mkdir()
     shutil.copy(SAMPLE / "county" / "2025-06-09-scam-warning.txt", more / "scam-warning-repost.txt")
@@ -235,7 +235,7 @@ def test_a_run_whose_accounting_fails_commits_nothing_but_its_failure(reference,
     done = run(out, SAMPLE, more)
     assert done.returncode == 1, done.stderr[-3000:]
     assert "accounted" in done.stderr
-    after = {name: (out / name / "part-0.parquet").read_bytes() for name in before}
+    after = file_bytes(out, list(before))
     assert after == before, "nothing of the failed run is committed"
     runs = pd.read_parquet(out / "runs")
     assert list(runs["outcome"]) == ["success", "failed"]

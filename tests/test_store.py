@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pandas as pd
 import pyarrow.parquet as pq
@@ -31,12 +32,25 @@ def test_absent_table_reads_as_empty_frame_with_columns(tmp_path):
     assert frame.empty and "article_id" in frame.columns and "source_uris" in frame.columns
 
 
-def test_append_only_raw_table_gains_one_file_per_run(tmp_path):
+def test_parts_are_added_rewritten_and_removed_in_one_commit(tmp_path):
     store = Store(tmp_path)
-    for run in ("r1", "r2"):
-        raw = pd.DataFrame({"doc_id": [run + "-d"], "run_id": run, "content": [b"bytes"]})
-        store.commit({"raw": to_arrow(raw, "raw")}, run)
-    assert len(store.read("raw")) == 2
+
+    def part(table: str, name: str, frame: pd.DataFrame) -> Path:
+        path = store.pending(table, name)
+        pq.write_table(to_arrow(frame, table), path)
+        return path
+
+    raw = [pd.DataFrame({"doc_id": [f"{run}-d"], "run_id": run, "content": [b"bytes"]}) for run in ("r1", "r2")]
+    store.commit({}, "r1", parts=[part("raw", "part-r1-00000.parquet", raw[0])])
+    store.commit({}, "r2", parts=[part("raw", "part-r2-00000.parquet", raw[1])])
+    assert sorted(store.read("raw")["doc_id"]) == ["r1-d", "r2-d"]
+    assert [p.name for p in store.parts("raw")] == ["part-r1-00000.parquet", "part-r2-00000.parquet"]
+
+    store.commit({"quarantine": to_arrow(quarantine_rows(2, "r3"), "quarantine")}, "r3",
+                 parts=[part("raw", "part-r1-00000.parquet", raw[1].assign(doc_id="r1-changed"))],
+                 removed=[store.parts("raw")[1]])
+    assert store.read("raw")["doc_id"].tolist() == ["r1-changed"] and len(store.read("quarantine")) == 2
+    assert not list(tmp_path.glob("*/.*.pending"))
 
 
 def test_interrupted_commit_is_finished_on_next_open(tmp_path):
