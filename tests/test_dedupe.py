@@ -181,3 +181,18 @@ def test_buckets_a_template_fills_are_skipped_and_copies_still_meet(corpus_bodie
     story = capped.assignments.set_index("doc_id")["article_id"]
     assert all(story[f"u{i}"] == story[f"o{i}"] for i in range(len(docs) // 2))
     assert capped.candidates < run(docs).candidates  # the office's shared openings fill bigger buckets
+
+
+def test_each_story_carries_its_canonical_copys_text(corpus_bodies):
+    """Earlier and new canonical copies mixed in one run: each story gets its own canonical copy's text."""
+    bodies = corpus_bodies[:8]
+    earlier = [doc(f"o{i}", text, title=title if i >= 4 else None) for i, (title, text) in enumerate(bodies)]
+    first = run(earlier, run_id="r1")
+    prior, signatures = as_prior(first, earlier)
+    later = [doc(f"c{i}", text, title=title, when="2024-02-01") if i < 4  # with the title the first lacked
+             else doc(f"c{i}", "UPDATE: " + text, when="2024-02-02") for i, (title, text) in enumerate(bodies)]
+    second = run(later, prior, signatures, run_id="r2")
+    texts = {d["doc_id"]: d["text"] for d in earlier + later}
+    canonical = second.articles.set_index("canonical_doc_id")["text"]
+    assert sorted(canonical.index) == ["c0", "c1", "c2", "c3", "o4", "o5", "o6", "o7"]
+    assert all(text == texts[doc_id] for doc_id, text in canonical.items())
