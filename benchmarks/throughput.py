@@ -146,7 +146,7 @@ def plain_child(files: str, out: str, model: str) -> None:
     from crosswire.staging import read_batch, remove_all, write_batch
     from crosswire.store import Store
     from expectations.runner import build_data_docs
-    from tasks.clean import add_line_stats, clean_task, line_stats_task
+    from tasks.clean import add_line_stats, clean_task, line_stats_task, template_lines
     from tasks.dedupe import dedupe_task
     from tasks.extract import extract_task
     from tasks.ingest import Discovery, discover, ingest_task
@@ -182,8 +182,10 @@ def plain_child(files: str, out: str, model: str) -> None:
         lap("ingest")
         stats = [read_batch(line_stats_task.fn(p, str(staging / "clean" / f"stats-{n:05d}.parquet")))
                  for n, p in enumerate(ingested)]
-        line_stats = write_batch(add_line_stats([None, *stats]), staging / "clean" / "line_stats.parquet")
-        cleaned = [clean_task.fn(p, str(staging / "clean" / f"{n:05d}.parquet"), settings, line_stats)
+        summed = add_line_stats([None, *stats])
+        line_stats = write_batch(summed, staging / "clean" / "line_stats.parquet")
+        templates = write_batch(template_lines(summed), staging / "clean" / "templates.parquet")
+        cleaned = [clean_task.fn(p, str(staging / "clean" / f"{n:05d}.parquet"), settings, templates)
                    for n, p in enumerate(ingested)]
         check("clean", "doc_id", cleaned)
         lap("clean")

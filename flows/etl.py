@@ -27,7 +27,7 @@ from crosswire.staging import read_batch, remove_all, run_id_of, staging_dir, wr
 from crosswire.store import Store, to_arrow
 from crosswire.summary import markdown_summary, new_stories
 from expectations.runner import build_data_docs
-from tasks.clean import add_line_stats, clean_task, line_stats_task
+from tasks.clean import add_line_stats, clean_task, line_stats_task, template_lines
 from tasks.dedupe import dedupe_task
 from tasks.extract import cached_nlp, extract_task
 from tasks.ingest import Discovery, discover, ingest_task
@@ -126,9 +126,11 @@ def run_stages(sources: list[str], out: str, run: dict, settings: Settings, prog
         stats = [count_lines.submit(path, str(staging / "clean" / f"stats-{n:05d}.parquet"))
                  for n, path in enumerate(ingested)]
         prior = store.read("line_stats") if store.exists("line_stats") else None
-        line_stats = write_batch(add_line_stats([prior, *(read_batch(f.result()) for f in stats)]),
-                                 staging / "clean" / "line_stats.parquet")
-        futures = [clean.submit(path, str(staging / "clean" / f"{n:05d}.parquet"), settings, line_stats)
+        summed = add_line_stats([prior, *(read_batch(f.result()) for f in stats)])
+        line_stats = write_batch(summed, staging / "clean" / "line_stats.parquet")
+        templates = write_batch(template_lines(summed), staging / "clean" / "templates.parquet")
+        del summed, prior  # grows with every line ever seen; the batches need only the templates
+        futures = [clean.submit(path, str(staging / "clean" / f"{n:05d}.parquet"), settings, templates)
                    for n, path in enumerate(ingested)]
         cleaned = progress.wait("clean", futures)
         check("clean", "doc_id", cleaned)

@@ -673,24 +673,29 @@ def add_line_stats(frames: Iterable[pd.DataFrame]) -> pd.DataFrame:
     return merged.astype(_STATS_TYPES)
 
 
+def template_lines(stats: pd.DataFrame | None, min_docs: int = 5, min_share: float = 0.2) -> pd.DataFrame:
+    """The (source, line) rows of `stats` that recur in at least `min_share` of their source's documents
+    (and in `min_docs` of them): each site's template (navigation, footers, contact blocks)."""
+    if stats is None or stats.empty:
+        return pd.DataFrame({"source": pd.Series(dtype="string"), "line": pd.Series(dtype="string")})
+    threshold = (min_share * stats["source_docs"]).clip(lower=min_docs)
+    return stats.loc[stats["docs"] >= threshold, ["source", "line"]].reset_index(drop=True)
+
+
+def templates_by_source(lines: pd.DataFrame) -> dict[str, frozenset[str]]:
+    """Source -> its template, from template_lines."""
+    return {source: frozenset(group) for source, group in lines.groupby("source")["line"]}
+
+
 def boilerplate_from_stats(stats: pd.DataFrame | None, source: str, min_docs: int = 5,
                            min_share: float = 0.2) -> frozenset[str]:
-    """The lines of `source` that recur in at least `min_share` of its documents (and in `min_docs` of
-    them): the site's template (navigation, footers, contact blocks)."""
-    if stats is None or stats.empty:
-        return frozenset()
-    rows = stats[stats["source"] == source]
-    if rows.empty:
-        return frozenset()
-    threshold = max(min_docs, min_share * int(rows["source_docs"].iloc[0]))
-    return frozenset(rows.loc[rows["docs"] >= threshold, "line"])
+    """The template of `source` (see template_lines)."""
+    return templates_by_source(template_lines(stats, min_docs, min_share)).get(source, frozenset())
 
 
 def templates_from_stats(stats: pd.DataFrame | None) -> dict[str, frozenset[str]]:
-    """Every source's template (see boilerplate_from_stats)."""
-    if stats is None or stats.empty:
-        return {}
-    return {source: boilerplate_from_stats(stats, source) for source in stats["source"].unique()}
+    """Every source's template (see template_lines)."""
+    return templates_by_source(template_lines(stats))
 
 
 def learn_boilerplate(texts: Iterable[str], min_docs: int = 5, min_share: float = 0.2) -> frozenset[str]:
@@ -874,13 +879,16 @@ def line_stats_task(in_path: str, out_path: str) -> str:
 
 
 @task(name="clean", timeout_seconds=BATCH_TIMEOUT)
-def clean_task(in_path: str, out_path: str, settings, line_stats_path: str | None = None) -> str:
-    """Clean an ingested batch with the templates learned from the line statistics at `line_stats_path`
-    (the run's and earlier runs'), or from the batch alone without one. The raw bytes stay behind in the
-    ingest batch, which load keeps."""
+def clean_task(in_path: str, out_path: str, settings, templates_path: str | None = None) -> str:
+    """Clean an ingested batch with the templates at `templates_path` (template_lines of the run's and
+    earlier runs' line statistics, a small file however large the statistics), or with those learned
+    from the batch alone without one. The raw bytes stay behind in the ingest batch, which load keeps."""
     frame = read_batch(in_path)
-    stats = read_batch(line_stats_path) if line_stats_path else batch_line_stats(frame)
-    frame = _clean_rows(frame, settings, templates_from_stats(stats))
+    if templates_path:
+        templates = templates_by_source(read_batch(templates_path))
+    else:
+        templates = templates_from_stats(batch_line_stats(frame))
+    frame = _clean_rows(frame, settings, templates)
     newly = frame["status"].eq("quarantined") & frame.get("stage", pd.Series(None, index=frame.index)).isna()
     frame.loc[newly, "stage"] = "clean"
     return write_batch(frame.drop(columns=["raw", "raw_text"], errors="ignore"), out_path)

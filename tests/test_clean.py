@@ -28,6 +28,7 @@ from tasks.clean import (
     line_stats_task,
     parse_date,
     repair,
+    template_lines,
     unglue,
 )
 
@@ -448,7 +449,7 @@ def test_batch_line_stats_add_up_to_the_runs(batch, tmp_path):
 
 
 def test_clean_task_learns_templates_from_the_runs_line_stats(shared, tmp_path):
-    """Two pages are cleaned with the template of the run's twelve, as if cleaned in one batch with them."""
+    """Two pages are cleaned with the template learned from the run's twelve, as if cleaned in one batch with them."""
     pages = sorted((shared / CORPUS / "cook_il").glob("*.txt"))[:12]
     run = pd.DataFrame([{"doc_id": f.stem, "source": "cook_il", "content_type": "text/plain", "status": "ok",
                          "raw_text": f.read_text(encoding="utf-8"), "reason": None, "detail": None} for f in pages])
@@ -456,8 +457,10 @@ def test_clean_task_learns_templates_from_the_runs_line_stats(shared, tmp_path):
     run.to_parquet(src)
     run.head(2).to_parquet(small)
     line_stats_task.fn(str(src), str(stats))
+    templates = tmp_path / "templates.parquet"
+    template_lines(pd.read_parquet(stats)).to_parquet(templates)
     alone = pd.read_parquet(clean_task.fn(str(small), str(tmp_path / "a.parquet"), Settings()))
-    with_run = pd.read_parquet(clean_task.fn(str(small), str(tmp_path / "b.parquet"), Settings(), str(stats)))
+    with_run = pd.read_parquet(clean_task.fn(str(small), str(tmp_path / "b.parquet"), Settings(), str(templates)))
     in_one_batch = clean_batch(run, Settings()).head(2)
     assert with_run["text"].tolist() == in_one_batch["text"].tolist()
     assert alone["text"].tolist() != with_run["text"].tolist()
