@@ -96,7 +96,7 @@ class Parts:
         self.removed: list[Path] = []
         self.accounted: dict[str, list[pd.DataFrame]] = {table: [] for table in ACCOUNTED}
 
-    def add(self, table: str, frame: pd.DataFrame) -> None:
+    def add(self, table: str, frame: pd.DataFrame | pa.Table) -> None:
         if table in ACCOUNTED:
             self.accounted[table].append(frame[ACCOUNTED[table]])
         if len(frame):
@@ -131,7 +131,7 @@ class Loaded:
     """What a run adds and changes, ready to commit: the small tables whole, the large ones as parts."""
 
     parts: Parts
-    tables: dict[str, pd.DataFrame]  # the small tables, whole
+    tables: dict[str, pd.DataFrame | pa.Table]  # the other tables, whole
     docs: pd.DataFrame  # this run's documents, without their text
     counts: dict
 
@@ -185,9 +185,10 @@ def load_run(store: Store, run: dict, outputs: RunOutputs) -> Loaded:
 
     no_longer_ok = set(quarantined["doc_id"])
     parts.rewrite("signatures", "doc_id", no_longer_ok & known, lambda f: f[~f["doc_id"].isin(no_longer_ok)])
-    if outputs.signatures:
-        signatures = read_batch(outputs.signatures)
-        parts.add("signatures", signatures[~signatures["doc_id"].isin(no_longer_ok)])
+    if outputs.signatures:  # two digests per document: kept in Arrow
+        signatures = to_arrow(pq.read_table(outputs.signatures), "signatures")
+        parts.add("signatures", signatures.filter(pc.invert(pc.is_in(signatures["doc_id"],
+                                                                     pa.array(list(no_longer_ok), pa.string())))))
     for path in outputs.ingest:
         raw = read_batch(path, ["doc_id", "raw"])
         raw = raw[~raw["doc_id"].isin(known)]
@@ -198,10 +199,10 @@ def load_run(store: Store, run: dict, outputs: RunOutputs) -> Loaded:
             ["run_id", "stage", "doc_id", "source_uri", "reason", "detail"]]], ignore_index=True),
         "merges": pd.concat([store.read("merges"), merges], ignore_index=True),
     }
-    if outputs.line_stats and Path(outputs.line_stats).is_file():
-        tables["line_stats"] = read_batch(outputs.line_stats)
+    if outputs.line_stats and Path(outputs.line_stats).is_file():  # a row per line ever seen: kept in Arrow
+        tables["line_stats"] = pq.read_table(outputs.line_stats)
     if outputs.ledger:
-        tables["ledger"] = read_batch(outputs.ledger)
+        tables["ledger"] = pq.read_table(outputs.ledger)
     docs = pd.concat(this_run, ignore_index=True) if this_run else pd.DataFrame(columns=DOC_COLUMNS)
     return Loaded(parts=parts, tables=tables, docs=docs, counts=kept)
 
