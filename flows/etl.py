@@ -20,6 +20,7 @@ from prefect.runtime import flow_run
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from crosswire.ledger import Ledger
+from crosswire.memory import give_back_freed_memory
 from crosswire.progress import Progress
 from crosswire.report import build_report
 from crosswire.settings import Settings
@@ -171,6 +172,7 @@ def task_runner(settings: Settings):
 def timed(run: dict, stage: str):
     start = time.perf_counter()
     yield
+    give_back_freed_memory()
     run["seconds"][stage] = round(run["seconds"].get(stage, 0.0) + time.perf_counter() - start, 3)
 
 

@@ -33,7 +33,7 @@ import rensa
 from prefect import task
 from rapidfuzz import fuzz
 
-from crosswire.gc_pause import cycle_collector_paused
+from crosswire.memory import cycle_collector_paused
 from crosswire.staging import write_batch
 from crosswire.store import Store
 

@@ -23,7 +23,7 @@ from prefect import task
 from crosswire.extraction import dates, orgs, people, places, quotes, topics
 from crosswire.extraction.orgs import names_organization
 from crosswire.extraction.text import Spans
-from crosswire.gc_pause import cycle_collector_paused
+from crosswire.memory import cycle_collector_paused
 from crosswire.schema import MENTIONS, QUOTES
 from crosswire.settings import BATCH_TIMEOUT, Settings
 from crosswire.staging import read_batch, write_batch

@@ -136,7 +136,7 @@ class Loaded:
     counts: dict
 
 
-def load_run(store: Store, run: dict, outputs: RunOutputs) -> Loaded:
+def load_run(store: Store, run: dict, outputs: RunOutputs, batch_size: int = 1000) -> Loaded:
     """Stream the run's staged batches into part files, a batch at a time, and rewrite the existing parts
     that hold rows the run changes (documents that joined a story, stories replaced)."""
     parts = Parts(store, run["run_id"])
@@ -185,10 +185,11 @@ def load_run(store: Store, run: dict, outputs: RunOutputs) -> Loaded:
 
     no_longer_ok = set(quarantined["doc_id"])
     parts.rewrite("signatures", "doc_id", no_longer_ok & known, lambda f: f[~f["doc_id"].isin(no_longer_ok)])
-    if outputs.signatures:  # two digests per document: kept in Arrow
-        signatures = to_arrow(pq.read_table(outputs.signatures), "signatures")
-        parts.add("signatures", signatures.filter(pc.invert(pc.is_in(signatures["doc_id"],
-                                                                     pa.array(list(no_longer_ok), pa.string())))))
+    if outputs.signatures:  # two digests per document: kept in Arrow, a batch of rows at a time
+        dropped = pa.array(list(no_longer_ok), pa.string())
+        for rows in pq.ParquetFile(outputs.signatures).iter_batches(batch_size=batch_size):
+            signatures = to_arrow(pa.Table.from_batches([rows]), "signatures")
+            parts.add("signatures", signatures.filter(pc.invert(pc.is_in(signatures["doc_id"], dropped))))
     for path in outputs.ingest:
         raw = read_batch(path, ["doc_id", "raw"])
         raw = raw[~raw["doc_id"].isin(known)]
@@ -236,7 +237,7 @@ def load_task(out: str, run: dict, outputs: RunOutputs, stories: dict, settings)
     store = Store(out)
     run = run | {"prior_articles": set(store.read("articles", ["article_id"])["article_id"])}
     known = len(store.read("documents", ["doc_id"]))
-    loaded = load_run(store, run, outputs)
+    loaded = load_run(store, run, outputs, settings.batch_size)
     parts = loaded.parts
     check = validate("load", accounting(parts.accounted_rows("documents"), parts.accounted_rows("articles"),
                                         loaded.tables["quarantine"]), "doc_id",

@@ -1,0 +1,43 @@
+"""Memory: the cycle collector paused where it only costs time, and freed memory given back.
+
+The stages that make millions of small objects pause the cycle collector: signatures, mentions and
+spans are dicts, lists and arrays without reference cycles. Reference counting frees them, while each
+pass of the cycle collector walks them, and the long-lived caches and gazetteer, again (15-25 % of
+dedupe's time at 10k documents, about 6 % of rules-mode extraction).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import gc
+from contextlib import contextmanager
+from functools import cache
+
+
+@contextmanager
+def cycle_collector_paused():
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def give_back_freed_memory() -> None:
+    """Return the heap memory freed since the last call to the operating system. glibc's allocator keeps
+    freed pages for reuse, so without this the process's resident size after a stage is that stage's peak,
+    and the peaks of successive stages pile up (on a 50,000-document run, several hundred MB); Dask's
+    workers trim the same way. No-op where the C library has no malloc_trim."""
+    gc.collect()
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+@cache
+def _malloc_trim():
+    path = ctypes.util.find_library("c")
+    return getattr(ctypes.CDLL(path), "malloc_trim", None) if path else None
