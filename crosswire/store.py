@@ -43,17 +43,17 @@ def to_arrow(frame: pd.DataFrame | pa.Table, table: str) -> pa.Table:
     """`frame` as `table`'s contract says, rows sorted by its keys. An Arrow table stays in Arrow, for
     staged files that only pass through (no pandas copy of large list or string columns)."""
     schema = TABLES[table]
-    keys = [(k, "ascending") for k in SORT_KEYS.get(table, [])]
+    keys = [(k, "ascending", "at_start") for k in SORT_KEYS.get(table, [])]
     if isinstance(frame, pa.Table):
         if not frame.num_rows:  # an empty staged file may hold other types (pandas writes empty lists as doubles)
             return schema.empty_table()
         columns = [frame[field.name].cast(field.type) if field.name in frame.column_names
                    else pa.nulls(len(frame), field.type) for field in schema]
         arrow = pa.table(columns, schema=schema)
-        return arrow.sort_by(keys, null_placement="at_start") if keys else arrow
+        return arrow.sort_by(keys) if keys else arrow
     frame = frame.reindex(columns=schema.names)
     if keys and len(frame):
-        frame = frame.sort_values([k for k, _ in keys], kind="stable", na_position="first")
+        frame = frame.sort_values([k for k, _, _ in keys], kind="stable", na_position="first")
     # no pandas metadata: the files depend on the contract alone, not on the dtypes a run happened to hold
     return pa.Table.from_pandas(frame, schema=schema, preserve_index=False).replace_schema_metadata(None)
 
