@@ -114,14 +114,31 @@ def test_second_run_ingests_nothing_and_changes_no_table(sample_run, tmp_path):
 
 
 def test_a_new_copy_in_a_later_run_joins_the_earlier_story(tmp_path):
+    """The later run rewrites the part files holding the story it changed and leaves the others alone."""
     out = tmp_path / "out"
-    assert crosswire("run", str(SAMPLE / "001_e4cf28275dc72b17.txt"), "--out", str(out)).returncode == 0
-    first = pd.read_parquet(out / "articles")
-    assert len(first) == 1 and pd.isna(first["title"][0])
+    other = SAMPLE / "county" / "2025-06-09-scam-warning.txt"
+    first_run = crosswire("run", str(SAMPLE / "001_e4cf28275dc72b17.txt"), str(other), "--out", str(out),
+                          "--batch-size", "1")
+    assert first_run.returncode == 0, first_run.stderr[-3000:]
+    first = pd.read_parquet(out / "articles").set_index("canonical_doc_id")
+    docs = pd.read_parquet(out / "documents").set_index("source_uri")["doc_id"]
+    seed = first.loc[docs[str(SAMPLE / "001_e4cf28275dc72b17.txt")]]
+    assert pd.isna(seed["title"])
+    parts = {table: part_files(out / table) for table in ("documents", "articles")}
+    assert all(len(files) == 2 for files in parts.values()), "one part per batch"
+
     assert crosswire("run", str(SAMPLE / "000_310e22f54dfcc9c5.txt"), "--out", str(out)).returncode == 0
-    second = pd.read_parquet(out / "articles")
-    assert list(second["article_id"]) == list(first["article_id"])
-    assert second["n_copies"][0] == 2 and second["title"][0].startswith("Increasing cybercrime threats")
+    second = pd.read_parquet(out / "articles").set_index("article_id").loc[seed["article_id"]]
+    assert second["n_copies"] == 2 and second["title"].startswith("Increasing cybercrime threats")
+    for table, before in parts.items():
+        after = part_files(out / table)
+        unchanged = [name for name, data in before.items() if after.get(name) == data]
+        assert len(unchanged) == 1, f"{table}: only the part holding the other story is left as it was"
+    assert len(part_files(out / "documents")) == 3, "the new copy's part is added"
+
+
+def part_files(folder) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.glob("part-*.parquet"))}
 
 
 def test_failed_expectation_quarantines_the_row_and_names_it(tmp_path):
