@@ -157,7 +157,7 @@ def plain_child(files: str, out: str, model: str) -> None:
     run = {"run_id": str(uuid.uuid4()), "flow_run_id": None, "started_at": datetime.now(UTC),
            "parameters": {"sources": [files], "out": str(store.root), **settings.model_dump()},
            "seconds": {}, "suites": {}}
-    staging = store.root / ".staging" / run["run_id"]
+    staging = Path(store.root) / ".staging" / run["run_id"]
     seconds, cpu, clock = {}, {}, (time.perf_counter(), time.process_time())
 
     def lap(stage: str) -> None:

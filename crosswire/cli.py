@@ -19,7 +19,8 @@ def parser() -> argparse.ArgumentParser:
                      "export, a .warc/.warc.gz file, or the URL of a page, an RSS/Atom feed or a sitemap")
     run.add_argument("--sources", action="append", default=[], dest="source_lists", metavar="FILE",
                      help="a sources.toml of named sources (see sources.example.toml); repeatable")
-    run.add_argument("--out", required=True, metavar="DIR", help="output directory of the Parquet tables")
+    run.add_argument("--out", required=True, metavar="DIR",
+                     help="output directory of the Parquet tables, or an fsspec URL such as s3://bucket/prefix")
     serve = commands.add_parser("serve", parents=[settings],
                                 help="serve the flow as a Prefect deployment on a cron schedule (needs a server)")
     serve.add_argument("sources", nargs="*", default=["sample"], metavar="SOURCE",
@@ -62,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command != "serve":  # served runs keep Prefect's INFO logs, for the UI
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 
-    from crosswire import progress
+    from crosswire import files, progress
     from crosswire.settings import Settings
     from crosswire.store import RunLocked
     from crosswire.summary import text_summary
@@ -85,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_LOCKED
     except SuiteFailed as error:
         print(f"crosswire: validation failed: {error}", file=sys.stderr)
-        print(f"crosswire: GX Data Docs: {os.path.abspath(os.path.join(args.out, 'data_docs', 'index.html'))}",
+        print(f"crosswire: GX Data Docs: {files.join(files.location(args.out), 'data_docs', 'index.html')}",
               file=sys.stderr)
         return EXIT_SUITE_FAILED
     print(text_summary(result))

@@ -8,8 +8,6 @@ too (no document), so their kind is known without sniffing them again.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 
 COLUMNS = ["source_uri", "source", "kind", "doc_id", "raw_sha256", "etag", "last_modified", "checked_at", "run_id"]
@@ -40,7 +38,7 @@ class Ledger:
         frame["checked_at"] = pd.to_datetime(frame["checked_at"], utc=True).astype("datetime64[us, UTC]")
         return frame.sort_values("source_uri", ignore_index=True)
 
-    def write(self, path: str | Path) -> str:
+    def write(self, path: str) -> str:
         from crosswire.staging import write_batch
 
         return write_batch(self.frame(), path)

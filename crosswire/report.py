@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import html
 import io
-import os
-from pathlib import Path
 
 import pandas as pd
 
+from crosswire import files
 from crosswire.store import Store
 
 REPORT = "report.html"
@@ -22,8 +21,8 @@ TOP = 15  # names shown in the organization and people charts
 STAGES = ["ingest", "clean", "dedupe", "extract", "load"]
 
 
-def build_report(out: str | Path) -> Path:
-    """Write DIR/report.html from the committed tables and return its path."""
+def build_report(out: str) -> str:
+    """Write DIR/report.html from the committed tables and return its location."""
     store = Store(out)
     articles = store.read("articles", ["published_at", "n_copies", "organizations", "people"])
     quarantine = store.read("quarantine", ["reason"])
@@ -34,10 +33,8 @@ def build_report(out: str | Path) -> Path:
         ("Copies per story", "stories by number of copies", bar_chart(copies_per_story(articles), horizontal=False)),
         ("Quarantine reasons", "documents kept out of the stories", bar_chart(quarantine["reason"].value_counts())),
     ]
-    path = store.root / REPORT
-    tmp = path.with_name(f".{REPORT}.tmp")
-    tmp.write_text(page(store.root, headline(store, articles), charts), encoding="utf-8")
-    os.replace(tmp, path)  # a reader never sees half a page
+    path = files.join(store.root, REPORT)
+    files.write_text(page(store.root, headline(store, articles), charts), path)  # a reader never sees half a page
     return path
 
 
@@ -130,7 +127,7 @@ def svg(figure, ax) -> str:
     return text[text.index("<svg"):]
 
 
-def page(root: Path, figures: dict[str, str], charts: list[tuple[str, str, str | None]]) -> str:
+def page(root: str, figures: dict[str, str], charts: list[tuple[str, str, str | None]]) -> str:
     cells = "".join(f"<div><b>{html.escape(value)}</b><span>{html.escape(label)}</span></div>"
                     for label, value in figures.items())
     sections = "".join(
@@ -139,7 +136,7 @@ def page(root: Path, figures: dict[str, str], charts: list[tuple[str, str, str |
         for title, note, chart in charts
     )
     return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>crosswire report: {html.escape(root.name)}</title>
+<html lang="en"><head><meta charset="utf-8"><title>crosswire report: {html.escape(files.name(root))}</title>
 <style>
 body {{ font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 70rem; color: #222; }}
 .figures {{ display: flex; flex-wrap: wrap; gap: 1rem; }}
@@ -149,23 +146,22 @@ body {{ font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 70rem;
 section {{ margin-top: 2rem; }}
 svg {{ max-width: 100%; height: auto; }}
 </style></head>
-<body><h1>crosswire: {html.escape(str(root))}</h1>
+<body><h1>crosswire: {html.escape(root)}</h1>
 <div class="figures">{cells}</div>
 {data_docs_links(root)}{sections}
 </body></html>
 """
 
 
-def data_docs_links(root: Path) -> str:
+def data_docs_links(root: str) -> str:
     """Links to the latest run's GX Data Docs; the validation pages read offline, the index needs a CDN."""
-    docs = root / "data_docs"
-    if not (docs / "index.html").exists():
+    docs = files.join(root, "data_docs")
+    if not files.exists(files.join(docs, "index.html")):
         return ""
-    pages = sorted((docs / "validations").glob("*/*/*/*.html"))
     by_suite: dict[str, list[str]] = {}
-    for path in pages:
-        by_suite.setdefault(path.relative_to(docs / "validations").parts[0], []).append(
-            path.relative_to(root).as_posix())
+    for path in files.glob(files.join(docs, "validations", "*", "*", "*", "*.html")):
+        link = path[len(root) + 1:]  # data_docs/validations/<suite>/...
+        by_suite.setdefault(link.split("/")[2], []).append(link)
     items = "".join(
         f"<li>{html.escape(suite)}: "
         + " ".join(f'<a href="{html.escape(link)}">batch {n}</a>' for n, link in enumerate(links, 1))

@@ -1,4 +1,5 @@
-"""Batches in flight between tasks: Parquet files under DIR/.staging/<key>/, passed by path.
+"""Batches in flight between tasks: Parquet files under DIR/.staging/<key>/, passed by location (a path or
+a URL: see crosswire.files).
 
 Prefect keeps every task result in memory until the flow ends, so tasks hand each other paths,
 never DataFrames. The folder is named by what the run reads, so that a run that failed midway and the
@@ -9,40 +10,37 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import shutil
-from pathlib import Path
 
 import pandas as pd
 
+from crosswire import files
 
-def staging_dir(out: str | Path, sources: list[str], settings: dict, last_run: str | None) -> Path:
+
+def staging_dir(out: str, sources: list[str], settings: dict, last_run: str | None) -> str:
     """The staging folder of a run over `sources` with `settings` on the tables as `last_run` left them."""
     what = json.dumps([sources, settings, last_run], sort_keys=True, default=str)
-    return Path(out).expanduser().resolve() / ".staging" / hashlib.sha256(what.encode()).hexdigest()[:16]
+    return files.join(files.location(out), ".staging", hashlib.sha256(what.encode()).hexdigest()[:16])
 
 
-def run_id_of(staging: Path, run_id: str) -> str:
+def run_id_of(staging: str, run_id: str) -> str:
     """The run id of the run that first used `staging`: a resumed run keeps the id it started with."""
-    path = staging / "run_id"
-    if path.exists():
-        return path.read_text().strip()
-    staging.mkdir(parents=True, exist_ok=True)
-    path.write_text(run_id)
+    path = files.join(staging, "run_id")
+    if files.exists(path):
+        return files.read_text(path).strip()
+    files.write_text(run_id, path)
     return run_id
 
 
-def write_batch(frame: pd.DataFrame, path: str | Path) -> str:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    frame.to_parquet(tmp, index=False, compression="zstd")
-    os.replace(tmp, path)
+def write_batch(frame: pd.DataFrame, path: str) -> str:
+    with files.replacing(str(path)) as target:
+        fs, where = files.split(target)
+        frame.to_parquet(where, index=False, compression="zstd", filesystem=fs)
     return str(path)
 
 
-def read_batch(path: str | Path, columns: list[str] | None = None) -> pd.DataFrame:
-    return pd.read_parquet(path, columns=columns)
+def read_batch(path: str, columns: list[str] | None = None) -> pd.DataFrame:
+    fs, where = files.split(str(path))
+    return pd.read_parquet(where, columns=columns, filesystem=fs)
 
 
 def read_batches(paths: list[str], columns: list[str] | None = None) -> pd.DataFrame:
@@ -50,6 +48,6 @@ def read_batches(paths: list[str], columns: list[str] | None = None) -> pd.DataF
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
 
 
-def remove_all(out: str | Path) -> None:
+def remove_all(out: str) -> None:
     """Every staging folder: once a run has committed, no earlier unfinished run can be resumed."""
-    shutil.rmtree(Path(out).expanduser().resolve() / ".staging", ignore_errors=True)
+    files.remove_tree(files.join(files.location(out), ".staging"))

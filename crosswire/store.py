@@ -1,4 +1,4 @@
-"""The output directory: one folder of Parquet part files per table, committed atomically, one run at a time.
+"""The output location: one folder of Parquet part files per table, committed atomically, one run at a time.
 
 Small tables (runs, quarantine, merges, ledger, line statistics) are one file, rewritten by each run.
 Large ones (documents, raw, articles, mentions, quotes, signatures) grow by one part file per batch,
@@ -9,6 +9,10 @@ A commit first writes every new file under a hidden name (`.part-0.parquet.pendi
 reader picks up), records the renames and removals in `_commit.json`, then carries them out. A crash
 before the journal leaves the old tables; a crash after it is finished by the next open. Either way
 every file stays readable at every moment, because a rename replaces one file atomically.
+
+In an object store (an `s3://` location) a move is a copy and a delete: a reader during a commit may
+see some tables of the new run beside others of the last, but never half a file, and a crash is still
+finished by the next run.
 """
 
 from __future__ import annotations
@@ -16,14 +20,16 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import socket
 from collections.abc import Iterable
 from contextlib import contextmanager
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
-import pyarrow.parquet as pq
 
+from crosswire import files
 from crosswire.schema import TABLES
 
 JOURNAL = "_commit.json"
@@ -58,56 +64,46 @@ def to_arrow(frame: pd.DataFrame | pa.Table, table: str) -> pa.Table:
     return pa.Table.from_pandas(frame, schema=schema, preserve_index=False).replace_schema_metadata(None)
 
 
-def write_parquet(table: pa.Table, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    pq.write_table(table, path, compression="zstd")
+def write_parquet(table: pa.Table, path: str) -> None:
+    files.write_table(table, path)
 
 
 class Store:
-    def __init__(self, root: str | Path):
-        self.root = Path(root).expanduser().resolve()
+    """The tables under `root`: a local directory or any fsspec URL (see crosswire.files)."""
 
-    def table_dir(self, table: str) -> Path:
-        return self.root / table
+    def __init__(self, root: str | Path):
+        self.root = files.location(root)
+
+    def table_dir(self, table: str) -> str:
+        return files.join(self.root, table)
 
     def exists(self, table: str) -> bool:
-        return any(self.table_dir(table).glob("*.parquet"))
+        return bool(files.glob(files.join(self.table_dir(table), "*.parquet")))
 
     def read(self, table: str, columns: list[str] | None = None, filters=None) -> pd.DataFrame:
         """The committed table as a DataFrame (empty, with the contract's columns, when absent)."""
         schema = TABLES[table]
         if not self.exists(table):
             return schema.empty_table().to_pandas()[columns or schema.names]
-        return pq.read_table(self.table_dir(table), schema=schema, columns=columns, filters=filters).to_pandas()
+        return files.read_table(self.table_dir(table), schema=schema, columns=columns, filters=filters).to_pandas()
 
     @contextmanager
     def lock(self):
-        """Exclusive use of the output directory for one run; a second run is refused, not queued."""
-        self.root.mkdir(parents=True, exist_ok=True)
-        handle = open(self.root / ".lock", "w")
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            handle.close()
-            raise RunLocked(f"{self.root} is in use by another crosswire run; try again when it ends") from None
-        try:
+        """Exclusive use of the output location for one run; a second run is refused, not queued."""
+        with (_file_lock if files.is_local(self.root) else _object_lock)(self.root):
             self.recover()
             yield self
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-            handle.close()
 
-    def parts(self, table: str) -> list[Path]:
-        return sorted(self.table_dir(table).glob("part-*.parquet"))
+    def parts(self, table: str) -> list[str]:
+        return files.glob(files.join(self.table_dir(table), "part-*.parquet"))
 
-    def pending(self, table: str, part: str) -> Path:
+    def pending(self, table: str, part: str) -> str:
         """Where to write the file that becomes `part` of `table` when committed."""
-        path = self.table_dir(table) / f".{part}.pending"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return path
+        files.makedirs(self.table_dir(table))
+        return files.join(self.table_dir(table), f".{part}.pending")
 
-    def commit(self, tables: dict[str, pa.Table], run_id: str, parts: Iterable[Path] = (),
-               removed: Iterable[Path] = ()) -> None:
+    def commit(self, tables: dict[str, pa.Table], run_id: str, parts: Iterable[str] = (),
+               removed: Iterable[str] = ()) -> None:
         """All or none: replace each of `tables` by its new content, put the pending `parts` in place
         (new ones, or rewrites of existing ones), and remove the `removed` parts."""
         moves = []
@@ -115,28 +111,60 @@ class Store:
             pending = self.pending(name, "part-0.parquet")
             write_parquet(table, pending)
             moves.append(pending)
-        moves += list(parts)
-        journal = self.root / JOURNAL
-        tmp = journal.with_suffix(".tmp")
-        tmp.write_text(json.dumps({
+        moves += [str(p) for p in parts]
+        files.write_text(json.dumps({
             "run_id": run_id,
-            "moves": [[str(p), str(p.with_name(p.name[1:].removesuffix(".pending")))] for p in moves],
+            "moves": [[p, final_name(p)] for p in moves],
             "removals": [str(p) for p in removed],
-        }))
-        os.replace(tmp, journal)
+        }), files.join(self.root, JOURNAL))
         self.recover()
 
     def recover(self) -> None:
-        """Finish a commit whose journal was written: every pending file is renamed into place, every
+        """Finish a commit whose journal was written: every pending file is moved into place, every
         removed part deleted."""
-        journal = self.root / JOURNAL
-        if journal.exists():
-            done = json.loads(journal.read_text())
+        journal = files.join(self.root, JOURNAL)
+        if files.exists(journal):
+            done = json.loads(files.read_text(journal))
             for pending, final in done["moves"]:
-                if os.path.exists(pending):
-                    os.replace(pending, final)
+                if files.exists(pending):  # a move the crash interrupted is done again
+                    files.move(pending, final)
             for path in done.get("removals", []):
-                Path(path).unlink(missing_ok=True)
-            journal.unlink()
-        for stray in self.root.glob("*/.*.pending"):  # written by a run that died before its journal
-            stray.unlink()
+                files.remove(path)
+            files.remove(journal)
+        for stray in files.glob(files.join(self.root, "*", ".*.pending")):  # from a run that died before its journal
+            files.remove(stray)
+
+
+def final_name(pending: str) -> str:
+    folder, name = pending.rsplit("/", 1)
+    return f"{folder}/{name[1:].removesuffix('.pending')}"
+
+
+@contextmanager
+def _file_lock(root: str):
+    """A kernel lock: released when the process ends, however it ends."""
+    os.makedirs(root, exist_ok=True)
+    with open(os.path.join(root, ".lock"), "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise RunLocked(f"{root} is in use by another crosswire run; try again when it ends") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextmanager
+def _object_lock(root: str):
+    """A lock object, created only if absent (a conditional PUT). A killed run leaves it behind, so the
+    refusal says who holds it and how to release it."""
+    lock = files.join(root, ".lock")
+    holder = f"{socket.gethostname()} pid {os.getpid()} since {datetime.now(timezone.utc):%Y-%m-%d %H:%M:%S} UTC"
+    if not files.create_exclusive(holder, lock):
+        raise RunLocked(f"{root} is in use by another crosswire run ({files.read_text(lock)}); try again when it "
+                        f"ends, or delete {lock} if that run was killed")
+    try:
+        yield
+    finally:
+        files.remove(lock)

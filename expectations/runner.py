@@ -18,8 +18,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
+from tempfile import TemporaryDirectory
 
 import pandas as pd
+
+from crosswire import files
 
 SUITES_DIR = Path(__file__).resolve().parent
 DATA_DOCS_SITE = "crosswire"
@@ -103,16 +106,27 @@ def validate(stage: str, frame: pd.DataFrame, id_column: str, parameters: dict |
     return outcome
 
 
-def build_data_docs(out: str | Path, since: datetime) -> Path:
+def build_data_docs(out: str, since: datetime) -> str:
     """Render the validations made since `since` (a run's start) as GX Data Docs in `out`/data_docs.
 
     Returns the index page. The site shows the latest run: GX removes pages whose results it no longer
-    holds, and the run's results are dropped once rendered, so a long-lived process does not pile them up."""
+    holds, and the run's results are dropped once rendered, so a long-lived process does not pile them up.
+    For an output location in an object store the site is built in a local folder, then uploaded."""
+    target = files.join(files.location(out), "data_docs")
+    if files.is_local(target):
+        _build_data_docs(target, since)
+    else:
+        with TemporaryDirectory() as folder:
+            _build_data_docs(folder, since)
+            files.upload_tree(folder, target)
+    return files.join(target, "index.html")
+
+
+def _build_data_docs(folder: str, since: datetime) -> None:
     context = _context()
     site = {"class_name": "SiteBuilder", "show_how_to_buttons": False,
             "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-            "store_backend": {"class_name": "TupleFilesystemStoreBackend",
-                              "base_directory": str(Path(out) / "data_docs")}}
+            "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": folder}}
     if DATA_DOCS_SITE in context.get_site_names():
         context.update_data_docs_site(DATA_DOCS_SITE, site)
     else:
@@ -124,7 +138,6 @@ def build_data_docs(out: str | Path, since: datetime) -> Path:
     context.build_data_docs(site_names=[DATA_DOCS_SITE])
     for key in store.list_keys():
         store.remove_key(key)
-    return Path(out) / "data_docs" / "index.html"
 
 
 def _plain(result: dict) -> dict:

@@ -6,19 +6,17 @@ annotations, which must be the types themselves, not strings.
 
 import hashlib
 import json
-import os
 import time
 import uuid
 from contextlib import contextmanager
 from datetime import datetime, timezone
-from pathlib import Path
 
-import pyarrow.parquet as pq
 from prefect import Task, flow, get_run_logger
 from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact
 from prefect.runtime import flow_run
 from prefect.task_runners import ThreadPoolTaskRunner
 
+from crosswire import files
 from crosswire.ledger import Ledger
 from crosswire.memory import give_back_freed_memory
 from crosswire.progress import Progress
@@ -47,22 +45,24 @@ def etl(sources: list[str], out: str = "out", settings: Settings = Settings()) -
     Args:
         sources: What to read: files and directories (.txt, .html, .json, .jsonl, .csv, .warc, .warc.gz),
             URLs of pages, RSS/Atom feeds and sitemaps, and sources.toml files listing named sources.
-        out: Output directory of the Parquet tables; earlier runs' tables there are kept and extended.
+        out: Output location of the Parquet tables, a directory or an fsspec URL (s3://bucket/prefix);
+            earlier runs' tables there are kept and extended.
         settings: Every other knob (batch size, spaCy model, runner, dedupe and fetch settings), with defaults.
     """
     store = Store(out)
     run = {"run_id": str(flow_run.id or uuid.uuid4()), "flow_run_id": flow_run.id and str(flow_run.id),
            "started_at": datetime.now(timezone.utc),
-           "parameters": {"sources": sources, "out": str(store.root), **settings.model_dump()},
+           "parameters": {"sources": sources, "out": store.root, **settings.model_dump()},
            "seconds": {}, "suites": {}}
     with store.lock():
         staging = staging_dir(store.root, sources, settings.model_dump(mode="json"), last_run(store))
         run["run_id"] = run_id_of(staging, run["run_id"])
-        run["staging"] = staging / run["run_id"]  # in every batch's path, so no other run's cache can match it
+        # the run id is in every batch's path, so that no other run's cache can match it
+        run["staging"] = files.join(staging, run["run_id"])
         progress = Progress(run["run_id"])
         try:
             stages = run_stages.with_options(task_runner=task_runner(settings))
-            result = stages(sources, str(store.root), run, settings, progress)
+            result = stages(sources, store.root, run, settings, progress)
         except SuiteFailed:
             store.commit({"runs": to_arrow(failed_runs(store, run), "runs")}, run["run_id"])
             remove_all(store.root)
@@ -73,15 +73,15 @@ def etl(sources: list[str], out: str = "out", settings: Settings = Settings()) -
         remove_all(store.root)  # any other failure leaves the staged batches for the run to resume
         result |= {"data_docs": str(build_data_docs(store.root, run["started_at"])),
                    "report": str(build_report(store.root))}
-    result |= {"run_id": run["run_id"], "out": str(store.root), "seconds": run["seconds"],
+    result |= {"run_id": run["run_id"], "out": store.root, "seconds": run["seconds"],
                "extract_mode": cached_nlp(settings.model)[1]}
     create_markdown_artifact(key="crosswire-run-summary", markdown=markdown_summary(result),
                              description=f"crosswire run {run['run_id']}")
-    create_table_artifact(key="crosswire-new-stories", table=new_stories(str(store.root), run["run_id"]),
+    create_table_artifact(key="crosswire-new-stories", table=new_stories(store.root, run["run_id"]),
                           description=f"Stories that crosswire run {run['run_id']} created (at most 200, newest first)")
     for key, label in (("report", "crosswire report"), ("data_docs", "GX Data Docs of the run's validations")):
         if result.get(key):
-            create_link_artifact(key=f"crosswire-{key.replace('_', '-')}", link=Path(result[key]).as_uri(),
+            create_link_artifact(key=f"crosswire-{key.replace('_', '-')}", link=files.uri(result[key]),
                                  link_text=label, description=f"crosswire run {run['run_id']}")
     if result["outcome"] != "success" and settings.fail_on_suite_failure:
         raise SuiteFailed(f"run {run['run_id']} failed its checks: {result['failures']}")
@@ -97,7 +97,7 @@ def run_stages(sources: list[str], out: str, run: dict, settings: Settings, prog
     store = Store(out)
     staging = run["staging"]
     for stage in ("ingest", "clean", "dedupe", "extract"):
-        (staging / stage).mkdir(parents=True, exist_ok=True)
+        files.makedirs(files.join(staging, stage))
     ingest, count_lines, clean, dedupe, extract = (
         resumable(task) for task in (ingest_task, line_stats_task, clean_task, dedupe_task, extract_task))
 
@@ -114,8 +114,8 @@ def run_stages(sources: list[str], out: str, run: dict, settings: Settings, prog
     discovery = Discovery(discover(sources), ledger, settings)
     logger.info("ingesting %s into %s", sources, store.root)
     with timed(run, "ingest"):
-        futures = [ingest.submit(units, run["run_id"], ledger, str(staging / "ingest" / f"{n:05d}.parquet"), settings)
-                   for n, units in enumerate(discovery.batches())]
+        futures = [ingest.submit(units, run["run_id"], ledger, files.join(staging, "ingest", f"{n:05d}.parquet"),
+                                 settings) for n, units in enumerate(discovery.batches())]
         reads = progress.wait("ingest", futures)
         for read in reads:
             ledger.update(read_batch(read["ledger"]))
@@ -124,33 +124,33 @@ def run_stages(sources: list[str], out: str, run: dict, settings: Settings, prog
         check("ingest", "doc_id", list(ingested))
     run["failed_sources"] = discovery.failed
     with timed(run, "clean"):
-        stats = [count_lines.submit(path, str(staging / "clean" / f"stats-{n:05d}.parquet"))
+        stats = [count_lines.submit(path, files.join(staging, "clean", f"stats-{n:05d}.parquet"))
                  for n, path in enumerate(ingested)]
         prior = store.read("line_stats") if store.exists("line_stats") else None
         summed = add_line_stats([prior, *(read_batch(f.result()) for f in stats)])
-        line_stats = write_batch(summed, staging / "clean" / "line_stats.parquet")
-        templates = write_batch(template_lines(summed), staging / "clean" / "templates.parquet")
+        line_stats = write_batch(summed, files.join(staging, "clean", "line_stats.parquet"))
+        templates = write_batch(template_lines(summed), files.join(staging, "clean", "templates.parquet"))
         del summed, prior  # grows with every line ever seen; the batches need only the templates
-        futures = [clean.submit(path, str(staging / "clean" / f"{n:05d}.parquet"), settings, templates)
+        futures = [clean.submit(path, files.join(staging, "clean", f"{n:05d}.parquet"), settings, templates)
                    for n, path in enumerate(ingested)]
         cleaned = progress.wait("clean", futures)
         check("clean", "doc_id", cleaned)
     with timed(run, "dedupe"):
-        stories = dedupe(cleaned, str(store.root), run["run_id"], str(staging / "dedupe"), settings)
+        stories = dedupe(cleaned, store.root, run["run_id"], files.join(staging, "dedupe"), settings)
         check("dedupe", "article_id", stories["articles"])
         progress.step("dedupe")
     with timed(run, "extract"):
-        futures = [extract.submit(path, str(staging / "extract" / f"{n:05d}"), settings)
+        futures = [extract.submit(path, files.join(staging, "extract", f"{n:05d}"), settings)
                    for n, path in enumerate(stories["articles"])]
         extracted = progress.wait("extract", futures)
         check("extract", "article_id", [paths["articles"] for paths in extracted], extracted)
     outputs = RunOutputs(clean=cleaned, ingest=list(ingested), assignments=stories["assignments"],
-                         merges=stories["merges"], signatures=stories["signatures"], line_stats=str(line_stats),
-                         ledger=ledger.write(staging / "ledger.parquet"),
+                         merges=stories["merges"], signatures=stories["signatures"], line_stats=line_stats,
+                         ledger=ledger.write(files.join(staging, "ledger.parquet")),
                          **{table: [paths[table] for paths in extracted] for table in ("articles", "mentions", "quotes")})
-    run |= {"skipped_seen": sum(skipped), "ingested": sum(pq.ParquetFile(p).metadata.num_rows for p in ingested)}
+    run |= {"skipped_seen": sum(skipped), "ingested": sum(files.parquet_file(p).metadata.num_rows for p in ingested)}
     with timed(run, "load"):
-        result = load_task(str(store.root), run, outputs, stories, settings)
+        result = load_task(store.root, run, outputs, stories, settings)
     progress.step("load")
     return result | {"failed_sources": discovery.failed}
 
@@ -188,8 +188,8 @@ def _batch_written(context, parameters: dict) -> str:
     started again) and the state of its input files (rewritten when their own batch was redone)."""
     target = next(parameters[name] for name in ("out_path", "out_dir", "staging") if name in parameters)
     inputs = [parameters.get("in_path"), *parameters.get("clean_paths", [])]
-    files = [f"{path}:{os.stat(path).st_mtime_ns}:{os.stat(path).st_size}" for path in inputs if path]
-    key = json.dumps([str(target), repr(parameters.get("units")), files])
+    states = [f"{path}:{files.fingerprint(path)}" for path in inputs if path]
+    key = json.dumps([str(target), repr(parameters.get("units")), states])
     return "crosswire-" + hashlib.sha256(key.encode()).hexdigest()
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 from prefect import task
 
+from crosswire import files
 from crosswire.extraction import dates, orgs, people, places, quotes, topics
 from crosswire.extraction.orgs import names_organization
 from crosswire.extraction.text import Spans
@@ -277,9 +278,8 @@ def extract_task(in_path: str, out_dir: str, settings) -> dict:
     settings = _settings(settings)
     nlp, _ = cached_nlp(settings.model)
     extracted, mentions, quoted = extract_batch(read_batch(in_path), settings, nlp=nlp)
-    out = Path(out_dir)
     return {
-        "articles": write_batch(extracted, out / "articles.parquet"),
-        "mentions": write_batch(mentions, out / "mentions.parquet"),
-        "quotes": write_batch(quoted, out / "quotes.parquet"),
+        "articles": write_batch(extracted, files.join(out_dir, "articles.parquet")),
+        "mentions": write_batch(mentions, files.join(out_dir, "mentions.parquet")),
+        "quotes": write_batch(quoted, files.join(out_dir, "quotes.parquet")),
     }

@@ -186,5 +186,5 @@ def ingest_task(units: list[Unit], run_id: str, ledger: Ledger, out_path: str, s
     from crosswire.staging import write_batch
 
     frame, marks, skipped = ingest_units(units, run_id, ledger, settings)
-    ledger_path = Path(out_path).with_name(Path(out_path).stem + ".ledger.parquet")
+    ledger_path = out_path.removesuffix(".parquet") + ".ledger.parquet"
     return {"path": write_batch(frame, out_path), "ledger": write_batch(marks, ledger_path), "skipped": skipped}

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 from prefect import task
 
+from crosswire import files
 from crosswire.schema import TABLES
 from crosswire.settings import RUN_TIMEOUT
 from crosswire.staging import read_batch, read_batches
@@ -92,34 +91,37 @@ class Parts:
 
     def __init__(self, store: Store, run_id: str):
         self.store, self.run_id = store, run_id
-        self.written: list[Path] = []
-        self.removed: list[Path] = []
+        self.written: list[str] = []
+        self.removed: list[str] = []
+        self.numbers: dict[str, int] = {}  # of the next part this run adds to each table
         self.accounted: dict[str, list[pd.DataFrame]] = {table: [] for table in ACCOUNTED}
 
     def add(self, table: str, frame: pd.DataFrame | pa.Table) -> None:
         if table in ACCOUNTED:
             self.accounted[table].append(frame[ACCOUNTED[table]])
         if len(frame):
-            n = sum(p.name.startswith(f".part-{self.run_id}-") for p in self.written if p.parent.name == table)
-            n += len(list(self.store.table_dir(table).glob(f"part-{self.run_id}-*.parquet")))  # a resumed run
-            self.written.append(self.store.pending(table, f"part-{self.run_id}-{n:05d}.parquet"))
+            if table not in self.numbers:  # a resumed run numbers its parts after those it committed
+                committed = files.join(self.store.table_dir(table), f"part-{self.run_id}-*.parquet")
+                self.numbers[table] = len(files.glob(committed))
+            self.written.append(self.store.pending(table, f"part-{self.run_id}-{self.numbers[table]:05d}.parquet"))
+            self.numbers[table] += 1
             write_parquet(to_arrow(frame, table), self.written[-1])
 
     def rewrite(self, table: str, key: str, keys: set, change) -> None:
         """Every existing part holding a row whose `key` is in `keys`, replaced by `change(part)`; one
         part in memory at a time."""
         for part in self.store.parts(table):
-            if keys and pc.any(pc.is_in(pq.read_table(part, columns=[key])[key], pa.array(list(keys)))).as_py():
-                frame = change(pq.read_table(part, schema=TABLES[table]).to_pandas())
+            if keys and pc.any(pc.is_in(files.read_table(part, columns=[key])[key], pa.array(list(keys)))).as_py():
+                frame = change(files.read_table(part, schema=TABLES[table]).to_pandas())
                 if table in ACCOUNTED:
                     self.accounted[table].append(frame[ACCOUNTED[table]])
                 if len(frame):
-                    self.written.append(self.store.pending(table, part.name))
+                    self.written.append(self.store.pending(table, files.name(part)))
                     write_parquet(to_arrow(frame, table), self.written[-1])
                 else:
                     self.removed.append(part)
             elif table in ACCOUNTED:
-                self.accounted[table].append(pq.read_table(part, columns=ACCOUNTED[table]).to_pandas())
+                self.accounted[table].append(files.read_table(part, columns=ACCOUNTED[table]).to_pandas())
 
     def accounted_rows(self, table: str) -> pd.DataFrame:
         frames = self.accounted[table]
@@ -187,7 +189,7 @@ def load_run(store: Store, run: dict, outputs: RunOutputs, batch_size: int = 100
     parts.rewrite("signatures", "doc_id", no_longer_ok & known, lambda f: f[~f["doc_id"].isin(no_longer_ok)])
     if outputs.signatures:  # two digests per document: kept in Arrow, a batch of rows at a time
         dropped = pa.array(list(no_longer_ok), pa.string())
-        for rows in pq.ParquetFile(outputs.signatures).iter_batches(batch_size=batch_size):
+        for rows in files.parquet_file(outputs.signatures).iter_batches(batch_size=batch_size):
             signatures = to_arrow(pa.Table.from_batches([rows]), "signatures")
             parts.add("signatures", signatures.filter(pc.invert(pc.is_in(signatures["doc_id"], dropped))))
     for path in outputs.ingest:
@@ -200,10 +202,10 @@ def load_run(store: Store, run: dict, outputs: RunOutputs, batch_size: int = 100
             ["run_id", "stage", "doc_id", "source_uri", "reason", "detail"]]], ignore_index=True),
         "merges": pd.concat([store.read("merges"), merges], ignore_index=True),
     }
-    if outputs.line_stats and Path(outputs.line_stats).is_file():  # a row per line ever seen: kept in Arrow
-        tables["line_stats"] = pq.read_table(outputs.line_stats)
+    if outputs.line_stats and files.exists(outputs.line_stats):  # a row per line ever seen: kept in Arrow
+        tables["line_stats"] = files.read_table(outputs.line_stats)
     if outputs.ledger:
-        tables["ledger"] = pq.read_table(outputs.ledger)
+        tables["ledger"] = files.read_table(outputs.ledger)
     docs = pd.concat(this_run, ignore_index=True) if this_run else pd.DataFrame(columns=DOC_COLUMNS)
     return Loaded(parts=parts, tables=tables, docs=docs, counts=kept)
 

@@ -136,7 +136,7 @@ def assert_same_content(actual: Path, expected: Path) -> None:
 
 
 def file_bytes(out: Path, names: list[str] = UNCHANGED_FILES) -> dict[str, dict[str, bytes]]:
-    return {name: {p.name: p.read_bytes() for p in Store(out).parts(name)} for name in names}
+    return {name: {Path(p).name: Path(p).read_bytes() for p in Store(out).parts(name)} for name in names}
 
 
 @pytest.fixture(scope="module")

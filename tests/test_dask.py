@@ -14,7 +14,8 @@ RUN_COLUMNS = {"run_id", "updated_run_id", "ingested_at", "checked_at"}  # which
 
 
 def content(out, table: str) -> pd.DataFrame:
-    frame = pd.read_parquet(out / table)
+    """`table` under the output location `out` (a path or a URL), without what differs from run to run."""
+    frame = pd.read_parquet(f"{out}/{table}")
     frame = frame.drop(columns=[c for c in frame.columns if c in RUN_COLUMNS])
     keys = [k for k in SORT_KEYS.get(table, []) if k in frame.columns]
     return frame.sort_values(keys).reset_index(drop=True) if keys and len(frame) else frame

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timezone
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -48,7 +49,7 @@ def two_runs(tmp_path):
                          "started_at": [pd.Timestamp("2026-01-01", tz=UTC), pd.Timestamp("2026-01-02 08:30", tz=UTC)]})
     tables = {"articles": pd.concat([first, second]), "documents": documents, "quarantine": quarantine, "runs": runs}
     store.commit({name: table(frame, name) for name, frame in tables.items()}, "r2")
-    return store.root
+    return Path(store.root)
 
 
 def table(frame: pd.DataFrame, name: str):
@@ -67,8 +68,8 @@ def visible_text(page: str) -> str:
 
 def test_report_covers_every_run_in_one_offline_page(two_runs):
     path = build_report(two_runs)
-    assert path == two_runs / "report.html"
-    page = path.read_text(encoding="utf-8")
+    assert path == str(two_runs / "report.html")
+    page = Path(path).read_text(encoding="utf-8")
     assert not re.search(r"""(src|href)=["']?https?:""", page), "the page must need no network"
     charts = svgs(page)
     assert len(charts) == 5
@@ -99,7 +100,7 @@ def test_empty_charts_say_so(tmp_path):
     store = Store(tmp_path)
     runs = pd.DataFrame({"run_id": ["r1"], "started_at": [pd.Timestamp("2026-01-01", tz=UTC)], "outcome": ["failed"]})
     store.commit({"runs": table(runs, "runs")}, "r1")
-    page = build_report(tmp_path).read_text(encoding="utf-8")
+    page = Path(build_report(tmp_path)).read_text(encoding="utf-8")
     assert not svgs(page) and page.count("None yet.") == 5
 
 
@@ -118,7 +119,7 @@ def test_data_docs_show_the_validations_of_the_run(tmp_path):
     validate("clean", frame, "doc_id")
     validate("load", frame.assign(accounted=True), "doc_id", {"documents_expected": 2})
     index = build_data_docs(tmp_path, since)
-    assert index == tmp_path / "data_docs" / "index.html" and index.exists()
+    assert index == str(tmp_path / "data_docs" / "index.html") and Path(index).exists()
     pages = sorted(p.relative_to(tmp_path / "data_docs" / "validations").parts[0]
                    for p in (tmp_path / "data_docs" / "validations").rglob("*.html"))
     assert pages == ["clean", "load"]

@@ -44,7 +44,7 @@ def test_parts_are_added_rewritten_and_removed_in_one_commit(tmp_path):
     store.commit({}, "r1", parts=[part("raw", "part-r1-00000.parquet", raw[0])])
     store.commit({}, "r2", parts=[part("raw", "part-r2-00000.parquet", raw[1])])
     assert sorted(store.read("raw")["doc_id"]) == ["r1-d", "r2-d"]
-    assert [p.name for p in store.parts("raw")] == ["part-r1-00000.parquet", "part-r2-00000.parquet"]
+    assert [Path(p).name for p in store.parts("raw")] == ["part-r1-00000.parquet", "part-r2-00000.parquet"]
 
     store.commit({"quarantine": to_arrow(quarantine_rows(2, "r3"), "quarantine")}, "r3",
                  parts=[part("raw", "part-r1-00000.parquet", raw[1].assign(doc_id="r1-changed"))],
