@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import threading
+from contextlib import contextmanager
 
 EXIT_SUITE_FAILED, EXIT_USAGE, EXIT_LOCKED = 1, 2, 3
 
@@ -60,22 +62,22 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     # Prefect's temporary server (ephemeral mode) gets 20 s to start by default: too few on a busy machine
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
-    if args.command != "serve":  # served runs keep Prefect's INFO logs, for the UI
-        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    if args.command == "serve":
+        return serve(args)
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")  # served runs keep Prefect's INFO logs, for the UI
+    with prefect_for_one_run() as server_ready:
+        return run(args, server_ready)
 
+
+def run(args: argparse.Namespace, server_ready) -> int:
     from crosswire import files, progress
-    from crosswire.settings import Settings
     from crosswire.store import RunLocked
     from crosswire.summary import text_summary
     from flows.etl import SuiteFailed, etl
 
-    settings = Settings.from_file(args.config, batch_size=args.batch_size, model=args.model,
-                                  suites_dir=args.suites_dir, dask_address=args.dask_address,
-                                  allow_private_networks=args.allow_private_networks,
-                                  runner=args.runner or ("dask" if args.dask_address else None))
-    if args.command == "serve":
-        return serve(args, settings)
+    settings = settings_from(args)
     progress.show_bars = sys.stderr.isatty()
+    server_ready()
     try:
         result = etl(sources=args.sources, out=args.out, settings=settings)
     except FileNotFoundError as error:
@@ -104,12 +106,41 @@ def rebuild_report(out: str) -> int:
     return 0
 
 
-def serve(args: argparse.Namespace, settings) -> int:
+def settings_from(args: argparse.Namespace):
+    from crosswire.settings import Settings
+
+    return Settings.from_file(args.config, batch_size=args.batch_size, model=args.model,
+                              suites_dir=args.suites_dir, dask_address=args.dask_address,
+                              allow_private_networks=args.allow_private_networks,
+                              runner=args.runner or ("dask" if args.dask_address else None))
+
+
+@contextmanager
+def prefect_for_one_run():
+    """Without a configured Prefect server, a run gets a temporary one (Prefect's ephemeral mode) that ends
+    with it. It takes seconds to start, so it starts now, in parallel with crosswire's imports; the caller
+    waits for it before the flow begins. Flow-run heartbeats are off: no server outlives the run to watch
+    for them, and stopping them costs up to a second at the end of each flow run."""
+    from prefect.settings import PREFECT_API_URL, PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+    if PREFECT_API_URL.value():
+        yield lambda: None
+        return
+    from prefect.server.api.server import SubprocessASGIServer
+
+    starting = threading.Thread(target=SubprocessASGIServer().start, daemon=True)
+    starting.start()
+    with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+        yield starting.join
+
+
+def serve(args: argparse.Namespace) -> int:
     """Register the deployment and run its scheduled and UI-triggered runs until stopped (Ctrl-C)."""
     from prefect.schedules import Cron
 
     from flows.etl import etl
 
+    settings = settings_from(args)
     etl.serve(name=args.name, schedules=[Cron(args.cron, timezone=args.timezone)],
               parameters={"sources": args.sources, "out": args.out, "settings": settings.model_dump(mode="json")})
     return 0
