@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import argparse
 import os
+import socket
+import subprocess
 import sys
-import threading
+import tempfile
+import time
 from contextlib import contextmanager
 
 EXIT_SUITE_FAILED, EXIT_USAGE, EXIT_LOCKED = 1, 2, 3
@@ -117,21 +120,66 @@ def settings_from(args: argparse.Namespace):
 
 @contextmanager
 def prefect_for_one_run():
-    """Without a configured Prefect server, a run gets a temporary one (Prefect's ephemeral mode) that ends
-    with it. It takes seconds to start, so it starts now, in parallel with crosswire's imports; the caller
-    waits for it before the flow begins. Flow-run heartbeats are off: no server outlives the run to watch
-    for them, and stopping them costs up to a second at the end of each flow run."""
+    """Without a configured Prefect server, a run gets a temporary one that ends with it, as in Prefect's
+    ephemeral mode, but started first thing, so that its seconds of start-up overlap crosswire's imports
+    (and this process never imports the server's code). The caller waits for it before the flow begins.
+    Flow-run heartbeats are off: no server outlives the run to watch for them, and stopping them costs up
+    to a second at the end of each flow run."""
+    server = None if os.environ.get("PREFECT_API_URL") else TemporaryServer()
     from prefect.settings import PREFECT_API_URL, PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
-    if PREFECT_API_URL.value():
+    if server and PREFECT_API_URL.value():  # the profile names a server
+        server.stop()
+        server = None
+    if server is None:
         yield lambda: None
         return
-    from prefect.server.api.server import SubprocessASGIServer
+    try:
+        with temporary_settings(updates={PREFECT_API_URL: server.url, PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+            yield server.wait
+    finally:
+        server.stop()
 
-    starting = threading.Thread(target=SubprocessASGIServer().start, daemon=True)
-    starting.start()
-    with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
-        yield starting.join
+
+class TemporaryServer:
+    """`prefect server start` on a free local port, with the services of Prefect's ephemeral mode only."""
+
+    def __init__(self):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        self.url = f"http://127.0.0.1:{port}/api"
+        self.log = tempfile.TemporaryFile("w+")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port),
+             "--no-ui", "--log-level", "ERROR"],
+            env={**os.environ, "PREFECT__SERVER_EPHEMERAL": "1"}, stdout=subprocess.DEVNULL, stderr=self.log)
+
+    def wait(self) -> None:
+        import httpx
+
+        timeout = float(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"])
+        deadline = time.monotonic() + timeout
+        with httpx.Client(timeout=2) as client:
+            while time.monotonic() < deadline and self.process.poll() is None:
+                try:
+                    if client.get(f"{self.url}/health").status_code == 200:
+                        return
+                except httpx.TransportError:
+                    pass
+                time.sleep(0.05)
+        self.log.seek(0)
+        why = self.log.read()[-2000:]
+        raise RuntimeError(f"Prefect's temporary server did not start within {timeout:.0f} s: {why}")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.log.close()
 
 
 def serve(args: argparse.Namespace) -> int:
