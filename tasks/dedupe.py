@@ -7,34 +7,40 @@ never join anything, and the result does not depend on the order documents arriv
 gives the same stories as one run over A and B.
 
 Work and memory grow linearly with the documents: shingles are hashed in numpy a chunk at a time,
-MinHash digests (rensa) are kept as one matrix, LSH buckets come from one sort of the band keys. Texts
-are never all held: they are read where a document is signed or becomes a story's text, a chunk of
-doc_ids from the store or one clean batch file at a time, and the stories are staged batch by batch.
-What stays is about 3.6 KB per document (measured on 20,000 press releases of 1,700 characters): its
-signature (2 KB, mostly shingle hashes, so more for longer texts), its two digests (1 KB) and metadata.
+signatures are kept as a few flat arrays per chunk, not arrays and an object per document, MinHash
+digests (rensa) as matrices, and LSH buckets come from one sort of the keys of one band at a time.
+Texts are never all held: they are read where a document is signed or becomes a story's text, a chunk
+of doc_ids from the store or one clean batch file at a time, and the stories are staged batch by batch.
+What stays is at most 2.8 KB per document (tracemalloc, 50,000 of the benchmark's generated press
+releases of 1,650 characters): its signature (1.5 KB with its title, mostly shingle hashes, so more for
+longer texts), its two digests (1 KB) and its exact key. The earlier runs' stored digests table is let
+go once copied, and a signature once no pair of documents needs it. A run's peak RSS grows by about
+5 KB per new document, half of it while the new signatures are written (pandas turns their digests
+into Arrow lists, then Parquet), and by about 7 KB per new document over as many earlier ones.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from importlib.metadata import version
-from itertools import chain, islice
+from itertools import chain
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.parquet as pq
 import rensa
 from prefect import task
 from rapidfuzz import fuzz
 
-from crosswire.memory import cycle_collector_paused
-from crosswire.staging import write_batch
+from crosswire import files
+from crosswire.memory import cycle_collector_paused, give_back_freed_memory
+from crosswire.staging import read_batch, write_batch
 from crosswire.store import Store
 
 SEED = 42
@@ -125,12 +131,26 @@ def prefixes(flat: np.ndarray, offsets: np.ndarray, limit: int) -> tuple[np.ndar
     return flat[ranges(offsets[:-1], counts)], np.r_[0, np.cumsum(counts)]
 
 
-def unique_per_text(flat: np.ndarray, offsets: np.ndarray) -> list[np.ndarray]:
+class Ragged:
+    """Arrays of different lengths held as one: the i-th is values[offsets[i]:offsets[i + 1]]."""
+
+    def __init__(self, values: np.ndarray, offsets: np.ndarray):
+        self.values, self.offsets = values, offsets
+
+    def __getitem__(self, i: int) -> np.ndarray:
+        return self.values[self.offsets[i]:self.offsets[i + 1]]
+
+    def take(self, rows: np.ndarray) -> Ragged:
+        counts = np.diff(self.offsets)[rows]
+        return Ragged(self.values[ranges(self.offsets[rows], counts)], np.r_[0, np.cumsum(counts)])
+
+
+def unique_per_text(flat: np.ndarray, offsets: np.ndarray) -> Ragged:
     """Each text's sorted distinct hashes (low 32 bits): one sort for the whole chunk."""
     text = np.repeat(np.arange(len(offsets) - 1, dtype=np.uint64), np.diff(offsets))
     keys = distinct((text << np.uint64(32)) | (flat & np.uint64(0xFFFFFFFF)))
     bounds = np.searchsorted(keys >> np.uint64(32), np.arange(len(offsets), dtype=np.uint64))
-    return np.split(keys.astype(np.uint32), bounds[1:-1])
+    return Ragged(keys.astype(np.uint32), bounds)
 
 
 def distinct(values: np.ndarray) -> np.ndarray:
@@ -143,13 +163,34 @@ def normalized_title(title) -> str:
     return " ".join(tokens(title)) if isinstance(title, str) else ""
 
 
-def signatures(word_lists: list[list[str]], titles: list, size: int) -> tuple[list[Signature], np.ndarray, np.ndarray]:
+@dataclass
+class Signatures:
+    """Signatures of many texts in a few arrays: three arrays and an object per text would take about
+    600 bytes a text more."""
+
+    shingles: Ragged
+    lead: Ragged
+    opening: Ragged
+    titles: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.titles)
+
+    def __getitem__(self, i: int) -> Signature:
+        return Signature(self.shingles[i], self.lead[i], self.opening[i], self.titles[i])
+
+    def take(self, rows: np.ndarray) -> Signatures:
+        return Signatures(self.shingles.take(rows), self.lead.take(rows), self.opening.take(rows), self.titles[rows])
+
+
+def signatures(word_lists: list[list[str]], titles: list, size: int) -> tuple[Signatures, np.ndarray, np.ndarray]:
     """Signatures of many texts, and their shingle hashes in text order with offsets (for MinHash)."""
     flat, offsets = shingle_hashes(word_lists, size)
     whole = unique_per_text(flat, offsets)
     lead, opening = (unique_per_text(*prefixes(flat, offsets, max(words - size + 1, 1)))
                      for words in (LEAD_WORDS, OPENING_WORDS))
-    return list(map(Signature, whole, lead, opening, map(normalized_title, titles))), flat, offsets
+    titles = np.array([normalized_title(t) for t in titles], dtype=object)
+    return Signatures(whole, lead, opening, titles), flat, offsets
 
 
 def signature(text: str, size: int, title: str | None = None) -> Signature:
@@ -158,26 +199,22 @@ def signature(text: str, size: int, title: str | None = None) -> Signature:
 
 @dataclass
 class Signed:
-    """Signatures of a batch of texts, their MinHash digests (texts and leads) and exact keys."""
+    """Signatures of a chunk of texts, their MinHash digests (texts and leads) and exact keys."""
 
-    signatures: list[Signature]
+    signatures: Signatures
     text_digests: np.ndarray
     lead_digests: np.ndarray
     exact_keys: list[str]
 
 
-def sign(texts: Iterable[str], titles: Iterable, settings) -> Signed:
-    """Signatures, digests and exact keys of many texts, read and hashed a chunk at a time."""
+def sign(texts: list[str], titles: Iterable, settings) -> Signed:
+    """Signatures, digests and exact keys of a chunk of texts (their token lists are held at once)."""
     size, perm = settings.dedupe_shingle_size, settings.dedupe_num_perm
-    signed, text_digests, lead_digests = [], [np.empty((0, perm), np.uint32)], [np.empty((0, perm), np.uint32)]
-    keys, texts, titles = [], iter(texts), iter(titles)
-    while words := [tokens(t) for t in islice(texts, CHUNK)]:
-        chunk, flat, offsets = signatures(words, list(islice(titles, len(words))), size)
-        signed += chunk
-        text_digests.append(digest_matrix(flat, offsets, perm))
-        lead_digests.append(digest_matrix(*prefixes(flat, offsets, max(LEAD_WORDS - size + 1, 1)), perm))
-        keys += [exact_key(w) for w in words]
-    return Signed(signed, np.concatenate(text_digests), np.concatenate(lead_digests), keys)
+    words = [tokens(t) for t in texts]
+    signed, flat, offsets = signatures(words, titles, size)
+    return Signed(signed, digest_matrix(flat, offsets, perm),
+                  digest_matrix(*prefixes(flat, offsets, max(LEAD_WORDS - size + 1, 1)), perm),
+                  [exact_key(w) for w in words])
 
 
 def digest_matrix(flat: np.ndarray, offsets: np.ndarray, perm: int) -> np.ndarray:
@@ -254,47 +291,52 @@ def bands(settings) -> int:
     return min(splits, key=lambda b: abs((1 / b) ** (b / perm) - settings.dedupe_threshold))
 
 
-def band_keys(digests: np.ndarray, count: int) -> np.ndarray:
-    """One 64-bit key per document and band, distinct across bands: equal keys share a bucket."""
-    rows = digests.shape[1] // count
-    parts = digests[:, :rows * count].reshape(len(digests), count, rows).astype(np.uint64)
-    keys = np.broadcast_to(np.arange(count, dtype=np.uint64), (len(digests), count)).copy()
-    with np.errstate(over="ignore"):
-        for row in range(rows):
-            keys = mix(keys * PRIME + parts[:, :, row])
-    return keys.ravel()
+def band_keys(digests: list[np.ndarray], band: int, count: int) -> np.ndarray:
+    """One 64-bit key per document for one band, the rows of `digests` one matrix after the other: equal
+    keys share a bucket."""
+    rows = digests[0].shape[1] // count
+    keys = []
+    for part in digests:
+        key = np.full(len(part), band, np.uint64)
+        with np.errstate(over="ignore"):
+            for column in range(band * rows, (band + 1) * rows):
+                key = mix(key * PRIME + part[:, column])
+        keys.append(key)
+    return np.concatenate(keys)
 
 
-def pairs_sharing(keys: np.ndarray, owners: np.ndarray, largest: int | None = None) -> np.ndarray:
-    """(a, b) owner pairs, a < b, of every two equal keys, in groups of at most `largest` equal keys:
+def pairs_sharing(keys: np.ndarray, largest: int | None = None) -> np.ndarray:
+    """(a, b) index pairs, a < b, of every two equal keys, in groups of at most `largest` equal keys:
     one sort, however many groups."""
-    order = np.argsort(keys, kind="stable")
-    keys, owners = keys[order], owners[order]
+    order = np.argsort(keys, kind="stable")  # stable: indices ascend within a group, so a < b
+    keys = keys[order]
     starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
     sizes = np.diff(np.r_[starts, len(keys)])
     kept = (sizes > 1) & (sizes <= (largest or len(keys)))
     starts, sizes = starts[kept], sizes[kept]
     member = ranges(starts, sizes)
     later = np.repeat(starts + sizes, sizes) - member - 1  # members after this one in its group
-    left = np.repeat(member, later)
-    right = ranges(member + 1, later)
-    a, b = np.minimum(owners[left], owners[right]), np.maximum(owners[left], owners[right])
-    return np.stack([a, b], axis=1)[a != b]
+    return np.stack([order[np.repeat(member, later)], order[ranges(member + 1, later)]], axis=1)
 
 
-def candidate_pairs(text_digests: np.ndarray, lead_digests: np.ndarray, new_from: int, settings) -> np.ndarray:
-    """Distinct document pairs sharing an LSH bucket of whole texts or of leads, at least one of them new.
-    A copy shares one or the other with its story (a teaser shares the lead but, being short, only a
-    fraction of the whole text's shingles). Buckets of more than `dedupe_max_bucket` documents are left
-    out: they grow with the corpus where an office's template fills a band (copies of one story share
-    many bands, so they still meet in the others)."""
+def candidate_pairs(text_digests: list[np.ndarray], lead_digests: list[np.ndarray], new_from: int,
+                    settings) -> np.ndarray:
+    """Distinct document pairs sharing an LSH bucket of whole texts or of leads, at least one of them new
+    (the digests' rows, one matrix after the other, are the documents). A copy shares one or the other
+    with its story (a teaser shares the lead but, being short, only a fraction of the whole text's
+    shingles). Buckets of more than `dedupe_max_bucket` documents are left out: they grow with the
+    corpus where an office's template fills a band (copies of one story share many bands, so they still
+    meet in the others). One band at a time: the keys of all bands at once would be the largest thing
+    dedupe holds."""
     count, largest = bands(settings), settings.dedupe_max_bucket
-    owners = np.repeat(np.arange(len(text_digests)), count)
-    found_pairs = np.concatenate([pairs_sharing(band_keys(d, count), owners, largest)
-                                  for d in (text_digests, lead_digests)])
-    found_pairs = found_pairs[found_pairs[:, 1] >= new_from]
-    codes = distinct(found_pairs[:, 0] * len(text_digests) + found_pairs[:, 1])
-    return np.stack([codes // len(text_digests), codes % len(text_digests)], axis=1)
+    size = sum(map(len, text_digests))
+    codes = np.empty(0, np.int64)  # a * size + b of the pairs found so far
+    for digests in (text_digests, lead_digests):
+        for band in range(count):
+            found = pairs_sharing(band_keys(digests, band, count), largest)
+            found = found[found[:, 1] >= new_from]
+            codes = distinct(np.concatenate([codes, found[:, 0] * size + found[:, 1]]))
+    return np.stack([codes // size, codes % size], axis=1)
 
 
 class UnionFind:
@@ -332,7 +374,7 @@ META_COLUMNS = ["doc_id", "article_id", "source_uri", "title", "published_at", "
                 "word_count", "ingested_at"]
 NEW_COLUMNS = [c for c in META_COLUMNS if c != "article_id"]
 
-# Reads the texts of some rows of a set of documents: yields (rows, their texts), a bounded number at a
+# Reads the texts of some rows of a set of documents: yields (rows, their texts), at most CHUNK at a
 # time, covering every row asked for, in the order the texts are stored.
 Texts = Callable[[np.ndarray], Iterator[tuple[np.ndarray, list[str]]]]
 
@@ -362,7 +404,9 @@ def batch_texts(paths: list[str], batch: np.ndarray, row: np.ndarray) -> Texts:
     def read(rows: np.ndarray):
         for number in np.unique(batch[rows]):
             here = rows[batch[rows] == number]
-            yield here, pq.read_table(paths[number], columns=["text"])["text"].take(row[here]).to_pylist()
+            texts = files.read_table(paths[number], columns=["text"])["text"].take(row[here]).to_pylist()
+            for i in range(0, len(here), CHUNK):
+                yield here[i:i + CHUNK], texts[i:i + CHUNK]
     return read
 
 
@@ -378,7 +422,9 @@ class Corpus:
         self.new_from = len(prior)
         self.position_of_new = np.empty(len(new), np.int64)
         self.position_of_new[self.arrival] = np.arange(self.new_from, len(self.meta))
-        self.signatures: dict[int, Signature] = {}
+        self.signatures: list[Signatures] = []  # of each chunk signed and still needed
+        self.starts: list[int] = []  # the first row of each, counting their rows one after the other
+        self.signed_row = np.full(len(self.meta), -1)  # each position's row there, -1 when not signed
 
     def texts(self, positions: np.ndarray) -> Iterator[tuple[np.ndarray, list[str]]]:
         """(positions, texts), a chunk at a time, covering `positions`."""
@@ -391,23 +437,44 @@ class Corpus:
         found = {p: t for chunk, texts in self.texts(positions) for p, t in zip(chunk.tolist(), texts)}
         return [found[p] for p in positions.tolist()]
 
-    def sign(self, positions: np.ndarray) -> Signed:
-        """Signed of the texts at `positions`, in position order (a text's signature does not depend on
-        the others signed with it)."""
-        done, parts = [np.empty(0, np.int64)], [sign([], [], self.settings)]  # shapes hold when nothing is read
+    def sign(self, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Text digests, lead digests and exact keys of the texts at `positions` (sorted), in that order;
+        their signatures are kept."""
+        perm = self.settings.dedupe_num_perm
+        text, lead = np.empty((len(positions), perm), np.uint32), np.empty((len(positions), perm), np.uint32)
+        keys = np.empty(len(positions), object)
         for chunk, texts in self.texts(positions):
-            done.append(chunk)
-            parts.append(sign(texts, self.meta["title"].iloc[chunk], self.settings))
-        done = np.concatenate(done)
-        order = np.argsort(done)
-        signatures = [s for part in parts for s in part.signatures]
-        keys = [k for part in parts for k in part.exact_keys]
-        self.signatures.update(zip(done.tolist(), signatures))
-        return Signed([signatures[i] for i in order], np.concatenate([p.text_digests for p in parts])[order],
-                      np.concatenate([p.lead_digests for p in parts])[order], [keys[i] for i in order])
+            part = sign(texts, self.meta["title"].iloc[chunk], self.settings)
+            at = np.searchsorted(positions, chunk)
+            text[at], lead[at], keys[at] = part.text_digests, part.lead_digests, part.exact_keys
+            start = self.starts[-1] + len(self.signatures[-1]) if self.signatures else 0
+            self.signatures.append(part.signatures)
+            self.starts.append(start)
+            self.signed_row[chunk] = start + np.arange(len(chunk))
+        return text, lead, keys
 
     def signed(self, positions: np.ndarray) -> None:
-        self.sign(np.array([p for p in distinct(positions).tolist() if p not in self.signatures], dtype=np.int64))
+        positions = distinct(positions.astype(np.int64))  # float when a frame had no rows
+        self.sign(positions[self.signed_row[positions] < 0])
+
+    def signature(self, position: int) -> Signature:
+        row = int(self.signed_row[position])
+        chunk = bisect_right(self.starts, row) - 1
+        return self.signatures[chunk][row - self.starts[chunk]]
+
+    def keep_signatures(self, positions: np.ndarray) -> None:
+        """Forget the signatures of the documents not at `positions`."""
+        kept = distinct(positions.astype(np.int64))
+        kept = kept[self.signed_row[kept] >= 0]
+        kept = kept[np.argsort(self.signed_row[kept])]
+        rows = self.signed_row[kept]  # ascending: a chunk's kept rows are a slice, whose start is their new start
+        firsts = np.searchsorted(rows, self.starts).tolist()
+        lasts = np.searchsorted(rows, [start + len(part) for start, part in zip(self.starts, self.signatures)])
+        held = [(part.take(rows[first:last] - start), first)
+                for part, start, first, last in zip(self.signatures, self.starts, firsts, lasts) if last > first]
+        self.signatures, self.starts = [part for part, _ in held], [first for _, first in held]
+        self.signed_row[:] = -1
+        self.signed_row[kept] = np.arange(len(kept))
 
     def stored_digests(self, stored: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Digests and exact keys of the earlier documents: stored ones where this algorithm made them,
@@ -425,9 +492,7 @@ class Corpus:
             lead[have] = matrix(current["lead_minhash"].iloc[rows], perm)
         missing = np.flatnonzero(row.isna().to_numpy())
         if len(missing):
-            signed = self.sign(missing)
-            text[missing], lead[missing] = signed.text_digests, signed.lead_digests
-            exact_keys[missing] = signed.exact_keys
+            text[missing], lead[missing], exact_keys[missing] = self.sign(missing)
         return text, lead, exact_keys
 
     def within_window(self, pairs: np.ndarray) -> np.ndarray:
@@ -458,17 +523,34 @@ def assign_stories(new: pd.DataFrame, prior_docs: pd.DataFrame, prior_signatures
     return stories
 
 
-@cycle_collector_paused()
 def find_stories(corpus: Corpus, prior_signatures: pd.DataFrame, run_id: str, settings) -> Stories:
     """Assign each of `corpus`'s new documents to a story (see assign_stories). The articles' text is
     left empty, for the caller to read from the canonical copies."""
-    start = corpus.new_from
-    signed = corpus.sign(np.arange(start, len(corpus.meta)))
-    prior_text, prior_lead, prior_keys = corpus.stored_digests(prior_signatures)
-    keys = np.concatenate([prior_keys, np.array(signed.exact_keys, dtype=object)])
-    text_digests = np.concatenate([prior_text, signed.text_digests])
-    lead_digests = np.concatenate([prior_lead, signed.lead_digests])
+    with cycle_collector_paused():
+        start = corpus.new_from
+        prior_text, prior_lead, prior_keys = corpus.stored_digests(prior_signatures)
+        del prior_signatures  # larger than the digests made of it: freed here unless the caller holds it
+        new_text, new_lead, new_keys = corpus.sign(np.arange(start, len(corpus.meta)))
+        exact = pairs_sharing(pd.factorize(np.concatenate([prior_keys, new_keys]))[0])
+        exact = corpus.within_window(exact[exact[:, 1] >= start])
+        candidates = corpus.within_window(
+            candidate_pairs([prior_text, new_text], [prior_lead, new_lead], start, settings))
+        del prior_text, prior_lead, prior_keys
+        corpus.keep_signatures(np.concatenate([exact.ravel(), candidates.ravel()]))  # the others are never compared
+        stored_new = pd.DataFrame({
+            "doc_id": corpus.meta["doc_id"].iloc[start:].to_numpy(), "algorithm": algorithm(settings),
+            "exact_key": new_keys, "minhash": list(new_text), "state": None, "lead_state": None,
+            "lead_minhash": list(new_lead),
+        })
+        stories = grouped(corpus, exact, candidates, stored_new, run_id, settings)
+    give_back_freed_memory()  # the signatures' memory: Arrow, which writes the stories next, does not reuse it
+    return stories
 
+
+def grouped(corpus: Corpus, exact: np.ndarray, candidates: np.ndarray, stored_new: pd.DataFrame, run_id: str,
+            settings) -> Stories:
+    """Stories: earlier stories stay whole, exact copies join, and candidate pairs verified on their texts."""
+    start = corpus.new_from
     stories = UnionFind(len(corpus.meta))
     earlier, first = pd.factorize(corpus.meta["article_id"].iloc[:start])  # earlier stories stay whole
     first_of = np.full(len(first), -1)
@@ -476,17 +558,14 @@ def find_stories(corpus: Corpus, prior_signatures: pd.DataFrame, run_id: str, se
         if first_of[story] < 0:
             first_of[story] = position
         stories.union(position, int(first_of[story]))
-    exact = pairs_sharing(pd.factorize(keys)[0].astype(np.uint64), np.arange(len(keys)))
-    exact = corpus.within_window(exact[exact[:, 1] >= start])
     for a, b in exact.tolist():
         stories.union(a, b)
-    candidates = corpus.within_window(candidate_pairs(text_digests, lead_digests, start, settings))
     corpus.signed(candidates[:, 0])
     verifications = 0
     for a, b in candidates.tolist():
         if stories.find(a) != stories.find(b):
             verifications += 1
-            if verified(corpus.signatures[a], corpus.signatures[b], settings) is not None:
+            if verified(corpus.signature(a), corpus.signature(b), settings) is not None:
                 stories.union(a, b)
 
     roots = np.array([stories.find(p) for p in range(len(corpus.meta))])
@@ -497,19 +576,16 @@ def find_stories(corpus: Corpus, prior_signatures: pd.DataFrame, run_id: str, se
     members["article_id"] = members["story_root"].map(ids)
     best = members.groupby("story_root").head(1).set_index("story_root")["position"]
     best_of = members["story_root"].map(best).to_numpy()
-    corpus.signed(members["position"].to_numpy())
-    similarity = [1.0 if p == b else jaccard(corpus.signatures[p], corpus.signatures[b])
+    compared = members["position"].to_numpy() != best_of  # the others are a story's best copy, or all of it
+    corpus.signed(np.concatenate([members["position"].to_numpy()[compared], best_of[compared]]))
+    similarity = [1.0 if p == b else jaccard(corpus.signature(p), corpus.signature(b))
                   for p, b in zip(members["position"].tolist(), best_of.tolist())]
+    corpus.keep_signatures(np.empty(0, np.int64))  # nothing compares texts after this
     assignments = pd.DataFrame({"doc_id": members["doc_id"].to_numpy(), "article_id": members["article_id"].to_numpy(),
                                 "is_canonical": members["position"].to_numpy() == best_of, "similarity": similarity})
     # every new document is a copy merged into a story, except the first of each story that is all new
     with_earlier = set(roots[:start][np.isin(roots[:start], roots[start:])].tolist())
     copies = len(corpus.meta) - start - len(set(members["story_root"]) - with_earlier)
-    stored_new = pd.DataFrame({
-        "doc_id": corpus.meta["doc_id"].iloc[start:].to_numpy(), "algorithm": algorithm(settings),
-        "exact_key": signed.exact_keys, "minhash": list(signed.text_digests), "state": None, "lead_state": None,
-        "lead_minhash": list(signed.lead_digests),
-    })
     articles = merged_articles(members, run_id)
     exact_copies = len(distinct(exact[:, 1]))
     return Stories(assignments=assignments, articles=articles.drop(columns="position"), merges=merges,
@@ -566,14 +642,15 @@ def source_uris(members: pd.DataFrame) -> pd.Series:
 SPILL = pa.schema([("row", pa.int64()), ("text", pa.string())])
 
 
-def stage_articles(articles: pd.DataFrame, canonical: np.ndarray, corpus: Corpus, staged: Path, size: int) -> list[str]:
+def stage_articles(articles: pd.DataFrame, canonical: np.ndarray, corpus: Corpus, staged: str, size: int) -> list[str]:
     """`articles` in files of `size` rows, each row with the text of its canonical copy (at `canonical`).
 
     The texts are read once, in the order they are stored, and spilled to a file in pieces, one per
     chunk read and batch of articles, so that each batch is then written holding its own texts only."""
     row_of = pd.Series(np.arange(len(articles)), index=canonical)
     pieces: list[list[int]] = [[] for _ in range(0, len(articles), size)]  # each batch's pieces in the spill
-    with TemporaryDirectory(dir=staged) as folder:
+    # the spill is local: beside the staged files when they are on this disk, else in the temporary folder
+    with TemporaryDirectory(dir=staged if files.is_local(staged) else None) as folder:
         spill = Path(folder) / "texts.arrow"
         with pa.OSFile(str(spill), "wb") as sink, pa.ipc.new_file(sink, SPILL) as writer:
             for positions, texts in corpus.texts(canonical):
@@ -590,27 +667,27 @@ def stage_articles(articles: pd.DataFrame, canonical: np.ndarray, corpus: Corpus
             for number, wanted in enumerate(pieces):
                 texts = pa.Table.from_batches(map(reader.get_batch, wanted), SPILL).to_pandas().set_index("row")["text"]
                 batch = articles.iloc[number * size:(number + 1) * size].assign(text=texts)
-                paths.append(write_batch(batch, staged / f"articles-{number:05d}.parquet"))
+                paths.append(write_batch(batch, files.join(staged, f"articles-{number:05d}.parquet")))
     return paths
 
 
 @task(name="dedupe", retries=0)
 def dedupe_task(clean_paths: list[str], out: str, run_id: str, staging: str, settings) -> dict:
     """Assign this run's clean documents to stories; stage the stories to extract in batches."""
-    batches = [pd.read_parquet(path, columns=[*NEW_COLUMNS, "status"]) for path in clean_paths]
+    batches = [read_batch(path, columns=[*NEW_COLUMNS, "status"]) for path in clean_paths]
     new = pd.concat([b.assign(batch=n, row=np.arange(len(b))) for n, b in enumerate(batches)], ignore_index=True)
     new = new[new["status"] == "ok"]
     store = Store(out)
     prior = store.read("documents", META_COLUMNS, filters=[("status", "==", "ok")])
     corpus = Corpus(prior, new, stored_texts(store, prior["doc_id"]),
                     batch_texts(clean_paths, new["batch"].to_numpy(), new["row"].to_numpy()), settings)
+    del batches, new, prior  # the corpus holds what it needs of them
     stories = find_stories(corpus, store.read("signatures"), run_id, settings)
-    staged = Path(staging)
     articles = stories.articles.assign(status="ok", reason=None, detail=None, stage=None)
     return {
-        "assignments": write_batch(stories.assignments, staged / "assignments.parquet"),
-        "merges": write_batch(stories.merges, staged / "merges.parquet"),
-        "signatures": write_batch(stories.signatures, staged / "signatures.parquet"),
-        "articles": stage_articles(articles, stories.canonical, corpus, staged, settings.batch_size),
+        "assignments": write_batch(stories.assignments, files.join(staging, "assignments.parquet")),
+        "merges": write_batch(stories.merges, files.join(staging, "merges.parquet")),
+        "signatures": write_batch(stories.signatures, files.join(staging, "signatures.parquet")),
+        "articles": stage_articles(articles, stories.canonical, corpus, staging, settings.batch_size),
         "exact": stories.exact_copies, "near": stories.near_copies,
     }

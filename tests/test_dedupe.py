@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import random
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from crosswire.settings import Settings
 from crosswire.store import Store
 from tasks.clean import clean_document, learn_boilerplate
-from tasks.dedupe import assign_stories, signature, verified
+from tasks.dedupe import Corpus, assign_stories, held_texts, signature, verified
 
 SETTINGS = Settings()
 EMPTY_SIGNATURES = Store("/nonexistent").read("signatures")
@@ -103,6 +104,12 @@ def test_later_copy_joins_the_earlier_story_and_keeps_its_id(seed_docs):
     assert list(together.articles["article_id"]) == ["ad000"]
 
 
+def test_a_run_without_new_documents_changes_no_story(seed_docs):
+    prior, signatures = as_prior(run(seed_docs), seed_docs)
+    stories = assign_stories(pd.DataFrame(columns=list(seed_docs[0])), prior, signatures, "r2", SETTINGS)
+    assert stories.assignments.empty and stories.articles.empty and stories.signatures.empty
+
+
 def test_a_copy_that_bridges_two_stories_merges_them_and_records_it(corpus_bodies):
     title, text = next((t, x) for t, x in corpus_bodies if len(x.split("\n\n")) >= 6)
     paragraphs = text.split("\n\n")
@@ -123,6 +130,28 @@ def test_short_texts_are_their_own_shingle():
     assert len(signature("One two three four five six", 5).shingles) == 2
     assert verified(signature("a b", 5), signature("a b c", 5), SETTINGS) is None
     assert verified(signature("Case dismissed.", 5), signature("case  dismissed", 5), SETTINGS) == 1.0
+
+
+def test_signatures_kept_stay_the_same_and_forgotten_ones_are_made_again(corpus_bodies):
+    docs = pd.DataFrame([doc(f"o{i}", text, title=title) for i, (title, text) in enumerate(corpus_bodies[:12])])
+    prior = pd.DataFrame(columns=list(docs.columns) + ["article_id"])
+    corpus = Corpus(prior, docs, held_texts(prior["text"]), held_texts(docs["text"]), SETTINGS)
+    for signed_together in ([3, 0, 2], [4, 5, 6, 7], [11, 8, 9, 10, 1]):  # chunks signed one after another
+        corpus.signed(np.array(signed_together))
+    expected = {p: signature(text, SETTINGS.dedupe_shingle_size, title) for p, (text, title)
+                in enumerate(zip(corpus.texts_at(np.arange(12)), corpus.meta["title"]))}
+
+    def same(position: int) -> bool:
+        got, want = corpus.signature(position), expected[position]
+        return got.title == want.title and all(np.array_equal(getattr(got, f), getattr(want, f))
+                                               for f in ("shingles", "lead", "opening"))
+
+    assert all(same(p) for p in range(12))
+    corpus.keep_signatures(np.array([9, 1, 5, 6, 1]))
+    assert sorted(np.flatnonzero(corpus.signed_row >= 0).tolist()) == [1, 5, 6, 9]
+    assert all(same(p) for p in (1, 5, 6, 9))
+    corpus.signed(np.arange(12))
+    assert all(same(p) for p in range(12))
 
 
 def clusters(assignment: pd.Series) -> set[frozenset]:
