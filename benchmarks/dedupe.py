@@ -231,9 +231,10 @@ class StoryMaker:
     of another's; the next two sentences come from two further releases, then 2-7 paragraphs of other
     releases of the same office (their templates and stock phrases stay). Every name and place (a
     capitalized word rare in the office's releases and never written in lower case) is replaced,
-    consistently within the story, by another name of the corpus, and every number by a random one: a
-    sentence reused by two stories is about other people, places, dates and amounts. The title is the
-    first release's, with the same replacements."""
+    consistently within the story, by another name of the corpus, and every number by a random one (a
+    year by a year, a number up to 31 by a day every month has): a sentence reused by two stories is
+    about other people, places, dates and amounts. The title is the first release's, with the same
+    replacements."""
 
     def __init__(self, releases: list[dict], rng: random.Random):
         self.rng, self.releases = rng, releases
@@ -270,8 +271,10 @@ class StoryMaker:
 
         def substitute(match: re.Match) -> str:
             word = match[0]
-            if word.isdigit():
-                return str(self.rng.randint(1, 10 ** len(word)))
+            if word.isdigit():  # years and days of the month stay valid, so that dates still parse
+                if len(word) == 4 and 1900 <= int(word) < 2100:
+                    return str(self.rng.randint(2000, 2026))
+                return str(self.rng.randint(1, 28 if int(word) <= 31 else 10 ** len(word)))
             if not word[0].isupper() or word.lower() not in self.names:
                 return word
             new = mapping.setdefault(word.lower(), self.rng.choice(self.pool))
