@@ -6,6 +6,7 @@ annotations, which must be the types themselves, not strings.
 
 import hashlib
 import json
+import logging
 import time
 import uuid
 from contextlib import contextmanager
@@ -13,6 +14,7 @@ from datetime import datetime, timezone
 
 from prefect import Task, flow, get_run_logger
 from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact
+from prefect.cache_policies import CacheKeyFnPolicy
 from prefect.runtime import flow_run
 from prefect.task_runners import ThreadPoolTaskRunner
 
@@ -32,6 +34,25 @@ from tasks.extract import cached_nlp, extract_task
 from tasks.ingest import Discovery, discover, ingest_task
 from tasks.load import RunOutputs, load_task, run_row
 from tasks.validate import validate_task
+
+
+class OnceOnly(logging.Filter):
+    """Lets the first record through whose message starts with `start`, and no later one."""
+
+    def __init__(self, start: str):
+        super().__init__()
+        self.start, self.seen = start, False
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not str(record.msg).startswith(self.start):
+            return True
+        seen, self.seen = self.seen, True
+        return not seen
+
+
+# Prefect warns at every task run that its timeout cannot interrupt a task running in a worker thread
+# (a batch task's limit takes effect when it returns): true of every batch, so said once per process.
+logging.getLogger("prefect.task_runs").addFilter(OnceOnly("Timeout of"))
 
 
 class SuiteFailed(RuntimeError):
@@ -147,7 +168,8 @@ def run_stages(sources: list[str], out: str, run: dict, settings: Settings, prog
     outputs = RunOutputs(clean=cleaned, ingest=list(ingested), assignments=stories["assignments"],
                          merges=stories["merges"], signatures=stories["signatures"], line_stats=line_stats,
                          ledger=ledger.write(files.join(staging, "ledger.parquet")),
-                         **{table: [paths[table] for paths in extracted] for table in ("articles", "mentions", "quotes")})
+                         **{table: [paths[table] for paths in extracted]
+                            for table in ("articles", "mentions", "quotes")})
     run |= {"skipped_seen": sum(skipped), "ingested": sum(files.parquet_file(p).metadata.num_rows for p in ingested)}
     with timed(run, "load"):
         result = load_task(store.root, run, outputs, stories, settings)
@@ -180,7 +202,7 @@ def resumable(task: Task) -> Task:
     """`task` with its result (the path of the batch it wrote) persisted under the name of that path: when
     a failed run is started again, it stages to the same folder, and Prefect's cache returns the batches
     the failed run finished instead of redoing them."""
-    return task.with_options(cache_key_fn=_batch_written, persist_result=True)
+    return task.with_options(cache_policy=CacheKeyFnPolicy(cache_key_fn=_batch_written), persist_result=True)
 
 
 def _batch_written(context, parameters: dict) -> str:
