@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -54,11 +55,17 @@ def apply_article_quarantine(docs: pd.DataFrame, failed: pd.DataFrame) -> pd.Dat
     return docs
 
 
+def member(values: pd.Series, of: pd.Index) -> np.ndarray:
+    """values.isin(of) through the hash table `of` keeps (its values unique): Series.isin hashes all of
+    `of` again at every call, which, once per batch against the whole run, grows with the square of it."""
+    return of.get_indexer(values) >= 0
+
+
 def place(docs: pd.DataFrame, assignments: pd.DataFrame, failed: pd.DataFrame) -> pd.DataFrame:
     """Documents with their story (from dedupe's `assignments`, indexed by doc_id) and the quarantine of
     stories that failed; a quarantined document belongs to no story."""
     docs = docs.copy()
-    hit = docs["doc_id"].isin(assignments.index)
+    hit = member(docs["doc_id"], assignments.index)
     for column in ("article_id", "is_canonical", "similarity"):
         docs[column] = docs[column].astype(object)
         docs.loc[hit, column] = docs.loc[hit, "doc_id"].map(assignments[column]).astype(object)
@@ -142,20 +149,20 @@ def load_run(store: Store, run: dict, outputs: RunOutputs, batch_size: int = 100
     """Stream the run's staged batches into part files, a batch at a time, and rewrite the existing parts
     that hold rows the run changes (documents that joined a story, stories replaced)."""
     parts = Parts(store, run["run_id"])
-    known = set(store.read("documents", ["doc_id"])["doc_id"])
+    known = pd.Index(store.read("documents", ["doc_id"])["doc_id"].unique())
     assignments = read_batches([outputs.assignments] if outputs.assignments else [],
                                ["doc_id", "article_id", "is_canonical", "similarity"]).set_index("doc_id")
     merges = read_batches([outputs.merges] if outputs.merges else [], ["article_id", "merged_into", "run_id"])
     stories = read_batches(outputs.articles, ["article_id", "status", "reason", "detail", "stage"])
     failed = stories[stories["status"] == "quarantined"].set_index("article_id")
-    published_now = set(stories.loc[stories["status"] == "ok", "article_id"])
+    published_now = pd.Index(stories.loc[stories["status"] == "ok", "article_id"].unique())
     replaced = set(assignments["article_id"]) | set(merges["article_id"])
     in_quarantine = set(store.read("quarantine", ["doc_id"])["doc_id"])
 
     newly_quarantined, this_run = [], []
     for path in outputs.clean:
         docs = read_batch(path).reindex(columns=DOC_COLUMNS)
-        docs = place(docs[~docs["doc_id"].isin(known)].assign(article_id=None, is_canonical=None, similarity=None),
+        docs = place(docs[~member(docs["doc_id"], known)].assign(article_id=None, is_canonical=None, similarity=None),
                      assignments, failed)
         parts.add("documents", docs)
         newly_quarantined.append(docs[(docs["status"] == "quarantined") & docs["stage"].notna()])
@@ -166,7 +173,7 @@ def load_run(store: Store, run: dict, outputs: RunOutputs, batch_size: int = 100
         newly_quarantined.append(docs[(docs["status"] == "quarantined") & docs["stage"].notna()])
         return docs
 
-    parts.rewrite("documents", "doc_id", set(assignments.index) & known, replace_placement)
+    parts.rewrite("documents", "doc_id", set(assignments.index) & set(known), replace_placement)
     quarantined = pd.concat(newly_quarantined, ignore_index=True) if newly_quarantined else pd.DataFrame(
         columns=DOC_COLUMNS)
     quarantined = quarantined[~quarantined["doc_id"].isin(in_quarantine)]
@@ -181,12 +188,12 @@ def load_run(store: Store, run: dict, outputs: RunOutputs, batch_size: int = 100
         kept[table] = 0
         for path in paths:
             fresh = read_batch(path)
-            fresh = fresh[fresh["article_id"].isin(published_now)]
+            fresh = fresh[member(fresh["article_id"], published_now)]
             parts.add(table, fresh)
             kept[table] += len(fresh)
 
     no_longer_ok = set(quarantined["doc_id"])
-    parts.rewrite("signatures", "doc_id", no_longer_ok & known, lambda f: f[~f["doc_id"].isin(no_longer_ok)])
+    parts.rewrite("signatures", "doc_id", no_longer_ok & set(known), lambda f: f[~f["doc_id"].isin(no_longer_ok)])
     if outputs.signatures:  # two digests per document: kept in Arrow, a batch of rows at a time
         dropped = pa.array(list(no_longer_ok), pa.string())
         for rows in files.parquet_file(outputs.signatures).iter_batches(batch_size=batch_size):
@@ -194,7 +201,7 @@ def load_run(store: Store, run: dict, outputs: RunOutputs, batch_size: int = 100
             parts.add("signatures", signatures.filter(pc.invert(pc.is_in(signatures["doc_id"], dropped))))
     for path in outputs.ingest:
         raw = read_batch(path, ["doc_id", "raw"])
-        raw = raw[~raw["doc_id"].isin(known)]
+        raw = raw[~member(raw["doc_id"], known)]
         parts.add("raw", pd.DataFrame({"doc_id": raw["doc_id"], "run_id": run["run_id"], "content": raw["raw"]}))
 
     tables = {
