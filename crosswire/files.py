@@ -84,9 +84,9 @@ def replacing(where: str):
     if not is_local(where):
         yield where
         return
-    folder, name = os.path.split(where)
+    folder, file = os.path.split(where)
     os.makedirs(folder, exist_ok=True)
-    tmp = os.path.join(folder, f".{name}.tmp")
+    tmp = os.path.join(folder, f".{file}.tmp")
     yield tmp
     os.replace(tmp, where)
 
