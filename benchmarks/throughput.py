@@ -143,10 +143,10 @@ def plain_child(files: str, out: str, model: str) -> None:
     from crosswire.ledger import Ledger
     from crosswire.report import build_report
     from crosswire.settings import Settings
-    from crosswire.staging import read_batch, remove_all, write_batch
+    from crosswire.staging import read_batch, remove_all
     from crosswire.store import Store
     from expectations.runner import build_data_docs
-    from tasks.clean import add_line_stats, clean_task, line_stats_task, template_lines
+    from tasks.clean import clean_task, line_stats_task, sum_line_stats
     from tasks.dedupe import dedupe_task
     from tasks.extract import extract_task
     from tasks.ingest import Discovery, discover, ingest_task
@@ -180,11 +180,9 @@ def plain_child(files: str, out: str, model: str) -> None:
         ingested = [read["path"] for read in reads]
         check("ingest", "doc_id", ingested)
         lap("ingest")
-        stats = [read_batch(line_stats_task.fn(p, str(staging / "clean" / f"stats-{n:05d}.parquet")))
-                 for n, p in enumerate(ingested)]
-        summed = add_line_stats([None, *stats])
-        line_stats = write_batch(summed, staging / "clean" / "line_stats.parquet")
-        templates = write_batch(template_lines(summed), staging / "clean" / "templates.parquet")
+        stats = [line_stats_task.fn(p, str(staging / "clean" / f"stats-{n:05d}.parquet")) for n, p in enumerate(ingested)]
+        line_stats, templates = (str(staging / "clean" / name) for name in ("line_stats.parquet", "templates.parquet"))
+        sum_line_stats(stats, line_stats, templates)
         cleaned = [clean_task.fn(p, str(staging / "clean" / f"{n:05d}.parquet"), settings, templates)
                    for n, p in enumerate(ingested)]
         check("clean", "doc_id", cleaned)

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterable
 from contextlib import contextmanager
 from glob import glob as glob_files
 from pathlib import Path
 
 import fsspec
 import pyarrow as pa
+import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 from fsspec.core import url_to_fs
 
@@ -123,6 +125,28 @@ def parquet_file(where: str) -> pq.ParquetFile:
 def write_table(table: pa.Table, where: str) -> None:
     with replacing(where) as target, fsspec.open(target, "wb") as handle:
         pq.write_table(table, handle, compression="zstd")
+
+
+def write_batches(batches: Iterable[pa.RecordBatch], schema: pa.Schema, where: str) -> None:
+    """A Parquet file of `batches`, written as they come: a table larger than memory never is in it whole."""
+    with replacing(where) as target, fsspec.open(target, "wb") as handle:
+        with pq.ParquetWriter(handle, schema, compression="zstd") as writer:
+            for batch in batches:
+                writer.write_batch(batch)
+
+
+def dataset(paths: list[str], schema: pa.Schema) -> ds.Dataset:
+    """Parquet files (all in one filesystem) read as `schema`, a batch at a time by whoever scans them."""
+    fs, _ = split(paths[0]) if paths else (None, None)
+    return ds.dataset([split(p)[1] for p in paths], schema=schema, format="parquet", filesystem=fs)
+
+
+def copy(source: str, target: str) -> None:
+    if is_local(source):
+        shutil.copyfile(source, target)
+        return
+    fs, path = url_to_fs(source)
+    fs.copy(path, url_to_fs(target)[1])
 
 
 def move(source: str, target: str) -> None:

@@ -24,11 +24,11 @@ from crosswire.memory import give_back_freed_memory
 from crosswire.progress import Progress
 from crosswire.report import build_report
 from crosswire.settings import Settings
-from crosswire.staging import read_batch, remove_all, run_id_of, staging_dir, write_batch
+from crosswire.staging import read_batch, remove_all, run_id_of, staging_dir
 from crosswire.store import Store, to_arrow
 from crosswire.summary import markdown_summary, new_stories
 from expectations.runner import build_data_docs
-from tasks.clean import add_line_stats, clean_task, line_stats_task, template_lines
+from tasks.clean import clean_task, line_stats_task, sum_line_stats
 from tasks.dedupe import dedupe_task
 from tasks.extract import cached_nlp, extract_task
 from tasks.ingest import Discovery, discover, ingest_task
@@ -147,11 +147,8 @@ def run_stages(sources: list[str], out: str, run: dict, settings: Settings, prog
     with timed(run, "clean"):
         stats = [count_lines.submit(path, files.join(staging, "clean", f"stats-{n:05d}.parquet"))
                  for n, path in enumerate(ingested)]
-        prior = store.read("line_stats") if store.exists("line_stats") else None
-        summed = add_line_stats([prior, *(read_batch(f.result()) for f in stats)])
-        line_stats = write_batch(summed, files.join(staging, "clean", "line_stats.parquet"))
-        templates = write_batch(template_lines(summed), files.join(staging, "clean", "templates.parquet"))
-        del summed, prior  # grows with every line ever seen; the batches need only the templates
+        line_stats, templates = (files.join(staging, "clean", name) for name in ("line_stats.parquet", "templates.parquet"))
+        sum_line_stats([*store.parts("line_stats"), *(f.result() for f in stats)], line_stats, templates)
         futures = [clean.submit(path, files.join(staging, "clean", f"{n:05d}.parquet"), settings, templates)
                    for n, path in enumerate(ingested)]
         cleaned = progress.wait("clean", futures)

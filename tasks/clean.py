@@ -11,6 +11,7 @@ trafilatura first.
 from __future__ import annotations
 
 import re
+import tempfile
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -18,15 +19,20 @@ from functools import lru_cache
 from typing import Iterable, Mapping
 
 import dateparser
+import duckdb
 import ftfy
 import htmldate
 import pandas as pd
 import py3langid
+import pyarrow as pa
+import pyarrow.compute as pc
 import trafilatura
 import trafilatura.metadata as tf_metadata
 from lxml import etree
 from prefect import task
 
+from crosswire import files
+from crosswire.schema import LINE_STATS
 from crosswire.settings import BATCH_TIMEOUT
 from crosswire.staging import read_batch, write_batch
 
@@ -680,6 +686,47 @@ def template_lines(stats: pd.DataFrame | None, min_docs: int = 5, min_share: flo
         return pd.DataFrame({"source": pd.Series(dtype="string"), "line": pd.Series(dtype="string")})
     threshold = (min_share * stats["source_docs"]).clip(lower=min_docs)
     return stats.loc[stats["docs"] >= threshold, ["source", "line"]].reset_index(drop=True)
+
+
+def sum_line_stats(paths: list[str], stats_path: str, templates_path: str, min_docs: int = 5,
+                   min_share: float = 0.2, memory_limit: str = "256MB") -> None:
+    """add_line_stats, then template_lines, over files of line statistics (a run's batches and the
+    committed table), writing both results as Parquet files. The statistics hold a row per line ever
+    seen, so they are summed out of core: DuckDB spills its aggregation and sort to disk past
+    `memory_limit`, and the rows stream from the files to the outputs, so that memory stays the same
+    however many lines the sources have shown."""
+    template_schema = pa.schema([LINE_STATS.field("source"), LINE_STATS.field("line")])
+    if not paths:
+        files.write_batches([], LINE_STATS, stats_path)
+        files.write_batches([], template_schema, templates_path)
+        return
+    # each file repeats a source's document count on every row: once per file, summed over the files
+    totals = pd.concat([files.read_table(p, columns=["source", "source_docs"]).to_pandas()
+                        .groupby("source")["source_docs"].first() for p in paths]).groupby(level=0).sum()
+    totals = pa.table({"source": pa.array(totals.index, pa.string()), "source_docs": pa.array(totals, pa.int64())})
+    with tempfile.TemporaryDirectory(prefix="crosswire-duckdb-") as spill:
+        connection = duckdb.connect(config={"memory_limit": memory_limit, "temp_directory": spill})
+        try:
+            connection.register("stats", files.dataset(paths, LINE_STATS))
+            connection.register("totals", totals)
+            rows = connection.sql(
+                "SELECT source, line, sum(docs)::BIGINT AS docs, any_value(t.source_docs) AS source_docs "
+                "FROM stats JOIN totals t USING (source) GROUP BY source, line ORDER BY source, line"
+            ).fetch_record_batch()
+            templates: list[pa.RecordBatch] = []
+
+            def passing():
+                for batch in rows:
+                    batch = pa.RecordBatch.from_arrays(batch.columns, schema=LINE_STATS)
+                    floor = pc.max_element_wise(pc.multiply(batch["source_docs"].cast(pa.float64()), min_share),
+                                                float(min_docs))
+                    templates.append(batch.filter(pc.greater_equal(batch["docs"], floor)).select(["source", "line"]))
+                    yield batch
+
+            files.write_batches(passing(), LINE_STATS, stats_path)
+        finally:
+            connection.close()
+    files.write_batches(templates, template_schema, templates_path)
 
 
 def templates_by_source(lines: pd.DataFrame) -> dict[str, frozenset[str]]:

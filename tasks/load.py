@@ -209,8 +209,9 @@ def load_run(store: Store, run: dict, outputs: RunOutputs, batch_size: int = 100
             ["run_id", "stage", "doc_id", "source_uri", "reason", "detail"]]], ignore_index=True),
         "merges": pd.concat([store.read("merges"), merges], ignore_index=True),
     }
-    if outputs.line_stats and files.exists(outputs.line_stats):  # a row per line ever seen: kept in Arrow
-        tables["line_stats"] = files.read_table(outputs.line_stats)
+    if outputs.line_stats and files.exists(outputs.line_stats):  # a row per line ever seen: copied, never read
+        parts.written.append(store.pending("line_stats", "part-0.parquet"))
+        files.copy(outputs.line_stats, parts.written[-1])
     if outputs.ledger:
         tables["ledger"] = files.read_table(outputs.ledger)
     docs = pd.concat(this_run, ignore_index=True) if this_run else pd.DataFrame(columns=DOC_COLUMNS)

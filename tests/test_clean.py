@@ -13,9 +13,12 @@ from difflib import SequenceMatcher
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 
+from crosswire.schema import LINE_STATS
 from crosswire.settings import Settings
+from crosswire.staging import write_batch
 from tasks.clean import (
     LINE_STATS_COLUMNS,
     add_line_stats,
@@ -28,6 +31,7 @@ from tasks.clean import (
     line_stats_task,
     parse_date,
     repair,
+    sum_line_stats,
     template_lines,
     unglue,
 )
@@ -192,6 +196,24 @@ def test_line_stats_accumulate_across_runs(shared):
     )
     assert boilerplate_from_stats(later, "riverside_ca") == learn_boilerplate(pages)
     assert boilerplate_from_stats(later, "unknown source") == frozenset()
+
+
+def test_line_stats_summed_out_of_core_equal_the_sum_in_memory(shared, tmp_path):
+    """sum_line_stats (DuckDB, under a small memory limit) gives add_line_stats and template_lines."""
+    offices = sorted(p for p in (shared / CORPUS).iterdir() if p.is_dir())
+    frames = [line_stats({o.name: [f.read_text(encoding="utf-8") for f in sorted(o.glob("*.txt"))[k::3]]
+                          for o in offices}) for k in range(3)]
+    paths = [write_batch(frame, str(tmp_path / f"{k}.parquet")) for k, frame in enumerate(frames)]
+    stats, templates = str(tmp_path / "stats.parquet"), str(tmp_path / "templates.parquet")
+    sum_line_stats(paths, stats, templates, memory_limit="64MB")
+    expected = add_line_stats(frames).sort_values(["source", "line"]).reset_index(drop=True)
+    summed = pq.read_table(stats)
+    assert summed.schema == LINE_STATS and summed.num_rows == len(expected) > 50_000
+    pd.testing.assert_frame_equal(summed.to_pandas(), expected, check_dtype=False)
+    template = pq.read_table(templates).to_pandas()
+    assert template.values.tolist() == template_lines(expected).values.tolist() and len(template) > 50
+    sum_line_stats([], stats, templates)  # nothing read: empty files, not an error
+    assert pq.read_table(stats).num_rows == 0 and pq.read_table(templates).num_rows == 0
 
 
 def test_a_small_run_uses_the_template_of_earlier_runs(shared):
