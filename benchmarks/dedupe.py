@@ -164,10 +164,10 @@ def adjusted_rand(truth: pd.Series, predicted: pd.Series) -> float:
     return (index - expected) / ((rows + cols) / 2 - expected)
 
 
-def run_dedupe(docs: pd.DataFrame, prior: pd.DataFrame | None = None, signatures: pd.DataFrame | None = None,
+def run_dedupe(docs: pd.DataFrame, prior: pd.DataFrame | None = None, signatures=None,
                run_id: str = "r1"):
     prior = prior if prior is not None else pd.DataFrame(columns=list(docs.columns) + ["article_id"])
-    signatures = signatures if signatures is not None else Store("/nonexistent").read("signatures")
+    signatures = signatures if signatures is not None else Store("/nonexistent").arrow("signatures")
     return assign_stories(docs, prior, signatures, run_id, Settings())
 
 

@@ -12,6 +12,7 @@ import hashlib
 import json
 
 import pandas as pd
+import pyarrow as pa
 
 from crosswire import files
 
@@ -31,7 +32,10 @@ def run_id_of(staging: str, run_id: str) -> str:
     return run_id
 
 
-def write_batch(frame: pd.DataFrame, path: str) -> str:
+def write_batch(frame: pd.DataFrame | pa.Table, path: str) -> str:
+    if isinstance(frame, pa.Table):  # written as it is: no pandas copy of its list columns
+        files.write_table(frame, str(path))
+        return str(path)
     with files.replacing(str(path)) as target:
         fs, where = files.split(target)
         frame.to_parquet(where, index=False, compression="zstd", filesystem=fs)

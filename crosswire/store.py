@@ -82,10 +82,14 @@ class Store:
 
     def read(self, table: str, columns: list[str] | None = None, filters=None) -> pd.DataFrame:
         """The committed table as a DataFrame (empty, with the contract's columns, when absent)."""
+        return self.arrow(table, columns, filters).to_pandas()
+
+    def arrow(self, table: str, columns: list[str] | None = None, filters=None) -> pa.Table:
+        """The committed table in Arrow, for list columns that pandas would make an object per row of."""
         schema = TABLES[table]
         if not self.exists(table):
-            return schema.empty_table().to_pandas()[columns or schema.names]
-        return files.read_table(self.table_dir(table), schema=schema, columns=columns, filters=filters).to_pandas()
+            return schema.empty_table().select(columns or schema.names)
+        return files.read_table(self.table_dir(table), schema=schema, columns=columns, filters=filters)
 
     @contextmanager
     def lock(self):

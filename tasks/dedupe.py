@@ -14,9 +14,8 @@ of doc_ids from the store or one clean batch file at a time, and the stories are
 What stays is at most 2.8 KB per document (tracemalloc, 50,000 of the benchmark's generated press
 releases of 1,650 characters): its signature (1.5 KB with its title, mostly shingle hashes, so more for
 longer texts), its two digests (1 KB) and its exact key. The earlier runs' stored digests table is let
-go once copied, and a signature once no pair of documents needs it. A run's peak RSS grows by about
-5 KB per new document, half of it while the new signatures are written (pandas turns their digests
-into Arrow lists, then Parquet), and by about 7 KB per new document over as many earlier ones.
+go once copied, and a signature once no pair of documents needs it. Stored digests are read and
+written as Arrow list columns made from the matrices' memory, never as an array object per row.
 """
 
 from __future__ import annotations
@@ -40,6 +39,7 @@ from rapidfuzz import fuzz
 
 from crosswire import files
 from crosswire.memory import cycle_collector_paused, give_back_freed_memory
+from crosswire.schema import SIGNATURES
 from crosswire.staging import read_batch, write_batch
 from crosswire.store import Store
 
@@ -362,7 +362,7 @@ class Stories:
     assignments: pd.DataFrame  # doc_id, article_id, is_canonical, similarity
     articles: pd.DataFrame  # one row per new or changed story, with its merged metadata
     merges: pd.DataFrame  # article_id absorbed into merged_into
-    signatures: pd.DataFrame  # new documents' signatures
+    signatures: pa.Table  # new documents' signatures
     canonical: np.ndarray  # corpus position of each article's canonical copy, whose text is the story's
     exact_copies: int = 0
     near_copies: int = 0
@@ -476,20 +476,21 @@ class Corpus:
         self.signed_row[:] = -1
         self.signed_row[kept] = np.arange(len(kept))
 
-    def stored_digests(self, stored: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def stored_digests(self, stored: pa.Table) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Digests and exact keys of the earlier documents: stored ones where this algorithm made them,
         else made now from their texts."""
         perm = self.settings.dedupe_num_perm
+        keys = stored.select(["doc_id", "algorithm", "exact_key"]).to_pandas().assign(row=np.arange(len(stored)))
         exact_keys = self.meta["doc_id"].iloc[:self.new_from].map(
-            stored.drop_duplicates("doc_id", keep="last").set_index("doc_id")["exact_key"]).to_numpy(dtype=object)
-        current = stored[stored["algorithm"] == algorithm(self.settings)].drop_duplicates("doc_id", keep="last")
-        row = pd.Series(np.arange(len(current)), index=current["doc_id"]).reindex(self.meta["doc_id"].iloc[:self.new_from])
+            keys.drop_duplicates("doc_id", keep="last").set_index("doc_id")["exact_key"]).to_numpy(dtype=object)
+        current = keys[keys["algorithm"] == algorithm(self.settings)].drop_duplicates("doc_id", keep="last")
+        row = current.set_index("doc_id")["row"].reindex(self.meta["doc_id"].iloc[:self.new_from])
         text, lead = np.zeros((self.new_from, perm), np.uint32), np.zeros((self.new_from, perm), np.uint32)
         have = np.flatnonzero(row.notna().to_numpy())
         if len(have):
             rows = row.to_numpy()[have].astype(np.int64)
-            text[have] = matrix(current["minhash"].iloc[rows], perm)
-            lead[have] = matrix(current["lead_minhash"].iloc[rows], perm)
+            text[have] = matrix(stored["minhash"].take(rows), perm)
+            lead[have] = matrix(stored["lead_minhash"].take(rows), perm)
         missing = np.flatnonzero(row.isna().to_numpy())
         if len(missing):
             text[missing], lead[missing], exact_keys[missing] = self.sign(missing)
@@ -504,12 +505,18 @@ class Corpus:
         return pairs[np.isnat(gap) | (gap <= np.timedelta64(self.settings.dedupe_window_days, "D"))]
 
 
-def matrix(column: pd.Series, perm: int) -> np.ndarray:
-    values = pa.array(column, type=pa.list_(pa.uint32())).flatten()
-    return values.to_numpy(zero_copy_only=False).reshape(-1, perm)
+def matrix(column: pa.ChunkedArray, perm: int) -> np.ndarray:
+    """A list column of digests as a matrix, a row per digest."""
+    return column.combine_chunks().flatten().to_numpy(zero_copy_only=False).reshape(-1, perm)
 
 
-def assign_stories(new: pd.DataFrame, prior_docs: pd.DataFrame, prior_signatures: pd.DataFrame,
+def digest_lists(digests: np.ndarray) -> pa.Array:
+    """A matrix of digests as a list column, straight from its memory (no array object per row)."""
+    offsets = np.arange(0, digests.size + 1, max(digests.shape[1], 1), dtype=np.int32)[:len(digests) + 1]
+    return pa.ListArray.from_arrays(pa.array(offsets), pa.array(digests.ravel()))
+
+
+def assign_stories(new: pd.DataFrame, prior_docs: pd.DataFrame, prior_signatures: pa.Table,
                    run_id: str, settings) -> Stories:
     """Assign each new document to a story, creating, growing or merging stories.
 
@@ -523,7 +530,7 @@ def assign_stories(new: pd.DataFrame, prior_docs: pd.DataFrame, prior_signatures
     return stories
 
 
-def find_stories(corpus: Corpus, prior_signatures: pd.DataFrame, run_id: str, settings) -> Stories:
+def find_stories(corpus: Corpus, prior_signatures: pa.Table, run_id: str, settings) -> Stories:
     """Assign each of `corpus`'s new documents to a story (see assign_stories). The articles' text is
     left empty, for the caller to read from the canonical copies."""
     with cycle_collector_paused():
@@ -537,17 +544,19 @@ def find_stories(corpus: Corpus, prior_signatures: pd.DataFrame, run_id: str, se
             candidate_pairs([prior_text, new_text], [prior_lead, new_lead], start, settings))
         del prior_text, prior_lead, prior_keys
         corpus.keep_signatures(np.concatenate([exact.ravel(), candidates.ravel()]))  # the others are never compared
-        stored_new = pd.DataFrame({
-            "doc_id": corpus.meta["doc_id"].iloc[start:].to_numpy(), "algorithm": algorithm(settings),
-            "exact_key": new_keys, "minhash": list(new_text), "state": None, "lead_state": None,
-            "lead_minhash": list(new_lead),
-        })
+        new_ids = corpus.meta["doc_id"].iloc[start:]
+        stored_new = pa.table({
+            "doc_id": pa.array(new_ids, pa.string()), "algorithm": pa.array([algorithm(settings)] * len(new_ids)),
+            "exact_key": pa.array(new_keys, pa.string()), "minhash": digest_lists(new_text),
+            "state": pa.nulls(len(new_ids), pa.binary()), "lead_state": pa.nulls(len(new_ids), pa.binary()),
+            "lead_minhash": digest_lists(new_lead),
+        }, schema=SIGNATURES)
         stories = grouped(corpus, exact, candidates, stored_new, run_id, settings)
     give_back_freed_memory()  # the signatures' memory: Arrow, which writes the stories next, does not reuse it
     return stories
 
 
-def grouped(corpus: Corpus, exact: np.ndarray, candidates: np.ndarray, stored_new: pd.DataFrame, run_id: str,
+def grouped(corpus: Corpus, exact: np.ndarray, candidates: np.ndarray, stored_new: pa.Table, run_id: str,
             settings) -> Stories:
     """Stories: earlier stories stay whole, exact copies join, and candidate pairs verified on their texts."""
     start = corpus.new_from
@@ -682,7 +691,7 @@ def dedupe_task(clean_paths: list[str], out: str, run_id: str, staging: str, set
     corpus = Corpus(prior, new, stored_texts(store, prior["doc_id"]),
                     batch_texts(clean_paths, new["batch"].to_numpy(), new["row"].to_numpy()), settings)
     del batches, new, prior  # the corpus holds what it needs of them
-    stories = find_stories(corpus, store.read("signatures"), run_id, settings)
+    stories = find_stories(corpus, store.arrow("signatures"), run_id, settings)
     articles = stories.articles.assign(status="ok", reason=None, detail=None, stage=None)
     return {
         "assignments": write_batch(stories.assignments, files.join(staging, "assignments.parquet")),

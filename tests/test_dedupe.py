@@ -6,15 +6,16 @@ import random
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from crosswire.settings import Settings
-from crosswire.store import Store
+from crosswire.store import Store, to_arrow
 from tasks.clean import clean_document, learn_boilerplate
 from tasks.dedupe import Corpus, assign_stories, held_texts, signature, verified
 
 SETTINGS = Settings()
-EMPTY_SIGNATURES = Store("/nonexistent").read("signatures")
+EMPTY_SIGNATURES = Store("/nonexistent").arrow("signatures")
 
 
 def doc(doc_id: str, text: str, *, title=None, published=None, when="2024-01-01", uri=None) -> dict:
@@ -24,14 +25,14 @@ def doc(doc_id: str, text: str, *, title=None, published=None, when="2024-01-01"
             "source_uri": uri or f"/data/{doc_id}.txt"}
 
 
-def run(new: list[dict], prior: pd.DataFrame | None = None, signatures: pd.DataFrame | None = None,
+def run(new: list[dict], prior: pd.DataFrame | None = None, signatures: pa.Table | None = None,
         run_id: str = "r1"):
     prior = prior if prior is not None else pd.DataFrame(columns=list(new[0]) + ["article_id"])
     signatures = signatures if signatures is not None else EMPTY_SIGNATURES
     return assign_stories(pd.DataFrame(new), prior, signatures, run_id, SETTINGS)
 
 
-def as_prior(stories, docs: list[dict]) -> tuple[pd.DataFrame, pd.DataFrame]:
+def as_prior(stories, docs: list[dict]) -> tuple[pd.DataFrame, pa.Table]:
     frame = pd.DataFrame(docs).merge(stories.assignments[["doc_id", "article_id"]], on="doc_id")
     return frame, stories.signatures
 
@@ -107,7 +108,7 @@ def test_later_copy_joins_the_earlier_story_and_keeps_its_id(seed_docs):
 def test_a_run_without_new_documents_changes_no_story(seed_docs):
     prior, signatures = as_prior(run(seed_docs), seed_docs)
     stories = assign_stories(pd.DataFrame(columns=list(seed_docs[0])), prior, signatures, "r2", SETTINGS)
-    assert stories.assignments.empty and stories.articles.empty and stories.signatures.empty
+    assert stories.assignments.empty and stories.articles.empty and stories.signatures.num_rows == 0
 
 
 def test_a_copy_that_bridges_two_stories_merges_them_and_records_it(corpus_bodies):
@@ -194,7 +195,8 @@ def test_earlier_documents_signed_by_another_algorithm_are_signed_again(seed_doc
     scraped, published = seed_docs[1], seed_docs[0]
     first = run([scraped], run_id="r1")
     prior, signatures = as_prior(first, [scraped])
-    stale = signatures.assign(algorithm="rensa-0.1/an-older-shingling", minhash=None, lead_minhash=None)
+    stale = to_arrow(signatures.to_pandas().assign(algorithm="rensa-0.1/an-older-shingling", minhash=None,
+                                                   lead_minhash=None), "signatures")
     second = run([published], prior, stale, run_id="r2")
     assert list(second.articles["article_id"]) == list(first.articles["article_id"])
     assert second.articles.iloc[0]["n_copies"] == 2
