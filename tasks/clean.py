@@ -146,6 +146,14 @@ _LINE_BREAKS = re.compile(r"\r\n?|[\u2028\u2029]")
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
 # a line of printable ASCII without "&" is left as it is by every fix of ftfy's that repair applies
 _FTFY_CAN_CHANGE = re.compile(r"[^\n\x20-\x25\x27-\x7e]")
+# ... and so is a line of those, tabs and the characters of either set below: none is changed by any of
+# ftfy 6.3's fixes or by NFC, alone or beside another, and no string over a set matches ftfy's mojibake
+# heuristic (checked exhaustively: its alternatives that can match span at most three such characters).
+# Punctuation and accented letters make two sets, as "é”" next to each other reads as mojibake.
+_FTFY_KEEPS = (
+    re.compile(r"[\t\x20-\x25\x27-\x7e’–—“”‘…•·¿¡°©®™óúÓÚ]*"),
+    re.compile(r"[\t\x20-\x25\x27-\x7e’–—…éóíáñúüÓÚăđàêâưôậốủệếạảểấựòởờẫẩọộơợềịãớ]*"),
+)
 
 _DATE_SETTINGS = {
     "PREFER_DAY_OF_MONTH": "first",
@@ -194,8 +202,12 @@ def repair(text: str) -> str:
     # before ftfy too: it reads line by line, and a soft hyphen or odd space can hide mojibake from it
     text = _plain_spaces(_LINE_BREAKS.sub("\n", text))
     if _FTFY_CAN_CHANGE.search(text):  # ftfy reads line by line anyway; most lines need nothing
-        text = "\n".join(_fix_line(line) if _FTFY_CAN_CHANGE.search(line) else line for line in text.split("\n"))
+        text = "\n".join(line if _ftfy_keeps(line) else _fix_line(line) for line in text.split("\n"))
     return _plain_spaces(text)
+
+
+def _ftfy_keeps(line: str) -> bool:
+    return _FTFY_KEEPS[0].fullmatch(line) is not None or _FTFY_KEEPS[1].fullmatch(line) is not None
 
 
 def _plain_spaces(text: str) -> str:
