@@ -166,6 +166,9 @@ _DATE_SETTINGS = {
     "PARSERS": ["absolute-time"],
 }
 _EARLIEST = datetime(1980, 1, 1, tzinfo=timezone.utc)
+_MONTHS = {m: i for i, m in enumerate("January February March April May June July August September October November "
+                                      "December".split(), 1)}
+_PLAIN_DATE = re.compile(rf"({'|'.join(_MONTHS)}) ([0-9]{{1,2}})(?:st|nd|rd|th)?,? ([0-9]{{4}})")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$")
 # trafilatura for HTML, chosen on the article-extraction benchmark (benchmarks/clean_aeb.py): the fast
 # precision mode, and its recall mode when the first pass kept too little of the page, as trafilatura's
@@ -412,8 +415,23 @@ def _parse_day(text: str) -> datetime | None:
             return _day(datetime.fromisoformat(text))
         except ValueError:
             pass
+    if day := _plain_day(text):
+        return day
     parsed = dateparser.parse(text, languages=["en", "es"], settings=_DATE_SETTINGS)
     return _day(parsed) if parsed else None
+
+
+def _plain_day(text: str) -> datetime | None:
+    """The day of a valid "June 10, 2011" (1980-2039) as dateparser reads it, checked against it on every such
+    string of those years with and without the comma, day suffix and leading zero; microseconds instead of
+    dateparser's near millisecond, and most dates are spelled so. None for anything else."""
+    match = _PLAIN_DATE.fullmatch(text)
+    if not match or not 1980 <= (year := int(match[3])) < 2040:
+        return None
+    try:
+        return datetime(year, _MONTHS[match[1]], int(match[2]), tzinfo=timezone.utc)
+    except ValueError:
+        return None
 
 
 def _day(moment: datetime) -> datetime:
