@@ -49,6 +49,7 @@ _DATE_LABEL = re.compile(
     r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s*)?$",
     re.I,
 )
+_FOUR_DIGITS = re.compile(r"\d\d\d\d")
 _DAY_OF_MONTH = re.compile(rf"^{_MONTH}\s+\d{{1,2}}$", re.I)  # "November 21" on yearly listing pages
 
 # Datelines: "TUNIS, Tunisia – ...", "SANTA ANA, Calif. – ...", "CHICAGO — ...", "(Dallas County) – ..."
@@ -79,12 +80,13 @@ _UI_PATTERN = re.compile(
     r"|are you a human\?.*"
     r"|(?:click here )?for (?:the )?(?:full|original) press release\.?"
     r"|(?:©|copyright ©?\s*\d{4}).*"
-    r"|.*\b(?:we use cookies|this (?:web)?site uses cookies|accept (?:all )?cookies)\b.*"
     r"|share (?:on|via) \w+"
     r"|(?:facebook|twitter|linkedin|email|print)(?:\s*[|/]\s*(?:facebook|twitter|x|linkedin|email|print))+"
     r")$",
     re.I,
 )
+# Apart: its leading ".*" makes it scan every line, and only a line holding "cook" (any case) can match.
+_UI_COOKIES = re.compile(r"^.*\b(?:we use cookies|this (?:web)?site uses cookies|accept (?:all )?cookies)\b.*$", re.I)
 # A section that starts the page's chrome: it and everything after it go.
 _FOOTER = re.compile(
     r"^(?:(?:latest|recent|related|more|other) (?:posts|news|stories|articles|press releases|releases)"
@@ -235,7 +237,8 @@ def _norm(line: str) -> str:
 
 def _is_ui(line: str) -> bool:
     low = line.lower()
-    return low in _UI_LINES or bool(_UI_PATTERN.match(line)) or bool(_PUNCT_ONLY.match(line))
+    return (low in _UI_LINES or bool(_UI_PATTERN.match(line)) or ("cook" in low and bool(_UI_COOKIES.match(line)))
+            or bool(_PUNCT_ONLY.match(line)))
 
 
 def _drop_ui(lines: list[str]) -> list[str]:
@@ -392,7 +395,7 @@ def _is_dateline(line: str) -> bool:
 
 def _date_in(line: str) -> str | None:
     """The date of a date line ("Published February 19, 2026", "Date: ...", "June 5, 2026: Title")."""
-    if len(line) > 200:
+    if len(line) > 200 or not _FOUR_DIGITS.search(line):  # every date has its year
         return None
     match = _DATE.search(line)
     if not match or not _DATE_LABEL.match(line[: match.start()]) or (line.endswith(".") and _words(line) > 12):
