@@ -55,6 +55,7 @@ _DATE_LABEL = re.compile(
     r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s*)?$",
     re.I,
 )
+_FOUR_DIGITS = re.compile(r"\d\d\d\d")
 _DAY_OF_MONTH = re.compile(rf"^{_MONTH}\s+\d{{1,2}}$", re.I)  # "November 21" on yearly listing pages
 
 # Datelines: "TUNIS, Tunisia – ...", "SANTA ANA, Calif. – ...", "CHICAGO — ...", "(Dallas County) – ..."
@@ -85,12 +86,13 @@ _UI_PATTERN = re.compile(
     r"|are you a human\?.*"
     r"|(?:click here )?for (?:the )?(?:full|original) press release\.?"
     r"|(?:©|copyright ©?\s*\d{4}).*"
-    r"|.*\b(?:we use cookies|this (?:web)?site uses cookies|accept (?:all )?cookies)\b.*"
     r"|share (?:on|via) \w+"
     r"|(?:facebook|twitter|linkedin|email|print)(?:\s*[|/]\s*(?:facebook|twitter|x|linkedin|email|print))+"
     r")$",
     re.I,
 )
+# Apart: its leading ".*" makes it scan every line, and only a line holding "cook" (any case) can match.
+_UI_COOKIES = re.compile(r"^.*\b(?:we use cookies|this (?:web)?site uses cookies|accept (?:all )?cookies)\b.*$", re.I)
 # A section that starts the page's chrome: it and everything after it go.
 _FOOTER = re.compile(
     r"^(?:(?:latest|recent|related|more|other) (?:posts|news|stories|articles|press releases|releases)"
@@ -152,6 +154,14 @@ _LINE_BREAKS = re.compile(r"\r\n?|[\u2028\u2029]")
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
 # a line of printable ASCII without "&" is left as it is by every fix of ftfy's that repair applies
 _FTFY_CAN_CHANGE = re.compile(r"[^\n\x20-\x25\x27-\x7e]")
+# ... and so is a line of those, tabs and the characters of either set below: none is changed by any of
+# ftfy 6.3's fixes or by NFC, alone or beside another, and no string over a set matches ftfy's mojibake
+# heuristic (checked exhaustively: its alternatives that can match span at most three such characters).
+# Punctuation and accented letters make two sets, as "é”" next to each other reads as mojibake.
+_FTFY_KEEPS = (
+    re.compile(r"[\t\x20-\x25\x27-\x7e’–—“”‘…•·¿¡°©®™óúÓÚ]*"),
+    re.compile(r"[\t\x20-\x25\x27-\x7e’–—…éóíáñúüÓÚăđàêâưôậốủệếạảểấựòởờẫẩọộơợềịãớ]*"),
+)
 
 _DATE_SETTINGS = {
     "PREFER_DAY_OF_MONTH": "first",
@@ -164,6 +174,9 @@ _DATE_SETTINGS = {
     "PARSERS": ["absolute-time"],
 }
 _EARLIEST = datetime(1980, 1, 1, tzinfo=timezone.utc)
+_MONTHS = {m: i for i, m in enumerate("January February March April May June July August September October November "
+                                      "December".split(), 1)}
+_PLAIN_DATE = re.compile(rf"({'|'.join(_MONTHS)}) ([0-9]{{1,2}})(?:st|nd|rd|th)?,? ([0-9]{{4}})")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$")
 # trafilatura for HTML, chosen on the article-extraction benchmark (benchmarks/clean_aeb.py): the fast
 # precision mode, and its recall mode when the first pass kept too little of the page, as trafilatura's
@@ -200,8 +213,12 @@ def repair(text: str) -> str:
     # before ftfy too: it reads line by line, and a soft hyphen or odd space can hide mojibake from it
     text = _plain_spaces(_LINE_BREAKS.sub("\n", text))
     if _FTFY_CAN_CHANGE.search(text):  # ftfy reads line by line anyway; most lines need nothing
-        text = "\n".join(_fix_line(line) if _FTFY_CAN_CHANGE.search(line) else line for line in text.split("\n"))
+        text = "\n".join(line if _ftfy_keeps(line) else _fix_line(line) for line in text.split("\n"))
     return _plain_spaces(text)
+
+
+def _ftfy_keeps(line: str) -> bool:
+    return _FTFY_KEEPS[0].fullmatch(line) is not None or _FTFY_KEEPS[1].fullmatch(line) is not None
 
 
 def _plain_spaces(text: str) -> str:
@@ -226,7 +243,8 @@ def _norm(line: str) -> str:
 
 def _is_ui(line: str) -> bool:
     low = line.lower()
-    return low in _UI_LINES or bool(_UI_PATTERN.match(line)) or bool(_PUNCT_ONLY.match(line))
+    return (low in _UI_LINES or bool(_UI_PATTERN.match(line)) or ("cook" in low and bool(_UI_COOKIES.match(line)))
+            or bool(_PUNCT_ONLY.match(line)))
 
 
 def _drop_ui(lines: list[str]) -> list[str]:
@@ -383,7 +401,7 @@ def _is_dateline(line: str) -> bool:
 
 def _date_in(line: str) -> str | None:
     """The date of a date line ("Published February 19, 2026", "Date: ...", "June 5, 2026: Title")."""
-    if len(line) > 200:
+    if len(line) > 200 or not _FOUR_DIGITS.search(line):  # every date has its year
         return None
     match = _DATE.search(line)
     if not match or not _DATE_LABEL.match(line[: match.start()]) or (line.endswith(".") and _words(line) > 12):
@@ -406,8 +424,23 @@ def _parse_day(text: str) -> datetime | None:
             return _day(datetime.fromisoformat(text))
         except ValueError:
             pass
+    if day := _plain_day(text):
+        return day
     parsed = dateparser.parse(text, languages=["en", "es"], settings=_DATE_SETTINGS)
     return _day(parsed) if parsed else None
+
+
+def _plain_day(text: str) -> datetime | None:
+    """The day of a valid "June 10, 2011" (1980-2039) as dateparser reads it, checked against it on every such
+    string of those years with and without the comma, day suffix and leading zero; microseconds instead of
+    dateparser's near millisecond, and most dates are spelled so. None for anything else."""
+    match = _PLAIN_DATE.fullmatch(text)
+    if not match or not 1980 <= (year := int(match[3])) < 2040:
+        return None
+    try:
+        return datetime(year, _MONTHS[match[1]], int(match[2]), tzinfo=timezone.utc)
+    except ValueError:
+        return None
 
 
 def _day(moment: datetime) -> datetime:
