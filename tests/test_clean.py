@@ -12,6 +12,7 @@ from datetime import date, datetime, timezone
 from difflib import SequenceMatcher
 from pathlib import Path
 
+import dateparser
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
@@ -20,6 +21,12 @@ from crosswire.schema import LINE_STATS
 from crosswire.settings import Settings
 from crosswire.staging import write_batch
 from tasks.clean import (
+    _DATE_SETTINGS,
+    _FTFY_CAN_CHANGE,
+    _day,
+    _fix_line,
+    _ftfy_keeps,
+    _plain_day,
     LINE_STATS_COLUMNS,
     add_line_stats,
     boilerplate_from_stats,
@@ -127,6 +134,27 @@ def test_hard_wrapped_hyphens_and_page_breaks(shared, templates):
     text = clean_document(broken, boilerplate=templates["dallas_tx"]).text
     assert "said Dallas County District Attorney Faith Johnson" in text  # the page spells "District" elsewhere
     assert "Dis-trict" not in text and "\u00ad" not in text
+
+
+def test_lines_repair_passes_over_are_lines_ftfy_leaves_as_they_are(shared):
+    """repair skips ftfy on lines of certain punctuation and accented letters: on every such line of the
+    corpus, ftfy (as repair calls it) changes nothing."""
+    lines = {line for office in sorted((shared / CORPUS).iterdir()) if office.is_dir()
+             for f in sorted(office.glob("*.txt"))[:60] for line in f.read_text(encoding="utf-8").split("\n")}
+    skipped = [line for line in lines if _FTFY_CAN_CHANGE.search(line) and _ftfy_keeps(line)]
+    assert len(skipped) > 1000
+    assert [line for line in skipped if _fix_line.__wrapped__(line) != line] == []
+
+
+def test_plain_dates_read_as_dateparser_reads_them():
+    rng = random.Random(3)
+    months = "January February March April May June July August September October November December".split()
+    texts = [f"{rng.choice(months)} {rng.choice(['', '0'])}{rng.randint(1, 31)}{rng.choice(['', 'st', 'th'])}"
+             f"{rng.choice([',', ''])} {rng.randint(1980, 2039)}" for _ in range(300)]
+    for text in texts:
+        parsed = dateparser.parse(text, languages=["en", "es"], settings=_DATE_SETTINGS)
+        assert _plain_day(text) == (_day(parsed) if parsed else None), text
+    assert _plain_day("June 10, 1975") is None and _plain_day("10 June 2011") is None  # left to dateparser
 
 
 # --- the seed pair --------------------------------------------------------------------------------------
