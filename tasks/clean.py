@@ -722,7 +722,7 @@ def template_lines(stats: pd.DataFrame | None, min_docs: int = 5, min_share: flo
 
 
 def sum_line_stats(paths: list[str], stats_path: str, templates_path: str, min_docs: int = 5,
-                   min_share: float = 0.2, memory_limit: str = "256MB") -> None:
+                   min_share: float = 0.2, memory_limit: str = "128MB") -> None:
     """add_line_stats, then template_lines, over files of line statistics (a run's batches and the
     committed table), writing both results as Parquet files. The statistics hold a row per line ever
     seen, so they are summed out of core: DuckDB spills its aggregation and sort to disk past
@@ -740,12 +740,17 @@ def sum_line_stats(paths: list[str], stats_path: str, templates_path: str, min_d
     with tempfile.TemporaryDirectory(prefix="crosswire-duckdb-") as spill:
         connection = duckdb.connect(config={"memory_limit": memory_limit, "temp_directory": spill})
         try:
-            connection.register("stats", files.dataset(paths, LINE_STATS))
             connection.register("totals", totals)
+            if all(files.is_local(p) for p in paths):  # DuckDB's own reader: half the memory of an Arrow scan
+                stats, parameters = "read_parquet($paths)", {"paths": paths}
+            else:
+                connection.register("stats", files.dataset(paths, LINE_STATS))
+                stats, parameters = "stats", {}
             rows = connection.sql(
                 "SELECT source, line, sum(docs)::BIGINT AS docs, any_value(t.source_docs) AS source_docs "
-                "FROM stats JOIN totals t USING (source) GROUP BY source, line ORDER BY source, line"
-            ).fetch_record_batch()
+                f"FROM {stats} JOIN totals t USING (source) GROUP BY source, line ORDER BY source, line",
+                params=parameters,
+            ).to_arrow_reader()
             templates: list[pa.RecordBatch] = []
 
             def passing():
