@@ -8,6 +8,7 @@ gives the same tables. Batches are read and written one at a time (see crosswire
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
@@ -141,8 +142,7 @@ class Loaded:
 
     parts: Parts
     tables: dict[str, pd.DataFrame | pa.Table]  # the other tables, whole
-    docs: pd.DataFrame  # this run's documents, without their text
-    counts: dict
+    counts: dict  # this run's documents, quarantined ones and their reasons, mentions and quotes kept
 
 
 def load_run(store: Store, run: dict, outputs: RunOutputs, batch_size: int = 1000) -> Loaded:
@@ -159,14 +159,15 @@ def load_run(store: Store, run: dict, outputs: RunOutputs, batch_size: int = 100
     replaced = set(assignments["article_id"]) | set(merges["article_id"])
     in_quarantine = set(store.read("quarantine", ["doc_id"])["doc_id"])
 
-    newly_quarantined, this_run = [], []
+    newly_quarantined, ingested, reasons = [], 0, Counter()
     for path in outputs.clean:
         docs = read_batch(path).reindex(columns=DOC_COLUMNS)
         docs = place(docs[~member(docs["doc_id"], known)].assign(article_id=None, is_canonical=None, similarity=None),
                      assignments, failed)
         parts.add("documents", docs)
         newly_quarantined.append(docs[(docs["status"] == "quarantined") & docs["stage"].notna()])
-        this_run.append(docs.drop(columns="text"))
+        ingested += len(docs)  # counts, not the documents: a run's accounting holds nothing per document
+        reasons.update(docs.loc[docs["status"] == "quarantined", "reason"].fillna("").astype(str))
 
     def replace_placement(docs: pd.DataFrame) -> pd.DataFrame:
         docs = place(docs, assignments, failed)
@@ -182,7 +183,7 @@ def load_run(store: Store, run: dict, outputs: RunOutputs, batch_size: int = 100
     for path in outputs.articles:
         articles = read_batch(path)
         parts.add("articles", articles[articles["status"] == "ok"])
-    kept = {}
+    kept = {"ingested": ingested, "quarantine_reasons": dict(sorted(reasons.items()))}
     for table, paths in (("mentions", outputs.mentions), ("quotes", outputs.quotes)):
         parts.rewrite(table, "article_id", replaced, lambda f: f[~f["article_id"].isin(replaced)])
         kept[table] = 0
@@ -214,8 +215,7 @@ def load_run(store: Store, run: dict, outputs: RunOutputs, batch_size: int = 100
         files.copy(outputs.line_stats, parts.written[-1])
     if outputs.ledger:
         tables["ledger"] = files.read_table(outputs.ledger)
-    docs = pd.concat(this_run, ignore_index=True) if this_run else pd.DataFrame(columns=DOC_COLUMNS)
-    return Loaded(parts=parts, tables=tables, docs=docs, counts=kept)
+    return Loaded(parts=parts, tables=tables, counts=kept)
 
 
 def run_row(run: dict, counts: dict, outcome: str) -> pd.DataFrame:
@@ -231,8 +231,8 @@ def run_row(run: dict, counts: dict, outcome: str) -> pd.DataFrame:
 def run_counts(run: dict, loaded: Loaded, stories: dict) -> dict:
     articles = loaded.parts.accounted_rows("articles")
     return {
-        "ingested": len(loaded.docs), "skipped_seen": run.get("skipped_seen", 0),
-        "quarantined": int((loaded.docs["status"] == "quarantined").sum()),
+        "ingested": loaded.counts["ingested"], "skipped_seen": run.get("skipped_seen", 0),
+        "quarantined": sum(loaded.counts["quarantine_reasons"].values()),
         "articles": len(articles),
         "new_articles": int((~articles["article_id"].isin(run.get("prior_articles", set()))).sum()),
         "copies_merged": stories.get("exact", 0) + stories.get("near", 0),
@@ -262,9 +262,4 @@ def load_task(out: str, run: dict, outputs: RunOutputs, stories: dict, settings)
     else:  # keep the committed tables; record the failed run only (the commit clears the pending parts)
         store.commit({"runs": to_arrow(tables["runs"], "runs")}, run["run_id"])
     return {"counts": counts, "suites": run["suites"], "outcome": outcome, "failures": check.failures,
-            "quarantine_reasons": quarantine_reasons(loaded.docs, run["run_id"])}
-
-
-def quarantine_reasons(docs: pd.DataFrame, run_id: str) -> dict[str, int]:
-    hit = docs[(docs["run_id"] == run_id) & (docs["status"] == "quarantined")]
-    return {str(k): int(v) for k, v in hit["reason"].value_counts().sort_index().items()}
+            "quarantine_reasons": {reason: n for reason, n in loaded.counts["quarantine_reasons"].items() if reason}}
