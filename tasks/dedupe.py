@@ -11,11 +11,13 @@ signatures are kept as a few flat arrays per chunk, not arrays and an object per
 digests (rensa) as matrices, and LSH buckets come from one sort of the keys of one band at a time.
 Texts are never all held: they are read where a document is signed or becomes a story's text, a chunk
 of doc_ids from the store or one clean batch file at a time, and the stories are staged batch by batch.
-What stays is at most 2.8 KB per document (tracemalloc, 50,000 of the benchmark's generated press
-releases of 1,650 characters): its signature (1.5 KB with its title, mostly shingle hashes, so more for
-longer texts), its two digests (1 KB) and its exact key. The earlier runs' stored digests table is let
-go once copied, and a signature once no pair of documents needs it. Stored digests are read and
-written as Arrow list columns made from the matrices' memory, never as an array object per row.
+What stays for every document is its two digests (1 KB) and its exact key; a signature (1.5 KB with
+its title, mostly shingle hashes, so more for longer texts) is made again, after the candidates are
+found, only for documents in a candidate pair, and let go once no pair needs it. On 50,000 of the
+benchmark's generated press releases of 1,650 characters, the stage's Python and numpy memory peaks
+at 160 MiB (tracemalloc), 49 MiB of it the digests. The earlier runs' stored digests table is let go
+once copied. Stored digests are read and written as Arrow list columns made from the matrices'
+memory, never as an array object per row.
 """
 
 from __future__ import annotations
@@ -437,9 +439,9 @@ class Corpus:
         found = {p: t for chunk, texts in self.texts(positions) for p, t in zip(chunk.tolist(), texts)}
         return [found[p] for p in positions.tolist()]
 
-    def sign(self, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def sign(self, positions: np.ndarray, keep: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Text digests, lead digests and exact keys of the texts at `positions` (sorted), in that order;
-        their signatures are kept."""
+        their signatures are kept, for pairs of them to be verified, when `keep`."""
         perm = self.settings.dedupe_num_perm
         text, lead = np.empty((len(positions), perm), np.uint32), np.empty((len(positions), perm), np.uint32)
         keys = np.empty(len(positions), object)
@@ -447,6 +449,8 @@ class Corpus:
             part = sign(texts, self.meta["title"].iloc[chunk], self.settings)
             at = np.searchsorted(positions, chunk)
             text[at], lead[at], keys[at] = part.text_digests, part.lead_digests, part.exact_keys
+            if not keep:
+                continue
             start = self.starts[-1] + len(self.signatures[-1]) if self.signatures else 0
             self.signatures.append(part.signatures)
             self.starts.append(start)
@@ -493,7 +497,7 @@ class Corpus:
             lead[have] = matrix(stored["lead_minhash"].take(rows), perm)
         missing = np.flatnonzero(row.isna().to_numpy())
         if len(missing):
-            text[missing], lead[missing], exact_keys[missing] = self.sign(missing)
+            text[missing], lead[missing], exact_keys[missing] = self.sign(missing, keep=False)
         return text, lead, exact_keys
 
     def within_window(self, pairs: np.ndarray) -> np.ndarray:
@@ -537,13 +541,13 @@ def find_stories(corpus: Corpus, prior_signatures: pa.Table, run_id: str, settin
         start = corpus.new_from
         prior_text, prior_lead, prior_keys = corpus.stored_digests(prior_signatures)
         del prior_signatures  # larger than the digests made of it: freed here unless the caller holds it
-        new_text, new_lead, new_keys = corpus.sign(np.arange(start, len(corpus.meta)))
+        # signatures are not kept: those of the documents in candidate pairs are made again, fewer at once
+        new_text, new_lead, new_keys = corpus.sign(np.arange(start, len(corpus.meta)), keep=False)
         exact = pairs_sharing(pd.factorize(np.concatenate([prior_keys, new_keys]))[0])
         exact = corpus.within_window(exact[exact[:, 1] >= start])
         candidates = corpus.within_window(
             candidate_pairs([prior_text, new_text], [prior_lead, new_lead], start, settings))
         del prior_text, prior_lead, prior_keys
-        corpus.keep_signatures(np.concatenate([exact.ravel(), candidates.ravel()]))  # the others are never compared
         new_ids = corpus.meta["doc_id"].iloc[start:]
         stored_new = pa.table({
             "doc_id": pa.array(new_ids, pa.string()), "algorithm": pa.array([algorithm(settings)] * len(new_ids)),
@@ -569,7 +573,7 @@ def grouped(corpus: Corpus, exact: np.ndarray, candidates: np.ndarray, stored_ne
         stories.union(position, int(first_of[story]))
     for a, b in exact.tolist():
         stories.union(a, b)
-    corpus.signed(candidates[:, 0])
+    corpus.signed(candidates.ravel())
     verifications = 0
     for a, b in candidates.tolist():
         if stories.find(a) != stories.find(b):
@@ -586,7 +590,9 @@ def grouped(corpus: Corpus, exact: np.ndarray, candidates: np.ndarray, stored_ne
     best = members.groupby("story_root").head(1).set_index("story_root")["position"]
     best_of = members["story_root"].map(best).to_numpy()
     compared = members["position"].to_numpy() != best_of  # the others are a story's best copy, or all of it
-    corpus.signed(np.concatenate([members["position"].to_numpy()[compared], best_of[compared]]))
+    needed = np.concatenate([members["position"].to_numpy()[compared], best_of[compared]])
+    corpus.keep_signatures(needed)
+    corpus.signed(needed)
     similarity = [1.0 if p == b else jaccard(corpus.signature(p), corpus.signature(b))
                   for p, b in zip(members["position"].tolist(), best_of.tolist())]
     corpus.keep_signatures(np.empty(0, np.int64))  # nothing compares texts after this
