@@ -32,23 +32,26 @@ def quarantine_rows(frame: pd.DataFrame, failed: dict[str, list[str]], id_column
     return frame
 
 
+def bad_rows(frame: pd.DataFrame, column: str, text: pd.Series) -> pd.Series:
+    """Per article (the index of `text`), the rows of `frame` whose offsets do not slice exactly their
+    `column` out of the article's text."""
+    bodies = frame["article_id"].map(text).tolist()
+    wrong = [not (0 <= start < end <= len(body)) or body[start:end] != value
+             for body, start, end, value in zip(bodies, frame["start"].tolist(), frame["end"].tolist(),
+                                                frame[column].tolist())]
+    return frame["article_id"][wrong].value_counts().reindex(text.index, fill_value=0)
+
+
 def extract_checks(articles: pd.DataFrame, mentions: pd.DataFrame, quotes: pd.DataFrame) -> pd.DataFrame:
     """Columns the extract suite checks: counts that the expectations bound."""
     from tasks.extract import names_organization
 
     text = articles.set_index("article_id")["text"]
-    bad = pd.Series(0, index=text.index)
-    for frame, column in ((mentions, "text"), (quotes, "quote")):
-        for row in frame.itertuples(index=False):
-            body = text.get(row.article_id, "")
-            value = getattr(row, column)
-            if not (0 <= row.start < row.end <= len(body)) or body[row.start:row.end] != value:
-                bad[row.article_id] += 1
+    bad = sum(bad_rows(frame, column, text) for frame, column in ((mentions, "text"), (quotes, "quote")))
     people = articles.set_index("article_id")["people"].map(lambda p: set(p) if p is not None else set())
-    bad_speakers = pd.Series(0, index=text.index)
-    for row in quotes.itertuples(index=False):
-        if pd.notna(row.speaker) and row.speaker not in people.get(row.article_id, set()):
-            bad_speakers[row.article_id] += 1
+    stranger = [pd.notna(speaker) and speaker not in people.get(article, set())
+                for article, speaker in zip(quotes["article_id"].tolist(), quotes["speaker"].tolist())]
+    bad_speakers = quotes["article_id"][stranger].value_counts().reindex(text.index, fill_value=0)
     return articles.assign(
         n_organizations=articles["organizations"].map(lambda o: 0 if o is None else len(o)),
         org_cue=articles["text"].map(names_organization),
