@@ -183,15 +183,30 @@ class TemporaryServer:
 
 
 def serve(args: argparse.Namespace) -> int:
-    """Register the deployment and run its scheduled and UI-triggered runs until stopped (Ctrl-C)."""
+    """Register the deployment and run its scheduled and UI-triggered runs until stopped (Ctrl-C, or SIGTERM
+    from a service manager); stopped, its schedule is paused, so that the server queues no runs that
+    nothing would execute. Serving it again resumes the schedule."""
     from prefect.schedules import Cron
 
     from flows.etl import etl
 
     settings = settings_from(args)
-    etl.serve(name=args.name, schedules=[Cron(args.cron, timezone=args.timezone)],
-              parameters={"sources": args.sources, "out": args.out, "settings": settings.model_dump(mode="json")})
+    try:
+        etl.serve(name=args.name, schedules=[Cron(args.cron, timezone=args.timezone)],
+                  parameters={"sources": args.sources, "out": args.out, "settings": settings.model_dump(mode="json")})
+    finally:  # Prefect pauses on Ctrl-C, but its SIGTERM handler exits before the pause is sent
+        pause_schedule(f"{etl.name}/{args.name}")
     return 0
+
+
+def pause_schedule(deployment: str) -> None:
+    from prefect import get_client
+
+    try:
+        with get_client(sync_client=True) as client:
+            client.pause_deployment(client.read_deployment_by_name(deployment).id)
+    except Exception as error:  # the server is gone or never had it: the stop goes on, and says so
+        print(f"could not pause the schedule of {deployment}: {error}", file=sys.stderr)
 
 
 if __name__ == "__main__":

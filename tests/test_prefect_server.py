@@ -172,6 +172,7 @@ def test_crosswire_serve_deploys_its_cron_schedule_and_runs_what_is_started(serv
         wait_until(lambda: client.read_flow_run(flow_run.id).state.is_final(), 180, "the served run's end", log)
         assert process.poll() is None, log.read_text()[-3000:]
     assert client.read_flow_run(flow_run.id).state.is_completed(), log.read_text()[-5000:]
+    assert served().paused, log.read_text()[-3000:]  # stopped (SIGTERM, as a service manager does): no runs queue up
     assert pd.read_parquet(out / "runs")["run_id"].tolist() == [str(flow_run.id)]
 
 
