@@ -252,11 +252,12 @@ def people_mentions(
             taken.add((start, end))
             mentions.append(mention(text, "person", start, end, p.name, method, conf, role=p.role))
     # later bare surnames: "Stock said", "Allard is accused"
+    names = [(q, (q.last, q.first)) for q in people]  # read once, not once for each pair of people
     for p in people:
         last = p.last
         if len(last) < 3 or last in STOP:
             continue
-        shared = any(q is not p and last in (q.last, q.first) for q in people)
+        shared = any(q is not p and last in both for q, both in names)
         for span in word_spans(text, last):
             if taken.overlaps(span) or blocked.overlaps(span):
                 continue
