@@ -170,6 +170,23 @@ def test_published_date_found_in_text(seeds):
     assert ex.published_at == PUBLISHED
 
 
+def test_release_date_found_as_a_search_finds_it(shared, seeds):
+    """``_release_date`` tries the case-insensitive regex only where the lower-cased text holds one of its
+    words: it finds what a search of the whole text finds on every corpus page and seed, and on texts with
+    the letters that match "i" and "s" but do not lower-case to them."""
+    pages = [p.read_text(encoding="utf-8")[:3000] for p in sorted((shared / CORPUS).glob("*/*.txt"))]
+    odd = ["Publİshed: March 3, 2021", "PUBLıSHED March 3, 2021", "Releaſed: 3 March 2021", "DATE: Jan. 5, 2020",
+           "released from custody.\nFor Immediate Release\nMonday, June 7, 2021", "Posted March 3, 2021"]
+    texts = pages + [s[:3000] for s in seeds.values()] + odd
+    span = lambda m: m and (m.span(), m.group("date"))  # noqa: E731
+    assert sum(1 for t in texts if dates._RELEASE_DATE.search(t)) > 100
+    assert all(span(dates._release_date(t)) == span(dates._RELEASE_DATE.search(t)) for t in texts)
+    # the letters of the words: in any case only their ASCII capitals and the three above
+    letters = re.compile("[" + "".join(set("".join(dates._RELEASE_WORDS)) - set(" :")) + "]", re.IGNORECASE)
+    others = {chr(c) for c in range(0x80, 0x110000) if letters.fullmatch(chr(c))}
+    assert others <= {"İ", "ı", "ſ", "\u212a"}  # the Kelvin sign matches "k", which none of the words holds
+
+
 # --- the prosecutor corpus ------------------------------------------------------------------------
 
 

@@ -186,6 +186,8 @@ def _dateline_places(text: str, start: int, end: int) -> list[dict]:
 def parse_full_date(s: str, min_year: int = 0) -> datetime | None:
     """The first date with day, month and year (from ``min_year`` on) in ``s`` ("March 29, 2018",
     "28 October 2021", "2021-10-28") as UTC midnight."""
+    if "19" not in s and "20" not in s:  # every such date has a year, 19xx or 20xx
+        return None
     found = [m for rx in (_MDY, _DMY, _ISO) for m in rx.finditer(s) if m.group("y") and int(m.group("y")) >= min_year]
     for m in sorted(found, key=lambda m: m.start()):
         if "mon" not in m.groupdict():  # ISO
@@ -222,13 +224,41 @@ def find_published(text: str, dateline_date: datetime | None = None) -> datetime
     """Publication date written in the text: in the dateline, after "For Immediate Release" /
     "Date:" / "Posted on", on a line of its own near the top, else the first full date of the opening
     (about the first sentence). Dates before 1990 are events, not publication dates, in this corpus."""
-    candidates = [dateline_date]
-    head = text[:3000]
-    for rx in (_RELEASE_DATE, _DATE_LINE):
-        m = rx.search(head)
-        candidates.append(parse_full_date(m.group("date")) if m else None)
-    candidates.append(parse_full_date(head[:300], MIN_PUBLISHED_YEAR))
-    return next((d for d in candidates if d and d.year >= MIN_PUBLISHED_YEAR), None)
+    return next((d for d in _published_candidates(text[:3000], dateline_date) if d and d.year >= MIN_PUBLISHED_YEAR), None)
+
+
+def _published_candidates(head: str, dateline_date: datetime | None):
+    """The dates ``find_published`` weighs, best first; made one at a time, as the first that will do
+    ends the search."""
+    yield dateline_date
+    m = _release_date(head)
+    yield parse_full_date(m.group("date")) if m else None
+    m = _DATE_LINE.search(head)
+    yield parse_full_date(m.group("date")) if m else None
+    yield parse_full_date(head[:300], MIN_PUBLISHED_YEAR)
+
+
+# How each alternative of _RELEASE_DATE opens, in lower case.
+_RELEASE_WORDS = ("for immediate release", "date:", "posted on", "published", "released")
+
+
+def _release_date(head: str) -> re.Match | None:
+    """``_RELEASE_DATE.search(head)``, tried only where the lower-cased text holds one of its words: the
+    case-insensitive regex is otherwise tried at every position (several times slower). "ı" and "ſ" match
+    "i" and "s" in any case but stay themselves in lower case, and "İ" lower-cases to two characters: a
+    text with one of them is searched whole."""
+    lowered = head.lower()
+    if len(lowered) != len(head) or "ı" in head or "ſ" in head:
+        return _RELEASE_DATE.search(head)
+    starts = sorted(i for word in _RELEASE_WORDS for i in _occurrences(lowered, word))
+    return next(filter(None, (_RELEASE_DATE.match(head, i) for i in starts)), None)
+
+
+def _occurrences(text: str, word: str):
+    i = text.find(word)
+    while i >= 0:
+        yield i
+        i = text.find(word, i + 1)
 
 
 def date_mentions(text: str, base: datetime | None) -> list[dict]:

@@ -252,11 +252,12 @@ def people_mentions(
             taken.add((start, end))
             mentions.append(mention(text, "person", start, end, p.name, method, conf, role=p.role))
     # later bare surnames: "Stock said", "Allard is accused"
+    names = [(q, (q.last, q.first)) for q in people]  # read once, not once for each pair of people
     for p in people:
         last = p.last
         if len(last) < 3 or last in STOP:
             continue
-        shared = any(q is not p and last in (q.last, q.first) for q in people)
+        shared = any(q is not p and last in both for q, both in names)
         for span in word_spans(text, last):
             if taken.overlaps(span) or blocked.overlaps(span):
                 continue
@@ -415,9 +416,10 @@ def _cued(text: str, blocked: Spans) -> list[_Cand]:
     return cands + _labelled(text, blocked)
 
 
+@lru_cache(maxsize=65536)
 def _could_be_name(name: str) -> bool:
     """Not a known place, nor a name with an organisation or place noun ("Amplify Energy", "Silverado
-    Canyon")."""
+    Canyon"). Cached: the same names recur."""
     return not (place_lookup(name) or any(is_head(w) or w in _NOT_NAMES for w in name.split()))
 
 
@@ -604,8 +606,10 @@ def _absorb(person: Person, c: _Cand) -> None:
         person.affiliation = c.affiliation
 
 
+@lru_cache(maxsize=65536)
 def _same_person(a: str, b: str) -> bool:
-    """"Nathan J. Hochman" and "Nathan Hochman"; "Uriah Taylor" and "Job Uriah Taylor"."""
+    """"Nathan J. Hochman" and "Nathan Hochman"; "Uriah Taylor" and "Job Uriah Taylor". Cached: each
+    mention of a name is compared with the same people again."""
     ta = [t for t in a.split() if t not in _SUFFIXES and not _is_initial(t)]
     tb = [t for t in b.split() if t not in _SUFFIXES and not _is_initial(t)]
     if not (ta and tb):
