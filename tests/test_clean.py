@@ -25,9 +25,11 @@ from crosswire.staging import write_batch
 from tasks.clean import (
     _DATE_SETTINGS,
     _FTFY_CAN_CHANGE,
+    _HANGING_WORDS,
     _day,
     _fix_line,
     _ftfy_keeps,
+    _hangs,
     _identifier,
     _plain_day,
     LINE_STATS_COLUMNS,
@@ -158,6 +160,19 @@ def test_plain_dates_read_as_dateparser_reads_them():
         parsed = dateparser.parse(text, languages=["en", "es"], settings=_DATE_SETTINGS)
         assert _plain_day(text) == (_day(parsed) if parsed else None), text
     assert _plain_day("June 10, 1975") is None and _plain_day("10 June 2011") is None  # left to dateparser
+
+
+def test_lines_hang_as_the_pattern_at_their_end_finds(shared):
+    """_hangs reads a line's end backwards: on every corpus line cut after each of its words, and on odd
+    endings, it agrees with the search for the pattern at the end of the line."""
+    at_end = re.compile(rf"(?:[,–—“‘(]|\s-|\b(?:{'|'.join(_HANGING_WORDS)}))$", re.I)
+    lines = {line for office in sorted((shared / CORPUS).iterdir()) if office.is_dir()
+             for f in sorted(office.glob("*.txt"))[:20] for line in f.read_text(encoding="utf-8").split("\n")}
+    ends = {line[: m.end()] for line in lines for m in re.finditer(r"\S+", line)}
+    ends |= {"the", "THE", "bathe", "x the", "xthe", "in-the", "9 of", "_of", "éof", "including", "aincluding",
+             "ı in", "ſo as", "a -", "a--", "–", "(", "“", "a,", "", " "}
+    assert len(ends) > 40_000
+    assert [x for x in ends if _hangs(x) != bool(at_end.search(x))] == []
 
 
 def test_language_scores_are_py3langids(shared, seeds):
