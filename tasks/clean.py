@@ -876,8 +876,9 @@ def clean_document(
     published = meta["published"] or _find_date(kept[:end], listed, title)
     author = meta.get("author") or _find_author(kept[:end])
 
-    if boilerplate:
-        kept, listed = _split_lists(_blocks(_drop_boilerplate(lines, boilerplate)))
+    own = _drop_boilerplate(lines, boilerplate)
+    if len(own) < len(lines):  # else the blocks are those above
+        kept, listed = _split_lists(_blocks(own))
     if is_html:  # trafilatura's text may open with the headline and the date line
         while kept and ((title and _same(kept[0], title)) or _date_in(kept[0])):
             kept = kept[1:]
