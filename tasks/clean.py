@@ -309,7 +309,7 @@ def _continues(block: str, last: str, line: str, width: int) -> bool:
         return False
     if line[0] in ",.;:!?)]}%”’" or line[0].islower():
         return True
-    if _DATELINE.match(line) or _LABEL_START.match(line):
+    if _dateline(line) or _LABEL_START.match(line):
         return False
     if line[0] in "–—" and _words(block) <= 4:  # "CHICAGO" / "— The Cook County ..."
         return True
@@ -400,8 +400,13 @@ def _is_prose(line: str) -> bool:
     return len(words) >= 30 and content >= 0.3 * len(words)
 
 
+def _dateline(line: str) -> re.Match | None:
+    # Only a line with a dash can be one: the pattern backtracks over the capitalised words of any other.
+    return _DATELINE.match(line) if "-" in line or "–" in line or "—" in line else None
+
+
 def _is_dateline(line: str) -> bool:
-    match = _DATELINE.match(line)
+    match = _dateline(line)
     if not match:
         return False
     rest = line[match.end():]
