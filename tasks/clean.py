@@ -143,6 +143,9 @@ _STOPWORDS = frozenset(
 # "attack,” said ... Stock.“Over", "threats.”The", "UNODC.This". Two word characters before the stop keep
 # "U.S." and "e.g." whole; decimals ("1.5") are never followed by a capital.
 _GLUE = re.compile(r"(?<=[A-Za-z\d)]{2}[.!?])(?=[“‘\"]?[A-Z])|(?<=[A-Za-z\d)][.!?][”’\"])(?=[“‘]?[A-Z])")
+# Around every place _GLUE finds: a stop, perhaps a closing quote, then a capital. Searched first, as its
+# leading character class lets the regex engine skip ahead, where _GLUE tries its lookbehinds everywhere.
+_STOP_CAPITAL = re.compile(r"[.!?][”’\"]?[“‘\"]?[A-Z]")
 _URLISH = re.compile(r"@|://|^www\.|\.(?:com|org|gov|net|edu|us)\b", re.I)
 _BYLINE = re.compile(r"^(?:author|by|(?:media )?contact|contacto)\b\s*:?\s*(.*)$", re.I)
 _CONTACT_IN_LINE = re.compile(r"\b(?:media )?contact:\s*(.+)$", re.I)  # "October 31, 2018 Contact: Kimberlee Leach"
@@ -235,7 +238,7 @@ def _fix_line(line: str) -> str:
 
 def unglue(paragraph: str) -> str:
     """Put back the space a scraper lost between two sentences, leaving URLs and e-mail addresses alone."""
-    if not _GLUE.search(paragraph):
+    if not (_STOP_CAPITAL.search(paragraph) and _GLUE.search(paragraph)):
         return paragraph
     return re.sub(r"\S+", lambda m: m[0] if _URLISH.search(m[0]) else _GLUE.sub(" ", m[0]), paragraph)
 
