@@ -247,6 +247,7 @@ def _norm(line: str) -> str:
     return " ".join(line.split())
 
 
+@lru_cache(maxsize=4096)  # a site's template lines recur on every page, and blocks are read twice
 def _is_ui(line: str) -> bool:
     low = line.lower()
     return (low in _UI_LINES or bool(_UI_PATTERN.match(line)) or ("cook" in low and bool(_UI_COOKIES.match(line)))
@@ -408,6 +409,7 @@ def _dateline(line: str) -> re.Match | None:
     return _DATELINE.match(line) if "-" in line or "–" in line or "—" in line else None
 
 
+@lru_cache(maxsize=4096)  # as _is_ui
 def _is_dateline(line: str) -> bool:
     match = _dateline(line)
     if not match:
@@ -417,6 +419,7 @@ def _is_dateline(line: str) -> bool:
     return _words(rest) >= 8 and lowercase >= 3 and (rest.endswith(_TERMINAL) or _words(rest) >= 20)
 
 
+@lru_cache(maxsize=4096)  # as _is_ui
 def _date_in(line: str) -> str | None:
     """The date of a date line ("Published February 19, 2026", "Date: ...", "June 5, 2026: Title")."""
     if len(line) > 200 or not _FOUR_DIGITS.search(line):  # every date has its year
@@ -598,6 +601,7 @@ def _listing_spans(blocks: list[str]) -> list[range]:
     return spans
 
 
+@lru_cache(maxsize=4096)  # as _is_ui
 def _is_listing_mark(block: str) -> bool:
     return bool(_date_in(block) or _DAY_OF_MONTH.match(block) or _READ_MORE.match(block))
 
