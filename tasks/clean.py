@@ -216,11 +216,14 @@ class Cleaned:
 
 def repair(text: str) -> str:
     """Mojibake, Unicode normal form and odd spaces fixed; curly quotes kept (the extract stage reads them)."""
-    # before ftfy too: it reads line by line, and a soft hyphen or odd space can hide mojibake from it
-    text = _plain_spaces(_LINE_BREAKS.sub("\n", text))
+    if "\r" in text or "\u2028" in text or "\u2029" in text:  # a scan for each is cheaper than the regex's
+        text = _LINE_BREAKS.sub("\n", text)
+    # before ftfy too: it reads line by line, and a soft hyphen or odd space can hide mojibake from it;
+    # after it only on the lines it changed
+    text = _plain_spaces(text)
     if _FTFY_CAN_CHANGE.search(text):  # ftfy reads line by line anyway; most lines need nothing
-        text = "\n".join(line if _ftfy_keeps(line) else _fix_line(line) for line in text.split("\n"))
-    return _plain_spaces(text)
+        text = "\n".join(line if _ftfy_keeps(line) else _plain_spaces(_fix_line(line)) for line in text.split("\n"))
+    return text
 
 
 def _ftfy_keeps(line: str) -> bool:
