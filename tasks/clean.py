@@ -670,8 +670,10 @@ def _is_trailing_chrome(line: str) -> bool:
 
 def _index_page(kept: list[str], listed: list[str], min_words: int) -> str | None:
     """Listing pages: lists of dated or "Read more" items, and too little prose outside them."""
+    if not listed:
+        return None
     prose = sum(_words(b) for b in kept if _is_prose(b))
-    if listed and prose < min_words:
+    if prose < min_words:
         items = sum(map(_is_listing_mark, listed))
         return f"{items} listed items, {prose} words of prose outside the lists"
     return None
