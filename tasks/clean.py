@@ -114,10 +114,11 @@ _WALL = re.compile(
     re.I,
 )
 _ERROR = re.compile(
-    r"^(?:(?:error )?(?:404|403|410|500|502|503)\b.*|.*\bpage (?:not found|cannot be found|does not exist)\b.*"
-    r"|not found|forbidden|internal server error|service unavailable|bad gateway)$",
+    r"^(?:(?:error )?(?:404|403|410|500|502|503)\b.*|not found|forbidden|internal server error|service unavailable"
+    r"|bad gateway)$",
     re.I,
 )
+_PAGE_ERROR = re.compile(r"\bpage (?:not found|cannot be found|does not exist)\b", re.I)  # anywhere in the line
 _CONTACT = re.compile(
     r"(?:\(?\b\d{3}\)?[\s./-]\d{3}[-.]\d{4}\b|\S+@\S+\.\w+|\[email\s*protected\]|^(?:contact|contacto|media contact"
     r"|office|cell|phone|fax|oficina|celular|case #|author|published|posted|updated|date|fecha|for immediate release"
@@ -679,16 +680,20 @@ def _index_page(kept: list[str], listed: list[str], min_words: int) -> str | Non
     return None
 
 
-def _wall_or_error(lines: list[str], words: int) -> tuple[str, str] | None:
+def _wall_or_error(lines: list[str], text: str) -> tuple[str, str] | None:
     top = [x for x in lines if x][:5]
     for line in top:
         if _WALL.match(line):
             return "bot-wall", f"bot wall: {line[:80]!r}"
-    if words < 150:
-        for line in top:
-            if _ERROR.match(line):
-                return "error-page", f"error page: {line[:80]!r}"
+    for line in top:
+        if _is_error(line) and _words(text) < 150:  # words counted only on a page that reads as one
+            return "error-page", f"error page: {line[:80]!r}"
     return None
+
+
+def _is_error(line: str) -> bool:
+    # a search for "page" costs far less than one for the whole phrase on the long lines of most pages
+    return bool(_ERROR.match(line) or ("page" in line.lower() and _PAGE_ERROR.search(line)))
 
 
 def _language(text: str) -> str | None:
@@ -881,7 +886,7 @@ def clean_document(
     else:
         text, page_chars = raw_text, _nonspace(raw_text)
     lines = _lines(repair(text))
-    wall = _wall_or_error(lines, _words(text))
+    wall = _wall_or_error(lines, text)
     if wall:
         return _rejected(*wall)
 
