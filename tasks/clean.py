@@ -22,6 +22,7 @@ import dateparser
 import duckdb
 import ftfy
 import htmldate
+import numpy as np
 import pandas as pd
 import py3langid
 import pyarrow as pa
@@ -29,6 +30,7 @@ import pyarrow.compute as pc
 import trafilatura
 import trafilatura.metadata as tf_metadata
 from lxml import etree
+from py3langid.langid import LanguageIdentifier
 from prefect import task
 
 from crosswire import files
@@ -112,10 +114,11 @@ _WALL = re.compile(
     re.I,
 )
 _ERROR = re.compile(
-    r"^(?:(?:error )?(?:404|403|410|500|502|503)\b.*|.*\bpage (?:not found|cannot be found|does not exist)\b.*"
-    r"|not found|forbidden|internal server error|service unavailable|bad gateway)$",
+    r"^(?:(?:error )?(?:404|403|410|500|502|503)\b.*|not found|forbidden|internal server error|service unavailable"
+    r"|bad gateway)$",
     re.I,
 )
+_PAGE_ERROR = re.compile(r"\bpage (?:not found|cannot be found|does not exist)\b", re.I)  # anywhere in the line
 _CONTACT = re.compile(
     r"(?:\(?\b\d{3}\)?[\s./-]\d{3}[-.]\d{4}\b|\S+@\S+\.\w+|\[email\s*protected\]|^(?:contact|contacto|media contact"
     r"|office|cell|phone|fax|oficina|celular|case #|author|published|posted|updated|date|fecha|for immediate release"
@@ -126,12 +129,13 @@ _CONTACT = re.compile(
 _SEPARATOR = re.compile(r"\s+[|•–—-]\s+")
 _SITE_SEPARATOR = re.compile(r"\s+[|•]\s+")  # never inside a headline, unlike a dash
 _RELEASE_LABEL = re.compile(r"^(?:for immediate release|para publicaci[oó]n inmediata)\s*:\s*(.+)$", re.I)
-_HANGING = re.compile(
-    r"(?:[,–—“‘(]|\s-|\b(?:the|a|an|of|and|or|nor|but|to|in|on|at|by|for|from|with|as|that|who|whose|which"
-    r"|their|his|her|its|our|your|my|against|about|between|into|through|during|under|over|upon|within|without|among"
-    r"|toward|towards|including|than|de|del|la|el|los|las|y|en|por|con|para))$",
-    re.I,
-)  # searched in a line's last 16 characters only: it is anchored at the end
+# A line that stops mid-phrase ends on a comma, a dash, an opening quote or bracket, or one of these words.
+_HANGING_WORDS = (
+    "the a an of and or nor but to in on at by for from with as that who whose which their his her its our your my "
+    "against about between into through during under over upon within without among toward towards including than "
+    "de del la el los las y en por con para"
+).split()
+_HANGING = re.compile(rf"(?:[,–—“‘(]|-\s|(?:{'|'.join(w[::-1] for w in _HANGING_WORDS)})\b)", re.I)  # reversed
 _STOPWORDS = frozenset(
     "a an the of and or to in on at by for from with as into over after before about against than vs via de del "
     "la el los las y en por con para".split()
@@ -140,6 +144,9 @@ _STOPWORDS = frozenset(
 # "attack,” said ... Stock.“Over", "threats.”The", "UNODC.This". Two word characters before the stop keep
 # "U.S." and "e.g." whole; decimals ("1.5") are never followed by a capital.
 _GLUE = re.compile(r"(?<=[A-Za-z\d)]{2}[.!?])(?=[“‘\"]?[A-Z])|(?<=[A-Za-z\d)][.!?][”’\"])(?=[“‘]?[A-Z])")
+# Around every place _GLUE finds: a stop, perhaps a closing quote, then a capital. Searched first, as its
+# leading character class lets the regex engine skip ahead, where _GLUE tries its lookbehinds everywhere.
+_STOP_CAPITAL = re.compile(r"[.!?][”’\"]?[“‘\"]?[A-Z]")
 _URLISH = re.compile(r"@|://|^www\.|\.(?:com|org|gov|net|edu|us)\b", re.I)
 _BYLINE = re.compile(r"^(?:author|by|(?:media )?contact|contacto)\b\s*:?\s*(.*)$", re.I)
 _CONTACT_IN_LINE = re.compile(r"\b(?:media )?contact:\s*(.+)$", re.I)  # "October 31, 2018 Contact: Kimberlee Leach"
@@ -210,11 +217,14 @@ class Cleaned:
 
 def repair(text: str) -> str:
     """Mojibake, Unicode normal form and odd spaces fixed; curly quotes kept (the extract stage reads them)."""
-    # before ftfy too: it reads line by line, and a soft hyphen or odd space can hide mojibake from it
-    text = _plain_spaces(_LINE_BREAKS.sub("\n", text))
+    if "\r" in text or "\u2028" in text or "\u2029" in text:  # a scan for each is cheaper than the regex's
+        text = _LINE_BREAKS.sub("\n", text)
+    # before ftfy too: it reads line by line, and a soft hyphen or odd space can hide mojibake from it;
+    # after it only on the lines it changed
+    text = _plain_spaces(text)
     if _FTFY_CAN_CHANGE.search(text):  # ftfy reads line by line anyway; most lines need nothing
-        text = "\n".join(line if _ftfy_keeps(line) else _fix_line(line) for line in text.split("\n"))
-    return _plain_spaces(text)
+        text = "\n".join(line if _ftfy_keeps(line) else _plain_spaces(_fix_line(line)) for line in text.split("\n"))
+    return text
 
 
 def _ftfy_keeps(line: str) -> bool:
@@ -232,7 +242,7 @@ def _fix_line(line: str) -> str:
 
 def unglue(paragraph: str) -> str:
     """Put back the space a scraper lost between two sentences, leaving URLs and e-mail addresses alone."""
-    if not _GLUE.search(paragraph):
+    if not (_STOP_CAPITAL.search(paragraph) and _GLUE.search(paragraph)):
         return paragraph
     return re.sub(r"\S+", lambda m: m[0] if _URLISH.search(m[0]) else _GLUE.sub(" ", m[0]), paragraph)
 
@@ -241,6 +251,7 @@ def _norm(line: str) -> str:
     return " ".join(line.split())
 
 
+@lru_cache(maxsize=4096)  # a site's template lines recur on every page, and blocks are read twice
 def _is_ui(line: str) -> bool:
     low = line.lower()
     return (low in _UI_LINES or bool(_UI_PATTERN.match(line)) or ("cook" in low and bool(_UI_COOKIES.match(line)))
@@ -306,15 +317,22 @@ def _continues(block: str, last: str, line: str, width: int) -> bool:
         return False
     if line[0] in ",.;:!?)]}%”’" or line[0].islower():
         return True
-    if _DATELINE.match(line) or _LABEL_START.match(line):
+    if _dateline(line) or _LABEL_START.match(line):
         return False
     if line[0] in "–—" and _words(block) <= 4:  # "CHICAGO" / "— The Cook County ..."
         return True
-    if _HANGING.search(last, max(0, len(last) - 16)) or (last.endswith(":") and _words(block) <= 3):
+    if _hangs(last) or (last.endswith(":") and _words(block) <= 3):
         return True
     if width and block == last and _RELEASE_LABEL.match(block) and not block.endswith(_TERMINAL):
         return True  # "For Immediate Release: a title that wraps" / "onto a second line"
     return bool(width) and len(last) >= width * (0.9 if last.endswith(_TERMINAL) else 0.8)
+
+
+def _hangs(line: str) -> bool:
+    """Whether `line` stops mid-phrase. Its last 10 characters are read backwards (a hanging word has at most
+    9, and \\b reads the character before it): one match at their start, four times cheaper than a search
+    for the pattern at the end of the line, which tries every position."""
+    return _HANGING.match(line[:-11:-1]) is not None
 
 
 def _join(prev: str, line: str) -> str:
@@ -390,8 +408,14 @@ def _is_prose(line: str) -> bool:
     return len(words) >= 30 and content >= 0.3 * len(words)
 
 
+def _dateline(line: str) -> re.Match | None:
+    # Only a line with a dash can be one: the pattern backtracks over the capitalised words of any other.
+    return _DATELINE.match(line) if "-" in line or "–" in line or "—" in line else None
+
+
+@lru_cache(maxsize=4096)  # as _is_ui
 def _is_dateline(line: str) -> bool:
-    match = _DATELINE.match(line)
+    match = _dateline(line)
     if not match:
         return False
     rest = line[match.end():]
@@ -399,6 +423,7 @@ def _is_dateline(line: str) -> bool:
     return _words(rest) >= 8 and lowercase >= 3 and (rest.endswith(_TERMINAL) or _words(rest) >= 20)
 
 
+@lru_cache(maxsize=4096)  # as _is_ui
 def _date_in(line: str) -> str | None:
     """The date of a date line ("Published February 19, 2026", "Date: ...", "June 5, 2026: Title")."""
     if len(line) > 200 or not _FOUR_DIGITS.search(line):  # every date has its year
@@ -580,6 +605,7 @@ def _listing_spans(blocks: list[str]) -> list[range]:
     return spans
 
 
+@lru_cache(maxsize=4096)  # as _is_ui
 def _is_listing_mark(block: str) -> bool:
     return bool(_date_in(block) or _DAY_OF_MONTH.match(block) or _READ_MORE.match(block))
 
@@ -645,30 +671,73 @@ def _is_trailing_chrome(line: str) -> bool:
 
 def _index_page(kept: list[str], listed: list[str], min_words: int) -> str | None:
     """Listing pages: lists of dated or "Read more" items, and too little prose outside them."""
+    if not listed:
+        return None
     prose = sum(_words(b) for b in kept if _is_prose(b))
-    if listed and prose < min_words:
+    if prose < min_words:
         items = sum(map(_is_listing_mark, listed))
         return f"{items} listed items, {prose} words of prose outside the lists"
     return None
 
 
-def _wall_or_error(lines: list[str], words: int) -> tuple[str, str] | None:
+def _wall_or_error(lines: list[str], text: str) -> tuple[str, str] | None:
     top = [x for x in lines if x][:5]
     for line in top:
         if _WALL.match(line):
             return "bot-wall", f"bot wall: {line[:80]!r}"
-    if words < 150:
-        for line in top:
-            if _ERROR.match(line):
-                return "error-page", f"error page: {line[:80]!r}"
+    for line in top:
+        if _is_error(line) and _words(text) < 150:  # words counted only on a page that reads as one
+            return "error-page", f"error page: {line[:80]!r}"
     return None
+
+
+def _is_error(line: str) -> bool:
+    # a search for "page" costs far less than one for the whole phrase on the long lines of most pages
+    return bool(_ERROR.match(line) or ("page" in line.lower() and _PAGE_ERROR.search(line)))
 
 
 def _language(text: str) -> str | None:
     """Language of the opening 600 characters: py3langid's time grows with the text, and on the shared
     corpus the opening names the same language as the first 2,000 characters on all but two bilingual
     pages of 6,786."""
-    return py3langid.classify(text[:600])[0] if text else None
+    return _identifier().classify(text[:600])[0] if text else None
+
+
+class _LanguageIdentifier(LanguageIdentifier):
+    """py3langid's classifier, its byte n-gram counts taken at every position at once with NumPy instead of
+    a Python step per byte. Its automaton is Aho-Corasick over n-grams of at most 6 bytes (checked on every
+    transition of the model py3langid 0.4.0 ships), so the state at a byte is the one reached from the start
+    over the last 6 bytes alone; the counts, and so the scores, are those of py3langid's own walk."""
+
+    __slots__ = ("_moves", "_rows", "_outputs", "_float16_bits", "_float32")
+    _SPAN = 6  # bytes of the longest n-gram
+
+    def _raw_score(self, text: bytes):
+        codes = np.frombuffer(text, dtype=np.uint8).astype(np.intp)
+        n = len(codes)
+        states = np.zeros(n, dtype=np.intp)
+        for back in range(min(self._SPAN, n) - 1, -1, -1):  # each position steps over its last bytes, oldest first
+            states[back:] = self._moves[self._rows[states[back:]] + codes[: n - back]]
+        features = self._outputs[states]
+        features = features[features >= 0]
+        if not len(features):
+            return super()._raw_score(text)
+        ids, first, counts = np.unique(features, return_index=True, return_counts=True)
+        order = np.argsort(first)  # py3langid sums the features in the order first seen
+        # its float16 table cast to float32 by lookup: the cast its matmul makes, at half the cost
+        table = self._float32.take(self._float16_bits[ids[order]])
+        return np.log1p(counts[order].astype(np.float32)) @ table + self.nb_pc
+
+
+@lru_cache(maxsize=1)
+def _identifier() -> _LanguageIdentifier:
+    identifier = _LanguageIdentifier.from_model_file(py3langid.langid.MODEL_FILE)
+    identifier._moves = np.frombuffer(identifier.tk_nextmove, dtype=identifier.tk_nextmove.typecode)
+    identifier._rows = np.asarray(identifier._rowbase, dtype=np.intp)
+    identifier._outputs = np.asarray(identifier.tk_output, dtype=np.intp)
+    identifier._float16_bits = identifier.nb_ptc.view(np.uint16)
+    identifier._float32 = np.arange(1 << 16, dtype=np.uint16).view(np.float16).astype(np.float32)
+    return identifier
 
 
 def _nonspace(text: str) -> int:
@@ -817,7 +886,7 @@ def clean_document(
     else:
         text, page_chars = raw_text, _nonspace(raw_text)
     lines = _lines(repair(text))
-    wall = _wall_or_error(lines, _words(text))
+    wall = _wall_or_error(lines, text)
     if wall:
         return _rejected(*wall)
 
@@ -829,8 +898,9 @@ def clean_document(
     published = meta["published"] or _find_date(kept[:end], listed, title)
     author = meta.get("author") or _find_author(kept[:end])
 
-    if boilerplate:
-        kept, listed = _split_lists(_blocks(_drop_boilerplate(lines, boilerplate)))
+    own = _drop_boilerplate(lines, boilerplate)
+    if len(own) < len(lines):  # else the blocks are those above
+        kept, listed = _split_lists(_blocks(own))
     if is_html:  # trafilatura's text may open with the headline and the date line
         while kept and ((title and _same(kept[0], title)) or _date_in(kept[0])):
             kept = kept[1:]

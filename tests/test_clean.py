@@ -13,7 +13,9 @@ from difflib import SequenceMatcher
 from pathlib import Path
 
 import dateparser
+import numpy as np
 import pandas as pd
+import py3langid
 import pyarrow.parquet as pq
 import pytest
 
@@ -23,9 +25,12 @@ from crosswire.staging import write_batch
 from tasks.clean import (
     _DATE_SETTINGS,
     _FTFY_CAN_CHANGE,
+    _HANGING_WORDS,
     _day,
     _fix_line,
     _ftfy_keeps,
+    _hangs,
+    _identifier,
     _plain_day,
     LINE_STATS_COLUMNS,
     add_line_stats,
@@ -155,6 +160,56 @@ def test_plain_dates_read_as_dateparser_reads_them():
         parsed = dateparser.parse(text, languages=["en", "es"], settings=_DATE_SETTINGS)
         assert _plain_day(text) == (_day(parsed) if parsed else None), text
     assert _plain_day("June 10, 1975") is None and _plain_day("10 June 2011") is None  # left to dateparser
+
+
+def test_lines_hang_as_the_pattern_at_their_end_finds(shared):
+    """_hangs reads a line's end backwards: on every corpus line cut after each of its words, and on odd
+    endings, it agrees with the search for the pattern at the end of the line."""
+    at_end = re.compile(rf"(?:[,–—“‘(]|\s-|\b(?:{'|'.join(_HANGING_WORDS)}))$", re.I)
+    lines = {line for office in sorted((shared / CORPUS).iterdir()) if office.is_dir()
+             for f in sorted(office.glob("*.txt"))[:20] for line in f.read_text(encoding="utf-8").split("\n")}
+    ends = {line[: m.end()] for line in lines for m in re.finditer(r"\S+", line)}
+    ends |= {"the", "THE", "bathe", "x the", "xthe", "in-the", "9 of", "_of", "éof", "including", "aincluding",
+             "ı in", "ſo as", "a -", "a--", "–", "(", "“", "a,", "", " "}
+    assert len(ends) > 40_000
+    assert [x for x in ends if _hangs(x) != bool(at_end.search(x))] == []
+
+
+def test_language_scores_are_py3langids(shared, seeds):
+    """The language identifier counts n-grams all at once, not byte by byte: on corpus openings, later
+    passages, the seeds and odd inputs it gives py3langid's own language and score."""
+    texts = [text[start:start + 600] for office in sorted((shared / CORPUS).iterdir()) if office.is_dir()
+             for f in sorted(office.glob("*.txt"))[:100] for text in [f.read_text(encoding="utf-8")]
+             for start in (0, 1500)]
+    texts += [*seeds.values(), "", " ", "A", "IN ALL CAPITALS", "été", "Ελλάδα", "日本語のテキスト", "\ud800x", "\x00"]
+    assert len(texts) > 1000
+    assert [t for t in texts if _identifier().classify(t) != py3langid.classify(t)] == []
+
+
+def test_language_automaton_state_depends_on_the_last_six_bytes():
+    """What makes the at-once counting exact: py3langid's automaton is Aho-Corasick over n-grams of at most
+    6 bytes, checked on every transition. Each state is labelled by the bytes that first reach it; it moves
+    to its child on the child's last byte, and on any other byte as the state of its label's longest
+    proper suffix moves."""
+    identifier = _identifier()
+    rows = identifier._moves.reshape(-1, 256)[np.asarray(identifier.tk_row)]  # state -> next state by byte
+    depth, key = np.full(len(rows), -1), np.zeros(len(rows), dtype=np.int64)  # label: `depth` bytes in `key`
+    depth[0], frontier = 0, np.array([0])
+    while len(frontier):
+        new, first = np.unique(rows[frontier].ravel(), return_index=True)
+        new, first = new[depth[new] < 0], first[depth[new] < 0]
+        parent = frontier[first // 256]
+        depth[new], key[new] = depth[parent] + 1, key[parent] * 256 + first % 256
+        frontier = new
+    assert (depth >= 0).all() and depth.max() == 6
+    state = {(d, k): s for s, (d, k) in enumerate(zip(depth.tolist(), key.tolist()))}
+    suffix = [0] + [next(state[(m, k % 256**m)] for m in range(d - 1, -1, -1) if (m, k % 256**m) in state)
+                    for d, k in zip(depth[1:].tolist(), key[1:].tolist())]
+    expected = rows[suffix]
+    children = np.arange(1, len(rows))
+    parents = [state[(d - 1, k // 256)] for d, k in zip(depth[1:].tolist(), key[1:].tolist())]
+    expected[parents, key[children] % 256] = children
+    assert np.array_equal(expected, rows)
 
 
 # --- the seed pair --------------------------------------------------------------------------------------
