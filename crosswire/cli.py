@@ -141,6 +141,16 @@ def prefect_for_one_run():
         server.stop()
 
 
+def _stop_with_parent() -> None:
+    """In the server's process: Linux sends it SIGTERM when the run's process dies, even by SIGKILL, so that
+    no server outlives the run it was started for (elsewhere, only a run that ends normally stops it)."""
+    if sys.platform == "linux":
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # 1: PR_SET_PDEATHSIG
+
+
 class TemporaryServer:
     """`prefect server start` on a free local port, with the services of Prefect's ephemeral mode only."""
 
@@ -153,7 +163,8 @@ class TemporaryServer:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port),
              "--no-ui", "--log-level", "ERROR"],
-            env={**os.environ, "PREFECT__SERVER_EPHEMERAL": "1"}, stdout=subprocess.DEVNULL, stderr=self.log)
+            env={**os.environ, "PREFECT__SERVER_EPHEMERAL": "1"}, stdout=subprocess.DEVNULL, stderr=self.log,
+            preexec_fn=_stop_with_parent)
 
     def wait(self) -> None:
         import httpx

@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pandas as pd
 from prefect.client.orchestration import get_client
@@ -32,6 +33,17 @@ def task_states(flow_run_id: str) -> dict[str, list[str]]:
     return states
 
 
+def children(pid: int) -> list[int]:
+    return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+def alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
 def test_a_killed_run_resumes_from_its_finished_batches(tmp_path):
     out = tmp_path / "out"
     args = ["run", str(SAMPLE), "--out", str(out), "--batch-size", "2"]
@@ -41,8 +53,12 @@ def test_a_killed_run_resumes_from_its_finished_batches(tmp_path):
     while not list(out.glob(".staging/*/*/clean/?????.parquet")):  # the first cleaned batch is staged
         assert first.poll() is None and time.monotonic() < deadline, "the run ended before it was cleaning"
         time.sleep(0.05)
+    server = children(first.pid)  # Prefect's temporary server
     first.send_signal(signal.SIGKILL)
     first.wait()
+    while any(alive(pid) for pid in server):  # it does not outlive the killed run
+        assert time.monotonic() < deadline, "Prefect's temporary server outlived the killed run"
+        time.sleep(0.1)
     ingested = list(out.glob(".staging/*/*/ingest/?????.parquet"))
     cleaned = list(out.glob(".staging/*/*/clean/?????.parquet"))
     killed_run = next(out.glob(".staging/*/run_id")).read_text()
