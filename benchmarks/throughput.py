@@ -166,8 +166,7 @@ def plain_child(files: str, out: str, model: str) -> None:
         clock = (time.perf_counter(), time.process_time())
 
     def check(stage: str, id_column: str, paths: list[str], related: list | None = None) -> None:
-        outcomes = [validate_task.fn(stage, path, id_column, settings, more)
-                    for path, more in zip(paths, related or [None] * len(paths))]
+        outcomes = validate_task.fn(stage, paths, id_column, settings, related)
         run["suites"][stage] = "passed" if all(o["success"] for o in outcomes) else "failed"
 
     with store.lock():

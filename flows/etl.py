@@ -124,8 +124,7 @@ def run_stages(sources: list[str], out: str, run: dict, settings: Settings, prog
 
     def check(stage: str, id_column: str, paths: list[str], related: list[dict] | None = None) -> None:
         # in this process, whatever the runner: GX keeps its results here for the run's Data Docs
-        outcomes = [validate_task(stage, path, id_column, settings, more)
-                    for path, more in zip(paths, related or [None] * len(paths))]
+        outcomes = validate_task(stage, paths, id_column, settings, related)
         failures = [o["failures"] for o in outcomes if not o["success"]]
         run["suites"][stage] = "failed" if failures or run["suites"].get(stage) == "failed" else "passed"
         if failures and settings.fail_on_suite_failure:

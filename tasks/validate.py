@@ -8,7 +8,7 @@ from dataclasses import asdict
 import pandas as pd
 from prefect import task
 
-from crosswire.settings import BATCH_TIMEOUT
+from crosswire.settings import RUN_TIMEOUT
 from crosswire.staging import read_batch, write_batch
 from expectations.runner import validate
 
@@ -62,8 +62,7 @@ def extract_checks(articles: pd.DataFrame, mentions: pd.DataFrame, quotes: pd.Da
     )
 
 
-@task(name="validate", timeout_seconds=BATCH_TIMEOUT)
-def validate_task(stage: str, path: str, id_column: str, settings, related: dict | None = None) -> dict:
+def validate_batch(stage: str, path: str, id_column: str, settings, related: dict | None = None) -> dict:
     """Validate a staged batch in place: rows failing quarantine-level expectations are quarantined.
 
     The extract stage's suite also needs the batch's mentions and quotes (`related` paths)."""
@@ -74,3 +73,12 @@ def validate_task(stage: str, path: str, id_column: str, settings, related: dict
     if outcome.quarantined:
         write_batch(quarantine_rows(frame, outcome.quarantined, id_column, stage), path)
     return asdict(outcome)
+
+
+@task(name="validate", timeout_seconds=RUN_TIMEOUT)
+def validate_task(stage: str, paths: list[str], id_column: str, settings,
+                  related: list[dict] | None = None) -> list[dict]:
+    """A stage's staged batches validated one after the other (see validate_batch): a task run per stage,
+    not per batch, since a task run costs Prefect's engine and server more than GX takes on a batch."""
+    return [validate_batch(stage, path, id_column, settings, more)
+            for path, more in zip(paths, related or [None] * len(paths))]
