@@ -127,12 +127,20 @@ def write_table(table: pa.Table, where: str) -> None:
         pq.write_table(table, handle, compression="zstd")
 
 
-def write_batches(batches: Iterable[pa.RecordBatch], schema: pa.Schema, where: str) -> None:
-    """A Parquet file of `batches`, written as they come: a table larger than memory never is in it whole."""
+@contextmanager
+def parquet_writer(schema: pa.Schema, where: str):
+    """A Parquet file written a piece at a time (write_batch, write_table): a table larger than memory
+    never is in it whole. It appears at `where` when complete (see replacing)."""
     with replacing(where) as target, fsspec.open(target, "wb") as handle:
         with pq.ParquetWriter(handle, schema, compression="zstd") as writer:
-            for batch in batches:
-                writer.write_batch(batch)
+            yield writer
+
+
+def write_batches(batches: Iterable[pa.RecordBatch], schema: pa.Schema, where: str) -> None:
+    """A Parquet file of `batches`, written as they come."""
+    with parquet_writer(schema, where) as writer:
+        for batch in batches:
+            writer.write_batch(batch)
 
 
 def dataset(paths: list[str], schema: pa.Schema) -> ds.Dataset:

@@ -28,6 +28,7 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.dataset as ds
 
 from crosswire import files
 from crosswire.schema import TABLES
@@ -90,6 +91,10 @@ class Store:
         if not self.exists(table):
             return schema.empty_table().select(columns or schema.names)
         return files.read_table(self.table_dir(table), schema=schema, columns=columns, filters=filters)
+
+    def dataset(self, table: str) -> ds.Dataset:
+        """The committed table, for a reader that scans it a batch at a time."""
+        return files.dataset(self.parts(table), TABLES[table])
 
     @contextmanager
     def lock(self):

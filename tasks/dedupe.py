@@ -6,18 +6,16 @@ or containment) and stories are the connected components of verified pairs only,
 never join anything, and the result does not depend on the order documents arrive in: running A then B
 gives the same stories as one run over A and B.
 
-Work and memory grow linearly with the documents: shingles are hashed in numpy a chunk at a time,
-signatures are kept as a few flat arrays per chunk, not arrays and an object per document, MinHash
-digests (rensa) as matrices, and LSH buckets come from one sort of the keys of one band at a time.
-Texts are never all held: they are read where a document is signed or becomes a story's text, a chunk
-of doc_ids from the store or one clean batch file at a time, and the stories are staged batch by batch.
-What stays for every document is its two digests (1 KB) and its exact key; a signature (1.5 KB with
-its title, mostly shingle hashes, so more for longer texts) is made again, after the candidates are
-found, only for documents in a candidate pair, and let go once no pair needs it. On 50,000 of the
-benchmark's generated press releases of 1,650 characters, the stage's Python and numpy memory peaks
-at 160 MiB (tracemalloc), 49 MiB of it the digests. The earlier runs' stored digests table is let go
-once copied. Stored digests are read and written as Arrow list columns made from the matrices'
-memory, never as an array object per row.
+Work grows linearly with the documents, and so does a little memory: shingles are hashed in numpy a
+chunk at a time, digests (rensa) are made a chunk at a time and written out as signatures rows at once,
+and what stays for every document is 64 LSH band keys of 32 bits and an exact key of 64 bits (264
+bytes), from which LSH buckets come by one sort of one band's keys at a time. Texts are never all held:
+they are read where a document is signed or becomes a story's text, a chunk of doc_ids from the store or
+one clean batch file at a time, and the stories are staged batch by batch. A signature (1.5 KB with its
+title, mostly shingle hashes, so more for longer texts) is made again, after the candidates are found,
+only for documents in a candidate pair, and let go once no pair needs it. Earlier runs' stored digests
+are read a batch at a time, and read and written as Arrow list columns made from the matrices' memory,
+never as an array object per row.
 """
 
 from __future__ import annotations
@@ -35,6 +33,7 @@ from tempfile import TemporaryDirectory
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.dataset as ds
 import rensa
 from prefect import task
 from rapidfuzz import fuzz
@@ -293,18 +292,25 @@ def bands(settings) -> int:
     return min(splits, key=lambda b: abs((1 / b) ** (b / perm) - settings.dedupe_threshold))
 
 
-def band_keys(digests: list[np.ndarray], band: int, count: int) -> np.ndarray:
-    """One 64-bit key per document for one band, the rows of `digests` one matrix after the other: equal
-    keys share a bucket."""
-    rows = digests[0].shape[1] // count
-    keys = []
-    for part in digests:
-        key = np.full(len(part), band, np.uint64)
-        with np.errstate(over="ignore"):
+def band_keys(digests: np.ndarray, count: int) -> np.ndarray:
+    """Each row's `count` LSH band keys, a column per band: equal keys share a bucket. 32 bits: two
+    different bands share a key by chance once in 4 billion pairs, one more candidate to verify, not a
+    wrong story; and a quarter of the digest's memory, all that is held for every document."""
+    rows = digests.shape[1] // count
+    keys = np.empty((len(digests), count), np.uint32)
+    with np.errstate(over="ignore"):
+        for band in range(count):
+            key = np.full(len(digests), band, np.uint64)
             for column in range(band * rows, (band + 1) * rows):
-                key = mix(key * PRIME + part[:, column])
-        keys.append(key)
-    return np.concatenate(keys)
+                key = mix(key * PRIME + digests[:, column])
+            keys[:, band] = key.astype(np.uint32)
+    return keys
+
+
+def lsh_keys(text_digests: np.ndarray, lead_digests: np.ndarray, settings) -> np.ndarray:
+    """The band keys of whole texts, then of leads, a row per document."""
+    count = bands(settings)
+    return np.concatenate([band_keys(text_digests, count), band_keys(lead_digests, count)], axis=1)
 
 
 def pairs_sharing(keys: np.ndarray, largest: int | None = None) -> np.ndarray:
@@ -321,24 +327,25 @@ def pairs_sharing(keys: np.ndarray, largest: int | None = None) -> np.ndarray:
     return np.stack([order[np.repeat(member, later)], order[ranges(member + 1, later)]], axis=1)
 
 
-def candidate_pairs(text_digests: list[np.ndarray], lead_digests: list[np.ndarray], new_from: int,
-                    settings) -> np.ndarray:
-    """Distinct document pairs sharing an LSH bucket of whole texts or of leads, at least one of them new
-    (the digests' rows, one matrix after the other, are the documents). A copy shares one or the other
-    with its story (a teaser shares the lead but, being short, only a fraction of the whole text's
-    shingles). Buckets of more than `dedupe_max_bucket` documents are left out: they grow with the
-    corpus where an office's template fills a band (copies of one story share many bands, so they still
-    meet in the others). One band at a time: the keys of all bands at once would be the largest thing
-    dedupe holds."""
-    count, largest = bands(settings), settings.dedupe_max_bucket
-    size = sum(map(len, text_digests))
+def candidate_pairs(keys: np.ndarray, new_from: int, settings) -> np.ndarray:
+    """Distinct document pairs sharing an LSH bucket of whole texts or of leads (a column of `keys` per
+    band, a row per document), at least one of them new. A copy shares one or the other with its story
+    (a teaser shares the lead but, being short, only a fraction of the whole text's shingles). Buckets
+    of more than `dedupe_max_bucket` documents are left out: they grow with the corpus where an office's
+    template fills a band (copies of one story share many bands, so they still meet in the others)."""
+    size = len(keys)
     codes = np.empty(0, np.int64)  # a * size + b of the pairs found so far
-    for digests in (text_digests, lead_digests):
-        for band in range(count):
-            found = pairs_sharing(band_keys(digests, band, count), largest)
-            found = found[found[:, 1] >= new_from]
-            codes = distinct(np.concatenate([codes, found[:, 0] * size + found[:, 1]]))
+    for band in range(keys.shape[1]):
+        found = pairs_sharing(keys[:, band], settings.dedupe_max_bucket)
+        found = found[found[:, 1] >= new_from]
+        codes = distinct(np.concatenate([codes, found[:, 0] * size + found[:, 1]]))
     return np.stack([codes // size, codes % size], axis=1)
+
+
+def exact_number(key: str) -> int:
+    """An exact key's first 64 bits, to find equal keys by: a chance collision needs about 4 billion
+    documents."""
+    return int(key[:16], 16)
 
 
 class UnionFind:
@@ -364,12 +371,12 @@ class Stories:
     assignments: pd.DataFrame  # doc_id, article_id, is_canonical, similarity
     articles: pd.DataFrame  # one row per new or changed story, with its merged metadata
     merges: pd.DataFrame  # article_id absorbed into merged_into
-    signatures: pa.Table  # new documents' signatures
     canonical: np.ndarray  # corpus position of each article's canonical copy, whose text is the story's
     exact_copies: int = 0
     near_copies: int = 0
     candidates: int = 0  # document pairs that shared an LSH bucket
     verifications: int = 0  # candidate pairs compared on their texts (the others were one story already)
+    signatures: pa.Table | None = None  # new documents' signatures, when collected (see assign_stories)
 
 
 META_COLUMNS = ["doc_id", "article_id", "source_uri", "title", "published_at", "language", "junk_ratio",
@@ -439,27 +446,19 @@ class Corpus:
         found = {p: t for chunk, texts in self.texts(positions) for p, t in zip(chunk.tolist(), texts)}
         return [found[p] for p in positions.tolist()]
 
-    def sign(self, positions: np.ndarray, keep: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Text digests, lead digests and exact keys of the texts at `positions` (sorted), in that order;
-        their signatures are kept, for pairs of them to be verified, when `keep`."""
-        perm = self.settings.dedupe_num_perm
-        text, lead = np.empty((len(positions), perm), np.uint32), np.empty((len(positions), perm), np.uint32)
-        keys = np.empty(len(positions), object)
+    def signed_chunks(self, positions: np.ndarray) -> Iterator[tuple[np.ndarray, Signed]]:
+        """(positions, what sign makes of their texts), a chunk at a time, covering `positions`."""
         for chunk, texts in self.texts(positions):
-            part = sign(texts, self.meta["title"].iloc[chunk], self.settings)
-            at = np.searchsorted(positions, chunk)
-            text[at], lead[at], keys[at] = part.text_digests, part.lead_digests, part.exact_keys
-            if not keep:
-                continue
+            yield chunk, sign(texts, self.meta["title"].iloc[chunk], self.settings)
+
+    def signed(self, positions: np.ndarray) -> None:
+        """Keep the signatures of the documents at `positions`, for pairs of them to be verified."""
+        positions = distinct(positions.astype(np.int64))  # float when a frame had no rows
+        for chunk, part in self.signed_chunks(positions[self.signed_row[positions] < 0]):
             start = self.starts[-1] + len(self.signatures[-1]) if self.signatures else 0
             self.signatures.append(part.signatures)
             self.starts.append(start)
             self.signed_row[chunk] = start + np.arange(len(chunk))
-        return text, lead, keys
-
-    def signed(self, positions: np.ndarray) -> None:
-        positions = distinct(positions.astype(np.int64))  # float when a frame had no rows
-        self.sign(positions[self.signed_row[positions] < 0])
 
     def signature(self, position: int) -> Signature:
         row = int(self.signed_row[position])
@@ -480,25 +479,47 @@ class Corpus:
         self.signed_row[:] = -1
         self.signed_row[kept] = np.arange(len(kept))
 
-    def stored_digests(self, stored: pa.Table) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Digests and exact keys of the earlier documents: stored ones where this algorithm made them,
-        else made now from their texts."""
+    def keys(self, stored: ds.Dataset, write: Callable[[pa.Table], None]) -> tuple[np.ndarray, np.ndarray]:
+        """LSH band keys (a row per document, see lsh_keys) and exact keys (see exact_number) of every
+        document. This run's documents are signed a chunk at a time, and each chunk's rows of the
+        signatures table are handed to `write`: only the keys are held."""
+        keys = np.empty((len(self.meta), 2 * bands(self.settings)), np.uint32)
+        exact = np.empty(len(self.meta), np.uint64)
+        self.stored_keys(stored, keys, exact)
+        for chunk, part in self.signed_chunks(np.arange(self.new_from, len(self.meta))):
+            keys[chunk] = lsh_keys(part.text_digests, part.lead_digests, self.settings)
+            exact[chunk] = [exact_number(k) for k in part.exact_keys]
+            write(signature_rows(self.meta["doc_id"].iloc[chunk], part, self.settings))
+        return keys, exact
+
+    def stored_keys(self, stored: ds.Dataset, keys: np.ndarray, exact: np.ndarray) -> None:
+        """Fill the earlier documents' rows of `keys` and `exact`: from their stored digests, read a
+        batch at a time, where this algorithm made them, else from their texts, signed now."""
         perm = self.settings.dedupe_num_perm
-        keys = stored.select(["doc_id", "algorithm", "exact_key"]).to_pandas().assign(row=np.arange(len(stored)))
-        exact_keys = self.meta["doc_id"].iloc[:self.new_from].map(
-            keys.drop_duplicates("doc_id", keep="last").set_index("doc_id")["exact_key"]).to_numpy(dtype=object)
-        current = keys[keys["algorithm"] == algorithm(self.settings)].drop_duplicates("doc_id", keep="last")
-        row = current.set_index("doc_id")["row"].reindex(self.meta["doc_id"].iloc[:self.new_from])
-        text, lead = np.zeros((self.new_from, perm), np.uint32), np.zeros((self.new_from, perm), np.uint32)
-        have = np.flatnonzero(row.notna().to_numpy())
-        if len(have):
-            rows = row.to_numpy()[have].astype(np.int64)
-            text[have] = matrix(stored["minhash"].take(rows), perm)
-            lead[have] = matrix(stored["lead_minhash"].take(rows), perm)
-        missing = np.flatnonzero(row.isna().to_numpy())
-        if len(missing):
-            text[missing], lead[missing], exact_keys[missing] = self.sign(missing, keep=False)
-        return text, lead, exact_keys
+        ids = self.meta["doc_id"].iloc[:self.new_from]
+        # in the order stored (no threads), as the digests are read below: the last row of a doc_id counts
+        rows = stored.to_table(columns=["doc_id", "algorithm", "exact_key"], use_threads=False).to_pandas()
+        rows["row"] = np.arange(len(rows))
+        known = ids.map(rows.drop_duplicates("doc_id", keep="last").set_index("doc_id")["exact_key"])
+        have = np.flatnonzero(known.notna().to_numpy())
+        exact[have] = [exact_number(k) for k in known.iloc[have]]
+        current = rows[rows["algorithm"] == algorithm(self.settings)].drop_duplicates("doc_id", keep="last")
+        row = current.set_index("doc_id")["row"].reindex(ids).to_numpy()
+        del rows, known, current
+        have = np.flatnonzero(~np.isnan(row))
+        order = np.argsort(row[have])
+        wanted, positions = row[have][order].astype(np.int64), have[order]
+        offset = 0
+        for batch in stored.to_batches(columns=["minhash", "lead_minhash"], use_threads=False):
+            first, last = np.searchsorted(wanted, [offset, offset + batch.num_rows])
+            if last > first:
+                taken = pa.array(wanted[first:last] - offset)
+                keys[positions[first:last]] = lsh_keys(matrix(batch["minhash"].take(taken), perm),
+                                                      matrix(batch["lead_minhash"].take(taken), perm), self.settings)
+            offset += batch.num_rows
+        for chunk, part in self.signed_chunks(np.flatnonzero(np.isnan(row))):
+            keys[chunk] = lsh_keys(part.text_digests, part.lead_digests, self.settings)
+            exact[chunk] = [exact_number(k) for k in part.exact_keys]
 
     def within_window(self, pairs: np.ndarray) -> np.ndarray:
         """Pairs whose publication dates lie within the configured window (or are unknown)."""
@@ -509,9 +530,20 @@ class Corpus:
         return pairs[np.isnat(gap) | (gap <= np.timedelta64(self.settings.dedupe_window_days, "D"))]
 
 
-def matrix(column: pa.ChunkedArray, perm: int) -> np.ndarray:
+def matrix(column: pa.Array, perm: int) -> np.ndarray:
     """A list column of digests as a matrix, a row per digest."""
-    return column.combine_chunks().flatten().to_numpy(zero_copy_only=False).reshape(-1, perm)
+    return column.flatten().to_numpy(zero_copy_only=False).reshape(-1, perm)
+
+
+def signature_rows(doc_ids: pd.Series, part: Signed, settings) -> pa.Table:
+    """Rows of the signatures table: a chunk's digests, for later runs to find copies among."""
+    count = len(doc_ids)
+    return pa.table({
+        "doc_id": pa.array(doc_ids, pa.string()), "algorithm": pa.array([algorithm(settings)] * count, pa.string()),
+        "exact_key": pa.array(part.exact_keys, pa.string()), "minhash": digest_lists(part.text_digests),
+        "state": pa.nulls(count, pa.binary()), "lead_state": pa.nulls(count, pa.binary()),
+        "lead_minhash": digest_lists(part.lead_digests),
+    }, schema=SIGNATURES)
 
 
 def digest_lists(digests: np.ndarray) -> pa.Array:
@@ -529,39 +561,33 @@ def assign_stories(new: pd.DataFrame, prior_docs: pd.DataFrame, prior_signatures
     columns plus article_id. `prior_signatures`: their stored signatures.
     """
     corpus = Corpus(prior_docs, new, held_texts(prior_docs["text"]), held_texts(new["text"]), settings)
-    stories = find_stories(corpus, prior_signatures, run_id, settings)
+    signed: list[pa.Table] = []
+    stories = find_stories(corpus, ds.dataset(prior_signatures), run_id, settings, signed.append)
     stories.articles["text"] = corpus.texts_at(stories.canonical)
+    stories.signatures = pa.concat_tables([SIGNATURES.empty_table(), *signed])
     return stories
 
 
-def find_stories(corpus: Corpus, prior_signatures: pa.Table, run_id: str, settings) -> Stories:
-    """Assign each of `corpus`'s new documents to a story (see assign_stories). The articles' text is
-    left empty, for the caller to read from the canonical copies."""
+def find_stories(corpus: Corpus, prior_signatures: ds.Dataset, run_id: str, settings,
+                 write_signatures: Callable[[pa.Table], None]) -> Stories:
+    """Assign each of `corpus`'s new documents to a story (see assign_stories), handing the new
+    documents' signatures to `write_signatures` a chunk at a time. The articles' text is left empty,
+    for the caller to read from the canonical copies."""
     with cycle_collector_paused():
         start = corpus.new_from
-        prior_text, prior_lead, prior_keys = corpus.stored_digests(prior_signatures)
-        del prior_signatures  # larger than the digests made of it: freed here unless the caller holds it
         # signatures are not kept: those of the documents in candidate pairs are made again, fewer at once
-        new_text, new_lead, new_keys = corpus.sign(np.arange(start, len(corpus.meta)), keep=False)
-        exact = pairs_sharing(pd.factorize(np.concatenate([prior_keys, new_keys]))[0])
+        keys, exact_keys = corpus.keys(prior_signatures, write_signatures)
+        exact = pairs_sharing(exact_keys)
         exact = corpus.within_window(exact[exact[:, 1] >= start])
-        candidates = corpus.within_window(
-            candidate_pairs([prior_text, new_text], [prior_lead, new_lead], start, settings))
-        del prior_text, prior_lead, prior_keys
-        new_ids = corpus.meta["doc_id"].iloc[start:]
-        stored_new = pa.table({
-            "doc_id": pa.array(new_ids, pa.string()), "algorithm": pa.array([algorithm(settings)] * len(new_ids)),
-            "exact_key": pa.array(new_keys, pa.string()), "minhash": digest_lists(new_text),
-            "state": pa.nulls(len(new_ids), pa.binary()), "lead_state": pa.nulls(len(new_ids), pa.binary()),
-            "lead_minhash": digest_lists(new_lead),
-        }, schema=SIGNATURES)
-        stories = grouped(corpus, exact, candidates, stored_new, run_id, settings)
+        del exact_keys
+        candidates = corpus.within_window(candidate_pairs(keys, start, settings))
+        del keys
+        stories = grouped(corpus, exact, candidates, run_id, settings)
     give_back_freed_memory()  # the signatures' memory: Arrow, which writes the stories next, does not reuse it
     return stories
 
 
-def grouped(corpus: Corpus, exact: np.ndarray, candidates: np.ndarray, stored_new: pa.Table, run_id: str,
-            settings) -> Stories:
+def grouped(corpus: Corpus, exact: np.ndarray, candidates: np.ndarray, run_id: str, settings) -> Stories:
     """Stories: earlier stories stay whole, exact copies join, and candidate pairs verified on their texts."""
     start = corpus.new_from
     stories = UnionFind(len(corpus.meta))
@@ -604,7 +630,7 @@ def grouped(corpus: Corpus, exact: np.ndarray, candidates: np.ndarray, stored_ne
     articles = merged_articles(members, run_id)
     exact_copies = len(distinct(exact[:, 1]))
     return Stories(assignments=assignments, articles=articles.drop(columns="position"), merges=merges,
-                   signatures=stored_new, canonical=articles["position"].to_numpy(),
+                   canonical=articles["position"].to_numpy(),
                    exact_copies=exact_copies, near_copies=copies - exact_copies,
                    candidates=len(candidates), verifications=verifications)
 
@@ -697,12 +723,14 @@ def dedupe_task(clean_paths: list[str], out: str, run_id: str, staging: str, set
     corpus = Corpus(prior, new, stored_texts(store, prior["doc_id"]),
                     batch_texts(clean_paths, new["batch"].to_numpy(), new["row"].to_numpy()), settings)
     del batches, new, prior  # the corpus holds what it needs of them
-    stories = find_stories(corpus, store.arrow("signatures"), run_id, settings)
+    signatures = files.join(staging, "signatures.parquet")
+    with files.parquet_writer(SIGNATURES, signatures) as writer:
+        stories = find_stories(corpus, store.dataset("signatures"), run_id, settings, writer.write_table)
     articles = stories.articles.assign(status="ok", reason=None, detail=None, stage=None)
     return {
         "assignments": write_batch(stories.assignments, files.join(staging, "assignments.parquet")),
         "merges": write_batch(stories.merges, files.join(staging, "merges.parquet")),
-        "signatures": write_batch(stories.signatures, files.join(staging, "signatures.parquet")),
+        "signatures": signatures,
         "articles": stage_articles(articles, stories.canonical, corpus, staging, settings.batch_size),
         "exact": stories.exact_copies, "near": stories.near_copies,
     }
