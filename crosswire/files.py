@@ -131,9 +131,9 @@ def write_table(table: pa.Table, where: str) -> None:
 def parquet_writer(schema: pa.Schema, where: str):
     """A Parquet file written a piece at a time (write_batch, write_table): a table larger than memory
     never is in it whole. It appears at `where` when complete (see replacing)."""
-    with replacing(where) as target, fsspec.open(target, "wb") as handle:
-        with pq.ParquetWriter(handle, schema, compression="zstd") as writer:
-            yield writer
+    with (replacing(where) as target, fsspec.open(target, "wb") as handle,
+          pq.ParquetWriter(handle, schema, compression="zstd") as writer):
+        yield writer
 
 
 def write_batches(batches: Iterable[pa.RecordBatch], schema: pa.Schema, where: str) -> None:
