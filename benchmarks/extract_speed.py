@@ -47,6 +47,7 @@ def clear_caches() -> None:
             info = getattr(value, "cache_info", None)
             if info and (info().maxsize or 0) > 64:
                 value.cache_clear()
+    kb.load_kb()._closest.cache_clear()
 
 
 def timed(label: str, n: int, run) -> float:

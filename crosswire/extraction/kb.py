@@ -14,7 +14,13 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
-from crosswire.extraction.text import WordRegex, digits, key, literal_pattern
+from crosswire.extraction.text import (
+    CACHE_SIZE,
+    WordRegex,
+    digits,
+    key,
+    literal_pattern,
+)
 
 KB_PATH = Path(__file__).resolve().parents[1] / "data" / "organizations.csv"
 
@@ -37,7 +43,6 @@ class KnowledgeBase:
     long_keys: list[str] = field(default_factory=list)
     names: list[str] = field(default_factory=list)  # multi-word names, matched in any case after a capital
     words: list[str] = field(default_factory=list)  # acronyms and one-word names, matched as written
-    _fuzzy_cache: dict[str, KBEntry | None] = field(default_factory=dict)
 
     def lookup(self, name: str, fuzzy: bool = True) -> KBEntry | None:
         """The entry a name refers to: exact alias or acronym, else a close spelling of a long name."""
@@ -46,10 +51,15 @@ class KnowledgeBase:
             return self.by_key[k]
         if not fuzzy or len(k) < 12:
             return None
-        if k not in self._fuzzy_cache:  # names recur across articles: the fuzzy search is cached
-            best = process.extractOne(k, self.long_keys, scorer=fuzz.ratio, score_cutoff=93)
-            self._fuzzy_cache[k] = self.by_key[best[0]] if best and digits(k) == digits(best[0]) else None
-        return self._fuzzy_cache[k]
+        return self._closest(k)
+
+    def __post_init__(self):
+        # names recur across articles: the fuzzy search is cached, per knowledge base
+        self._closest = lru_cache(maxsize=CACHE_SIZE)(self._closest_long_name)
+
+    def _closest_long_name(self, k: str) -> KBEntry | None:
+        best = process.extractOne(k, self.long_keys, scorer=fuzz.ratio, score_cutoff=93)
+        return self.by_key[best[0]] if best and digits(k) == digits(best[0]) else None
 
 
 @lru_cache(maxsize=4)

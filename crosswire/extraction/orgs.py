@@ -26,6 +26,7 @@ from crosswire.extraction.lexicon import following, words
 from crosswire.extraction.places import lookup as place_lookup
 from crosswire.extraction.text import (
     ABBREVIATIONS,
+    CACHE_SIZE,
     SP,
     Spans,
     digits,
@@ -295,7 +296,7 @@ def _org_spans(text: str, lo: int, hi: int) -> list[tuple[int, int, bool]]:
     return [(lo + start, lo + end, is_org) for start, end, is_org in _run_spans(text[lo:hi])]
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=CACHE_SIZE)
 def _run_spans(run: str) -> tuple[tuple[int, int, bool], ...]:
     """Spans in ``run`` of the names it holds; sentence ends split the run. Cached: the same runs
     ("the Orange County District Attorney’s Office") recur in article after article."""
@@ -416,7 +417,7 @@ _INSTITUTIONS = {
 }
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=CACHE_SIZE)
 def is_head(token: str) -> bool:
     """Whether a word is an organisation noun, also with a possessive or trailing punctuation
     ("Sheriff's Office,") or as the last part of a hyphenated word ("Council-POL")."""
@@ -427,7 +428,7 @@ def is_head(token: str) -> bool:
     return token in HEADS or token.rstrip(".") in HEADS or token.split("-")[-1] in HEADS
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=CACHE_SIZE)
 def clean_org_name(name: str) -> str:
     """Drop a leading "the", a trailing possessive and stray punctuation; collapse whitespace; spell out
     "DA's Office". Cached: the same names recur."""

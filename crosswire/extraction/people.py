@@ -19,6 +19,7 @@ from crosswire.extraction.lexicon import LOWER_STARTS, following, words
 from crosswire.extraction.orgs import is_head
 from crosswire.extraction.places import lookup as place_lookup
 from crosswire.extraction.text import (
+    CACHE_SIZE,
     SP,
     Spans,
     WordRegex,
@@ -210,13 +211,13 @@ class Person:
         return _first_name(self.name)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=CACHE_SIZE)
 def _last_name(name: str) -> str:
     tokens = [t for t in name.split() if t not in _SUFFIXES]
     return tokens[-1] if tokens else name
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=CACHE_SIZE)
 def _first_name(name: str) -> str:
     return name.split()[0]
 
@@ -416,7 +417,7 @@ def _cued(text: str, blocked: Spans) -> list[_Cand]:
     return cands + _labelled(text, blocked)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=CACHE_SIZE)
 def _could_be_name(name: str) -> bool:
     """Not a known place, nor a name with an organisation or place noun ("Amplify Energy", "Silverado
     Canyon"). Cached: the same names recur."""
@@ -507,7 +508,7 @@ def _trim_name(text: str, start: int, end: int, min_tokens: int = 1) -> tuple[in
     return (start + span[0], start + span[1]) if span else None
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=CACHE_SIZE)
 def _name_proper(words: str, min_tokens: int) -> tuple[int, int] | None:
     """Span of the name proper in ``words``; cached, since the same names recur."""
     tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(words)]
@@ -606,7 +607,7 @@ def _absorb(person: Person, c: _Cand) -> None:
         person.affiliation = c.affiliation
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=CACHE_SIZE)
 def _same_person(a: str, b: str) -> bool:
     """"Nathan J. Hochman" and "Nathan Hochman"; "Uriah Taylor" and "Job Uriah Taylor". Cached: each
     mention of a name is compared with the same people again."""

@@ -10,8 +10,9 @@ from functools import lru_cache
 
 from crosswire.extraction.lexicon import following, words
 from crosswire.extraction.text import (
-    SP,
+    CACHE_SIZE,
     LOWER_STARTS,
+    SP,
     Spans,
     WordRegex,
     find_words,
@@ -101,7 +102,7 @@ def region_names() -> list[str]:
     return [p.name for p in gazetteer().values() if p.kind in ("country", "state") and p.name not in _AMBIGUOUS]
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=CACHE_SIZE)
 def lookup(name: str) -> Place | None:
     name = _LEADING_THE.sub("", name.strip())
     place = gazetteer().get(key(name))
@@ -116,7 +117,7 @@ def longest_place(text: str, start: int, end: int) -> tuple[int, int, Place] | N
     return (start + found[0], start + found[1], found[2]) if found else None
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=CACHE_SIZE)
 def _longest_place(words_text: str) -> tuple[int, int, Place] | None:
     """Offsets in ``words_text`` and place of its longest known opening; cached, since the same
     capitalised words follow "in" and "of" in article after article."""
