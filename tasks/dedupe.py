@@ -473,9 +473,12 @@ class Corpus:
         rows = self.signed_row[kept]  # ascending: a chunk's kept rows are a slice, whose start is their new start
         firsts = np.searchsorted(rows, self.starts).tolist()
         lasts = np.searchsorted(rows, [start + len(part) for start, part in zip(self.starts, self.signatures)])
-        held = [(part.take(rows[first:last] - start), first)
-                for part, start, first, last in zip(self.signatures, self.starts, firsts, lasts) if last > first]
-        self.signatures, self.starts = [part for part, _ in held], [first for _, first in held]
+        parts, starts, self.signatures, self.starts = self.signatures, self.starts, [], []
+        for i, (start, first, last) in enumerate(zip(starts, firsts, lasts)):
+            part, parts[i] = parts[i], None  # each chunk let go as its copy is made: never all twice
+            if last > first:
+                self.signatures.append(part.take(rows[first:last] - start))
+                self.starts.append(first)
         self.signed_row[:] = -1
         self.signed_row[kept] = np.arange(len(kept))
 
