@@ -11,9 +11,12 @@ chunk at a time, digests (rensa) are made a chunk at a time and written out as s
 and what stays for every document is 64 LSH band keys of 32 bits and an exact key of 64 bits (264
 bytes), from which LSH buckets come by one sort of one band's keys at a time. Texts are never all held:
 they are read where a document is signed or becomes a story's text, a chunk of doc_ids from the store or
-one clean batch file at a time, and the stories are staged batch by batch. A signature (1.5 KB with its
-title, mostly shingle hashes, so more for longer texts) is made again, after the candidates are found,
-only for documents in a candidate pair, and let go once no pair needs it. Earlier runs' stored digests
+one clean batch file at a time, and the stories are staged batch by batch. Signatures (1.5 KB a text
+with its title, mostly shingle hashes, so more for longer texts) are made after the candidates are
+found, only for documents in a candidate pair, and held a group of connected documents at a time: made
+in one pass over the texts, spilled to a local file by group, read back one group at a time (GROUP
+documents, unless one connected set is larger). Each copy's similarity to its story's best copy is
+measured the same way, a group of stories at a time. Earlier runs' stored digests
 are read a batch at a time, and read and written as Arrow list columns made from the matrices' memory,
 never as an array object per row.
 """
@@ -22,7 +25,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from importlib.metadata import version
@@ -184,38 +186,92 @@ class Signatures:
         return Signatures(self.shingles.take(rows), self.lead.take(rows), self.opening.take(rows), self.titles[rows])
 
 
-def signatures(word_lists: list[list[str]], titles: list, size: int) -> tuple[Signatures, np.ndarray, np.ndarray]:
-    """Signatures of many texts, and their shingle hashes in text order with offsets (for MinHash)."""
+def signatures(word_lists: list[list[str]], titles: Iterable, size: int) -> Signatures:
+    """Signatures of many texts."""
     flat, offsets = shingle_hashes(word_lists, size)
     whole = unique_per_text(flat, offsets)
     lead, opening = (unique_per_text(*prefixes(flat, offsets, max(words - size + 1, 1)))
                      for words in (LEAD_WORDS, OPENING_WORDS))
     titles = np.array([normalized_title(t) for t in titles], dtype=object)
-    return Signatures(whole, lead, opening, titles), flat, offsets
+    return Signatures(whole, lead, opening, titles)
 
 
 def signature(text: str, size: int, title: str | None = None) -> Signature:
-    return signatures([tokens(text)], [title], size)[0][0]
+    return signatures([tokens(text)], [title], size)[0]
 
 
 @dataclass
 class Signed:
-    """Signatures of a chunk of texts, their MinHash digests (texts and leads) and exact keys."""
+    """MinHash digests of a chunk of texts (whole texts and leads) and their exact keys."""
 
-    signatures: Signatures
     text_digests: np.ndarray
     lead_digests: np.ndarray
     exact_keys: list[str]
 
 
-def sign(texts: list[str], titles: Iterable, settings) -> Signed:
-    """Signatures, digests and exact keys of a chunk of texts (their token lists are held at once)."""
+def sign(texts: list[str], settings) -> Signed:
+    """Digests and exact keys of a chunk of texts (their token lists are held at once)."""
     size, perm = settings.dedupe_shingle_size, settings.dedupe_num_perm
     words = [tokens(t) for t in texts]
-    signed, flat, offsets = signatures(words, titles, size)
-    return Signed(signed, digest_matrix(flat, offsets, perm),
+    flat, offsets = shingle_hashes(words, size)
+    return Signed(digest_matrix(flat, offsets, perm),
                   digest_matrix(*prefixes(flat, offsets, max(LEAD_WORDS - size + 1, 1)), perm),
                   [exact_key(w) for w in words])
+
+
+GROUP = 8192  # documents whose signatures are held at once (about 12 MB of 1,650-character texts)
+SIGNED = pa.schema([("position", pa.int64()), ("shingles", pa.list_(pa.uint32())), ("lead", pa.list_(pa.uint32())),
+                    ("opening", pa.list_(pa.uint32())), ("title", pa.string())])
+
+
+def signed_batch(positions: np.ndarray, signed: Signatures) -> pa.RecordBatch:
+    """Signatures as a record batch of SIGNED, to spill."""
+    def lists(ragged: Ragged) -> pa.Array:
+        return pa.ListArray.from_arrays(pa.array(ragged.offsets.astype(np.int32)), pa.array(ragged.values))
+    return pa.record_batch([pa.array(positions, pa.int64()), lists(signed.shingles), lists(signed.lead),
+                            lists(signed.opening), pa.array(signed.titles, pa.string())], schema=SIGNED)
+
+
+class Held:
+    """Signatures read back from a spill (SIGNED rows), by corpus position."""
+
+    def __init__(self, table: pa.Table):
+        table = table.sort_by("position")
+
+        def ragged(name: str) -> Ragged:
+            column = table[name].combine_chunks()
+            return Ragged(column.values.to_numpy(), column.offsets.to_numpy())
+        self.positions = table["position"].to_numpy()
+        self.signatures = Signatures(ragged("shingles"), ragged("lead"), ragged("opening"),
+                                     table["title"].to_numpy(zero_copy_only=False))
+
+    def __getitem__(self, position: int) -> Signature:
+        return self.signatures[int(np.searchsorted(self.positions, position))]
+
+
+def packed(units: np.ndarray, size: int = GROUP) -> np.ndarray:
+    """A group number for each item, items of one unit in one group, groups in order of the units and of
+    at most `size` items unless one unit alone is larger."""
+    order = np.argsort(units, kind="stable")
+    starts = np.flatnonzero(np.r_[True, units[order][1:] != units[order][:-1]]) if len(units) else np.empty(0, int)
+    counts = np.diff(np.r_[starts, len(units)])
+    numbers, group, filled = np.empty(len(counts), np.int64), 0, 0
+    for i, count in enumerate(counts.tolist()):
+        if filled and filled + count > size:
+            group, filled = group + 1, 0
+        numbers[i], filled = group, filled + count
+    groups = np.empty(len(units), np.int64)
+    groups[order] = np.repeat(numbers, counts)
+    return groups
+
+
+def components(pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The documents in `pairs` (sorted) and, for each, the one that stands for its connected component."""
+    nodes = distinct(pairs.ravel())
+    links = UnionFind(len(nodes))
+    for a, b in np.searchsorted(nodes, pairs).tolist():
+        links.union(a, b)
+    return nodes, np.array([links.find(i) for i in range(len(nodes))], np.int64)
 
 
 def digest_matrix(flat: np.ndarray, offsets: np.ndarray, perm: int) -> np.ndarray:
@@ -431,9 +487,6 @@ class Corpus:
         self.new_from = len(prior)
         self.position_of_new = np.empty(len(new), np.int64)
         self.position_of_new[self.arrival] = np.arange(self.new_from, len(self.meta))
-        self.signatures: list[Signatures] = []  # of each chunk signed and still needed
-        self.starts: list[int] = []  # the first row of each, counting their rows one after the other
-        self.signed_row = np.full(len(self.meta), -1)  # each position's row there, -1 when not signed
 
     def texts(self, positions: np.ndarray) -> Iterator[tuple[np.ndarray, list[str]]]:
         """(positions, texts), a chunk at a time, covering `positions`."""
@@ -449,38 +502,31 @@ class Corpus:
     def signed_chunks(self, positions: np.ndarray) -> Iterator[tuple[np.ndarray, Signed]]:
         """(positions, what sign makes of their texts), a chunk at a time, covering `positions`."""
         for chunk, texts in self.texts(positions):
-            yield chunk, sign(texts, self.meta["title"].iloc[chunk], self.settings)
+            yield chunk, sign(texts, self.settings)
 
-    def signed(self, positions: np.ndarray) -> None:
-        """Keep the signatures of the documents at `positions`, for pairs of them to be verified."""
-        positions = distinct(positions.astype(np.int64))  # float when a frame had no rows
-        for chunk, part in self.signed_chunks(positions[self.signed_row[positions] < 0]):
-            start = self.starts[-1] + len(self.signatures[-1]) if self.signatures else 0
-            self.signatures.append(part.signatures)
-            self.starts.append(start)
-            self.signed_row[chunk] = start + np.arange(len(chunk))
-
-    def signature(self, position: int) -> Signature:
-        row = int(self.signed_row[position])
-        chunk = bisect_right(self.starts, row) - 1
-        return self.signatures[chunk][row - self.starts[chunk]]
-
-    def keep_signatures(self, positions: np.ndarray) -> None:
-        """Forget the signatures of the documents not at `positions`."""
-        kept = distinct(positions.astype(np.int64))
-        kept = kept[self.signed_row[kept] >= 0]
-        kept = kept[np.argsort(self.signed_row[kept])]
-        rows = self.signed_row[kept]  # ascending: a chunk's kept rows are a slice, whose start is their new start
-        firsts = np.searchsorted(rows, self.starts).tolist()
-        lasts = np.searchsorted(rows, [start + len(part) for start, part in zip(self.starts, self.signatures)])
-        parts, starts, self.signatures, self.starts = self.signatures, self.starts, [], []
-        for i, (start, first, last) in enumerate(zip(starts, firsts, lasts)):
-            part, parts[i] = parts[i], None  # each chunk let go as its copy is made: never all twice
-            if last > first:
-                self.signatures.append(part.take(rows[first:last] - start))
-                self.starts.append(first)
-        self.signed_row[:] = -1
-        self.signed_row[kept] = np.arange(len(kept))
+    def signatures_by_group(self, positions: np.ndarray, groups: np.ndarray) -> Iterator[tuple[int, Held]]:
+        """For each group number (`groups[i]` is that of `positions[i]`, distinct positions), the
+        signatures of its documents, one group at a time. The texts are read and signed once, in the order
+        they are stored, and the signatures spilled to a local file by group, so that only one group's
+        are ever held, however the groups lie among the stored texts."""
+        group_at = pd.Series(groups, index=positions)
+        pieces: list[list[int]] = [[] for _ in range(int(groups.max()) + 1 if len(groups) else 0)]
+        with TemporaryDirectory(prefix="crosswire-signatures-") as folder:
+            spill = str(Path(folder) / "signatures.arrow")
+            with pa.OSFile(spill, "wb") as sink, pa.ipc.new_file(sink, SIGNED) as writer:
+                for chunk, texts in self.texts(positions):  # signatures only: no digests, no exact keys
+                    part = signatures([tokens(t) for t in texts], self.meta["title"].iloc[chunk],
+                                      self.settings.dedupe_shingle_size)
+                    chunk_groups = group_at.loc[chunk].to_numpy()
+                    for group in np.unique(chunk_groups).tolist():
+                        rows = np.flatnonzero(chunk_groups == group)
+                        pieces[group].append(writer.stats.num_record_batches)
+                        writer.write_batch(signed_batch(chunk[rows], part.take(rows)))
+            with pa.OSFile(spill) as source:
+                reader = pa.ipc.open_file(source)
+                for group, wanted in enumerate(pieces):
+                    if wanted:
+                        yield group, Held(pa.Table.from_batches(map(reader.get_batch, wanted), SIGNED))
 
     def keys(self, stored: ds.Dataset, write: Callable[[pa.Table], None]) -> tuple[np.ndarray, np.ndarray]:
         """LSH band keys (a row per document, see lsh_keys) and exact keys (see exact_number) of every
@@ -602,13 +648,19 @@ def grouped(corpus: Corpus, exact: np.ndarray, candidates: np.ndarray, run_id: s
         stories.union(position, int(first_of[story]))
     for a, b in exact.tolist():
         stories.union(a, b)
-    corpus.signed(candidates.ravel())
+    # verified a group of connected documents at a time: only that group's signatures are held
+    nodes, component = components(candidates)
+    groups = packed(component)
+    pair_groups = groups[np.searchsorted(nodes, candidates[:, 0])]
+    order = np.argsort(pair_groups, kind="stable")  # each group's pairs in their order
+    bounds = np.searchsorted(pair_groups[order], np.arange(int(groups.max()) + 2 if len(groups) else 1))
     verifications = 0
-    for a, b in candidates.tolist():
-        if stories.find(a) != stories.find(b):
-            verifications += 1
-            if verified(corpus.signature(a), corpus.signature(b), settings) is not None:
-                stories.union(a, b)
+    for group, held in corpus.signatures_by_group(nodes, groups):
+        for a, b in candidates[order[bounds[group]:bounds[group + 1]]].tolist():
+            if stories.find(a) != stories.find(b):
+                verifications += 1
+                if verified(held[a], held[b], settings) is not None:
+                    stories.union(a, b)
 
     roots = np.array([stories.find(p) for p in range(len(corpus.meta))])
     touched = np.isin(roots, roots[start:])
@@ -619,12 +671,17 @@ def grouped(corpus: Corpus, exact: np.ndarray, candidates: np.ndarray, run_id: s
     best = members.groupby("story_root").head(1).set_index("story_root")["position"]
     best_of = members["story_root"].map(best).to_numpy()
     compared = members["position"].to_numpy() != best_of  # the others are a story's best copy, or all of it
-    needed = np.concatenate([members["position"].to_numpy()[compared], best_of[compared]])
-    corpus.keep_signatures(needed)
-    corpus.signed(needed)
-    similarity = [1.0 if p == b else jaccard(corpus.signature(p), corpus.signature(b))
-                  for p, b in zip(members["position"].tolist(), best_of.tolist())]
-    corpus.keep_signatures(np.empty(0, np.int64))  # nothing compares texts after this
+    similarity = np.ones(len(members))
+    # a story's copies and its best copy in one group: one story's signatures, or a few, held at once
+    needed, first = np.unique(np.concatenate([members["position"].to_numpy()[compared], best_of[compared]]),
+                              return_index=True)
+    story = np.concatenate([best_of[compared], best_of[compared]])[first]
+    needed, story = needed.astype(np.int64), story.astype(np.int64)  # float when a frame had no rows
+    row_of = pd.Series(np.arange(len(members)), index=members["position"].to_numpy())
+    for _, held in corpus.signatures_by_group(needed, packed(story)):
+        copies = held.positions[held.positions != best_of[row_of.loc[held.positions].to_numpy()]]
+        rows = row_of.loc[copies].to_numpy()
+        similarity[rows] = [jaccard(held[p], held[b]) for p, b in zip(copies.tolist(), best_of[rows].tolist())]
     assignments = pd.DataFrame({"doc_id": members["doc_id"].to_numpy(), "article_id": members["article_id"].to_numpy(),
                                 "is_canonical": members["position"].to_numpy() == best_of, "similarity": similarity})
     # every new document is a copy merged into a story, except the first of each story that is all new

@@ -11,8 +11,9 @@ import pytest
 
 from crosswire.settings import Settings
 from crosswire.store import Store, to_arrow
+from tasks import dedupe
 from tasks.clean import clean_document, learn_boilerplate
-from tasks.dedupe import Corpus, assign_stories, held_texts, signature, verified
+from tasks.dedupe import Corpus, assign_stories, held_texts, packed, signature, verified
 
 SETTINGS = Settings()
 EMPTY_SIGNATURES = Store("/nonexistent").arrow("signatures")
@@ -133,26 +134,26 @@ def test_short_texts_are_their_own_shingle():
     assert verified(signature("Case dismissed.", 5), signature("case  dismissed", 5), SETTINGS) == 1.0
 
 
-def test_signatures_kept_stay_the_same_and_forgotten_ones_are_made_again(corpus_bodies):
+def test_signatures_come_back_by_group_as_made(corpus_bodies, monkeypatch):
+    monkeypatch.setattr(dedupe, "CHUNK", 4)  # texts read 4 at a time: a group's signatures span read chunks
     docs = pd.DataFrame([doc(f"o{i}", text, title=title) for i, (title, text) in enumerate(corpus_bodies[:12])])
     prior = pd.DataFrame(columns=list(docs.columns) + ["article_id"])
     corpus = Corpus(prior, docs, held_texts(prior["text"]), held_texts(docs["text"]), SETTINGS)
-    for signed_together in ([3, 0, 2], [4, 5, 6, 7], [11, 8, 9, 10, 1]):  # chunks signed one after another
-        corpus.signed(np.array(signed_together))
     expected = {p: signature(text, SETTINGS.dedupe_shingle_size, title) for p, (text, title)
                 in enumerate(zip(corpus.texts_at(np.arange(12)), corpus.meta["title"]))}
-
-    def same(position: int) -> bool:
-        got, want = corpus.signature(position), expected[position]
-        return got.title == want.title and all(np.array_equal(getattr(got, f), getattr(want, f))
-                                               for f in ("shingles", "lead", "opening"))
-
-    assert all(same(p) for p in range(12))
-    corpus.keep_signatures(np.array([9, 1, 5, 6, 1]))
-    assert sorted(np.flatnonzero(corpus.signed_row >= 0).tolist()) == [1, 5, 6, 9]
-    assert all(same(p) for p in (1, 5, 6, 9))
-    corpus.signed(np.arange(12))
-    assert all(same(p) for p in range(12))
+    positions = np.array([11, 0, 3, 7, 8, 2, 5, 9, 1])
+    units = np.array([1, 2, 1, 3, 2, 3, 1, 4, 4])  # components or stories: kept together
+    groups = packed(units, size=4)
+    assert all(len(set(groups[units == unit])) == 1 for unit in set(units))
+    seen = {}
+    for group, held in corpus.signatures_by_group(positions, groups):
+        assert sorted(held.positions.tolist()) == sorted(positions[groups == group].tolist())
+        assert (groups == group).sum() <= 4 or len(set(units[groups == group])) == 1
+        seen |= {p: held[p] for p in held.positions.tolist()}
+    assert sorted(seen) == sorted(positions.tolist())
+    assert all(seen[p].title == expected[p].title and all(
+        np.array_equal(getattr(seen[p], f), getattr(expected[p], f)) for f in ("shingles", "lead", "opening"))
+        for p in seen)
 
 
 def clusters(assignment: pd.Series) -> set[frozenset]:
