@@ -249,31 +249,6 @@ class Held:
         return self.signatures[int(np.searchsorted(self.positions, position))]
 
 
-def packed(units: np.ndarray, size: int = GROUP) -> np.ndarray:
-    """A group number for each item, items of one unit in one group, groups in order of the units and of
-    at most `size` items unless one unit alone is larger."""
-    order = np.argsort(units, kind="stable")
-    starts = np.flatnonzero(np.r_[True, units[order][1:] != units[order][:-1]]) if len(units) else np.empty(0, int)
-    counts = np.diff(np.r_[starts, len(units)])
-    numbers, group, filled = np.empty(len(counts), np.int64), 0, 0
-    for i, count in enumerate(counts.tolist()):
-        if filled and filled + count > size:
-            group, filled = group + 1, 0
-        numbers[i], filled = group, filled + count
-    groups = np.empty(len(units), np.int64)
-    groups[order] = np.repeat(numbers, counts)
-    return groups
-
-
-def components(pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The documents in `pairs` (sorted) and, for each, the one that stands for its connected component."""
-    nodes = distinct(pairs.ravel())
-    links = UnionFind(len(nodes))
-    for a, b in np.searchsorted(nodes, pairs).tolist():
-        links.union(a, b)
-    return nodes, np.array([links.find(i) for i in range(len(nodes))], np.int64)
-
-
 def digest_matrix(flat: np.ndarray, offsets: np.ndarray, perm: int) -> np.ndarray:
     """rensa's MinHash digests of each text's shingle hashes, one row a text."""
     digests = rensa.RMinHash.digest_matrix_from_flat_token_hashes(flat, offsets.astype(np.uint64), perm, SEED)
@@ -416,6 +391,31 @@ class UnionFind:
 
     def union(self, a: int, b: int) -> None:
         self.parent[self.find(a)] = self.find(b)
+
+
+def packed(units: np.ndarray, size: int = GROUP) -> np.ndarray:
+    """A group number for each item, items of one unit in one group, groups in order of the units and of
+    at most `size` items unless one unit alone is larger."""
+    order = np.argsort(units, kind="stable")
+    starts = np.flatnonzero(np.r_[True, units[order][1:] != units[order][:-1]]) if len(units) else np.empty(0, int)
+    counts = np.diff(np.r_[starts, len(units)])
+    numbers, group, filled = np.empty(len(counts), np.int64), 0, 0
+    for i, count in enumerate(counts.tolist()):
+        if filled and filled + count > size:
+            group, filled = group + 1, 0
+        numbers[i], filled = group, filled + count
+    groups = np.empty(len(units), np.int64)
+    groups[order] = np.repeat(numbers, counts)
+    return groups
+
+
+def components(pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The documents in `pairs` (sorted) and, for each, the one that stands for its connected component."""
+    nodes = distinct(pairs.ravel())
+    links = UnionFind(len(nodes))
+    for a, b in np.searchsorted(nodes, pairs).tolist():
+        links.union(a, b)
+    return nodes, np.array([links.find(i) for i in range(len(nodes))], np.int64)
 
 
 # --- stories --------------------------------------------------------------------------------------------
