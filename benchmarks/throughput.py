@@ -170,7 +170,7 @@ def plain_child(files: str, out: str, model: str) -> None:
         run["suites"][stage] = "passed" if all(o["success"] for o in outcomes) else "failed"
 
     with store.lock():
-        ledger = Ledger(store.read("ledger"), set(store.read("documents", ["doc_id"])["doc_id"]))
+        ledger = Ledger(store.arrow("ledger"), set(store.read("documents", ["doc_id"])["doc_id"]))
         discovery = Discovery(discover([files]), ledger, settings)
         reads = [ingest_task.fn(units, run["run_id"], ledger, str(staging / "ingest" / f"{n:05d}.parquet"), settings)
                  for n, units in enumerate(discovery.batches())]

@@ -8,40 +8,85 @@ too (no document), so their kind is known without sniffing them again.
 
 from __future__ import annotations
 
-import pandas as pd
+import hashlib
+from bisect import bisect_right
 
-COLUMNS = ["source_uri", "source", "kind", "doc_id", "raw_sha256", "etag", "last_modified", "checked_at", "run_id"]
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from crosswire.schema import LEDGER
+
+COLUMNS = LEDGER.names
+
+
+def place_key(source_uri: str) -> int:
+    return int.from_bytes(hashlib.blake2b(source_uri.encode(), digest_size=8).digest(), "little")
 
 
 class Ledger:
     """The committed ledger and the document ids already in DIR, updated batch by batch during a run.
 
+    Rows stay in Arrow (a few hundred bytes per place, where a dict per place took a kilobyte), found
+    through a sorted array of 64-bit keys of their places. Two places sharing a key are told apart by
+    the row's own `source_uri`: the one the key does not point to is read as new, and its content hash
+    then decides whether it is a new document.
+
     A plain class on purpose: Prefect walks dict, set and model task parameters item by item."""
 
-    def __init__(self, frame: pd.DataFrame, doc_ids: set[str] = frozenset()):
-        frame = frame.reindex(columns=COLUMNS)
-        self.entries: dict[str, dict] = {row["source_uri"]: row for row in frame.to_dict("records")}
+    def __init__(self, frame: pd.DataFrame | pa.Table, doc_ids: set[str] = frozenset()):
+        self.parts: list[pa.Table] = []  # rows in the order they came; a later row of a place replaces it
+        self.starts: list[int] = []  # the row number of each part's first row
+        self.keys = np.empty(0, np.uint64)  # sorted keys of the places ...
+        self.rows = np.empty(0, np.int64)  # ... and the row number of each one's latest row
         self.doc_ids = set(doc_ids)
+        self.update(frame)
 
     def get(self, source_uri: str) -> dict | None:
-        return self.entries.get(source_uri)
+        key = np.uint64(place_key(source_uri))
+        at = int(np.searchsorted(self.keys, key))
+        if at == len(self.keys) or self.keys[at] != key:
+            return None
+        row = self.row(int(self.rows[at]))
+        return row if row["source_uri"] == source_uri else None
 
-    def update(self, rows: pd.DataFrame) -> None:
+    def row(self, number: int) -> dict:
+        part = bisect_right(self.starts, number) - 1
+        return self.parts[part].slice(number - self.starts[part], 1).to_pylist()[0]
+
+    def update(self, rows: pd.DataFrame | pa.Table) -> None:
         """Take a batch's rows (later rows win) and their documents."""
-        for row in rows.reindex(columns=COLUMNS).to_dict("records"):
-            self.entries[row["source_uri"]] = row
-            if isinstance(row["doc_id"], str):
-                self.doc_ids.add(row["doc_id"])
+        from crosswire.store import to_arrow
+
+        table = to_arrow(rows, "ledger") if isinstance(rows, pa.Table) else to_arrow(
+            rows.reindex(columns=COLUMNS).astype({"checked_at": "datetime64[us, UTC]"}), "ledger")
+        if not len(table):
+            return
+        first = self.starts[-1] + len(self.parts[-1]) if self.parts else 0
+        self.parts.append(table)
+        self.starts.append(first)
+        keys = np.concatenate([self.keys, np.array([place_key(u) for u in table["source_uri"].to_pylist()], np.uint64)])
+        rows = np.concatenate([self.rows, np.arange(first, first + len(table))])
+        order = np.lexsort((rows, keys))  # by key, then row: each key's last is its latest row
+        keys, rows = keys[order], rows[order]
+        latest = np.append(keys[1:] != keys[:-1], True)
+        self.keys, self.rows = keys[latest], rows[latest]
+        self.doc_ids.update(d for d in table["doc_id"].to_pylist() if d is not None)
+        if first + len(table) > 2 * len(self.rows):  # replaced rows outnumber the current ones
+            self.parts, self.starts = [self.table()], [0]
+            self.keys, self.rows = self.keys, np.argsort(np.argsort(self.rows))
+
+    def table(self) -> pa.Table:
+        """The latest row of each place, in the order the rows came."""
+        return pa.concat_tables(self.parts).take(np.sort(self.rows)) if self.parts else LEDGER.empty_table()
 
     def frame(self) -> pd.DataFrame:
-        frame = pd.DataFrame(list(self.entries.values()), columns=COLUMNS)
-        frame["checked_at"] = pd.to_datetime(frame["checked_at"], utc=True).astype("datetime64[us, UTC]")
-        return frame.sort_values("source_uri", ignore_index=True)
+        return self.table().sort_by("source_uri").to_pandas()
 
     def write(self, path: str) -> str:
         from crosswire.staging import write_batch
 
-        return write_batch(self.frame(), path)
+        return write_batch(self.table().sort_by("source_uri"), path)
 
 
 def checked_at(entry: dict | None) -> pd.Timestamp | None:

@@ -130,7 +130,7 @@ def run_stages(sources: list[str], out: str, run: dict, settings: Settings, prog
         if failures and settings.fail_on_suite_failure:
             raise SuiteFailed(f"GX suite {stage!r} failed: {failures[0]}")
 
-    ledger = Ledger(store.read("ledger"), set(store.read("documents", ["doc_id"])["doc_id"]))
+    ledger = Ledger(store.arrow("ledger"), set(store.read("documents", ["doc_id"])["doc_id"]))
     discovery = Discovery(discover(sources), ledger, settings)
     logger.info("ingesting %s into %s", sources, store.root)
     with timed(run, "ingest"):
