@@ -11,7 +11,6 @@ trafilatura first.
 from __future__ import annotations
 
 import re
-import tempfile
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -19,7 +18,6 @@ from functools import lru_cache
 from typing import Iterable, Mapping
 
 import dateparser
-import duckdb
 import ftfy
 import htmldate
 import numpy as np
@@ -33,7 +31,7 @@ from lxml import etree
 from py3langid.langid import LanguageIdentifier
 from prefect import task
 
-from crosswire import files
+from crosswire import files, sql
 from crosswire.schema import LINE_STATS
 from crosswire.settings import BATCH_TIMEOUT
 from crosswire.staging import read_batch, write_batch
@@ -806,33 +804,24 @@ def sum_line_stats(paths: list[str], stats_path: str, templates_path: str, min_d
     totals = pd.concat([files.read_table(p, columns=["source", "source_docs"]).to_pandas()
                         .groupby("source")["source_docs"].first() for p in paths]).groupby(level=0).sum()
     totals = pa.table({"source": pa.array(totals.index, pa.string()), "source_docs": pa.array(totals, pa.int64())})
-    with tempfile.TemporaryDirectory(prefix="crosswire-duckdb-") as spill:
-        connection = duckdb.connect(config={"memory_limit": memory_limit, "temp_directory": spill})
-        try:
-            connection.register("totals", totals)
-            if all(files.is_local(p) for p in paths):  # DuckDB's own reader: half the memory of an Arrow scan
-                stats, parameters = "read_parquet($paths)", {"paths": paths}
-            else:
-                connection.register("stats", files.dataset(paths, LINE_STATS))
-                stats, parameters = "stats", {}
-            rows = connection.sql(
-                "SELECT source, line, sum(docs)::BIGINT AS docs, any_value(t.source_docs) AS source_docs "
-                f"FROM {stats} JOIN totals t USING (source) GROUP BY source, line ORDER BY source, line",
-                params=parameters,
-            ).to_arrow_reader()
-            templates: list[pa.RecordBatch] = []
+    with sql.connection(memory_limit) as connection:
+        connection.register("totals", totals)
+        sql.view(connection, "stats", paths, LINE_STATS)
+        rows = connection.sql(
+            "SELECT source, line, sum(docs)::BIGINT AS docs, any_value(t.source_docs) AS source_docs "
+            "FROM stats JOIN totals t USING (source) GROUP BY source, line ORDER BY source, line"
+        ).to_arrow_reader()
+        templates: list[pa.RecordBatch] = []
 
-            def passing():
-                for batch in rows:
-                    batch = pa.RecordBatch.from_arrays(batch.columns, schema=LINE_STATS)
-                    floor = pc.max_element_wise(pc.multiply(batch["source_docs"].cast(pa.float64()), min_share),
-                                                float(min_docs))
-                    templates.append(batch.filter(pc.greater_equal(batch["docs"], floor)).select(["source", "line"]))
-                    yield batch
+        def passing():
+            for batch in rows:
+                batch = pa.RecordBatch.from_arrays(batch.columns, schema=LINE_STATS)
+                floor = pc.max_element_wise(pc.multiply(batch["source_docs"].cast(pa.float64()), min_share),
+                                            float(min_docs))
+                templates.append(batch.filter(pc.greater_equal(batch["docs"], floor)).select(["source", "line"]))
+                yield batch
 
-            files.write_batches(passing(), LINE_STATS, stats_path)
-        finally:
-            connection.close()
+        files.write_batches(passing(), LINE_STATS, stats_path)
     files.write_batches(templates, template_schema, templates_path)
 
 

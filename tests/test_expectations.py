@@ -27,12 +27,13 @@ def test_row_failures_are_quarantined_by_id_and_suite_failures_fail():
     assert not failed.success and failed.failures[0]["expectation"].startswith("expect_column_values_to_be_unique")
 
 
-def test_row_accounting_suite_checks_the_expected_count(tmp_path):
-    frame = pd.DataFrame({"doc_id": ["a", "b"], "status": ["ok", "quarantined"], "accounted": [True, True]})
-    assert validate("load", frame, "doc_id", {"documents_expected": 2}).success
-    assert not validate("load", frame, "doc_id", {"documents_expected": 3}).success
-    lost = frame.assign(accounted=[True, False])
-    assert not validate("load", lost, "doc_id", {"documents_expected": 2}).success
+def test_row_accounting_suite_wants_every_document_listed_once_expected_and_accounted_for():
+    frame = pd.DataFrame({"doc_id": ["a", "b"], "status": ["ok", "quarantined"], "listed": [1, 1],
+                          "expected": [True, True], "accounted": [True, True]})
+    assert validate("load", frame, "doc_id").success
+    for column, values in (("listed", [1, 0]), ("listed", [2, 1]), ("expected", [True, False]),
+                           ("accounted", [True, False])):
+        assert not validate("load", frame.assign(**{column: values}), "doc_id").success, (column, values)
 
 
 def test_a_user_edited_suite_is_used(tmp_path):

@@ -1,0 +1,34 @@
+"""DuckDB over Parquet files, for sums and joins over whole tables that must not be held in memory:
+DuckDB streams the files and spills its aggregations, joins and sorts to disk past a memory limit."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import duckdb
+import pyarrow as pa
+
+from crosswire import files
+
+
+@contextmanager
+def connection(memory_limit: str = "128MB") -> Iterator[duckdb.DuckDBPyConnection]:
+    with tempfile.TemporaryDirectory(prefix="crosswire-duckdb-") as spill:
+        connection = duckdb.connect(config={"memory_limit": memory_limit, "temp_directory": spill})
+        try:
+            yield connection
+        finally:
+            connection.close()
+
+
+def view(connection: duckdb.DuckDBPyConnection, name: str, paths: list[str], schema: pa.Schema) -> None:
+    """Parquet files (local or any fsspec URL, possibly none) as the view `name`."""
+    if not paths:
+        relation = connection.from_arrow(schema.empty_table())
+    elif all(files.is_local(p) for p in paths):  # DuckDB's own reader: half the memory of an Arrow scan
+        relation = connection.read_parquet(paths)
+    else:
+        relation = connection.from_arrow(files.dataset(paths, schema))
+    relation.create_view(name)
