@@ -44,7 +44,7 @@ from crosswire import files
 from crosswire.memory import cycle_collector_paused, give_back_freed_memory
 from crosswire.schema import SIGNATURES
 from crosswire.staging import read_batch, write_batch
-from crosswire.store import Store
+from crosswire.store import Store, to_arrow
 
 SEED = 42
 WORD = re.compile(r"\w+")
@@ -783,9 +783,13 @@ def dedupe_task(clean_paths: list[str], out: str, run_id: str, staging: str, set
     corpus = Corpus(prior, new, stored_texts(store, prior["doc_id"]),
                     batch_texts(clean_paths, new["batch"].to_numpy(), new["row"].to_numpy()), settings)
     del batches, new, prior  # the corpus holds what it needs of them
-    signatures = files.join(staging, "signatures.parquet")
-    with files.parquet_writer(SIGNATURES, signatures) as writer:
-        stories = find_stories(corpus, store.dataset("signatures"), run_id, settings, writer.write_table)
+    signatures = []  # a part of the signatures table per chunk, as load will commit it
+
+    def write_signatures(rows: pa.Table) -> None:
+        where = files.join(staging, f"signatures-{len(signatures):05d}.parquet")
+        signatures.append(write_batch(to_arrow(rows, "signatures"), where))
+
+    stories = find_stories(corpus, store.dataset("signatures"), run_id, settings, write_signatures)
     articles = stories.articles.assign(status="ok", reason=None, detail=None, stage=None)
     return {
         "assignments": write_batch(stories.assignments, files.join(staging, "assignments.parquet")),

@@ -38,7 +38,7 @@ class RunOutputs:
     ingest: list[str]  # for the raw bytes
     assignments: str | None
     merges: str | None
-    signatures: str | None
+    signatures: list[str]  # this run's parts of the signatures table
     articles: list[str]  # after extract and its validation
     mentions: list[str]
     quotes: list[str]
@@ -136,16 +136,27 @@ class Parts:
 
     def add(self, table: str, frame: pd.DataFrame | pa.Table) -> None:
         if len(frame):
-            if table not in self.numbers:  # a resumed run numbers its parts after those it committed
-                committed = files.join(self.store.table_dir(table), f"part-{self.run_id}-*.parquet")
-                self.numbers[table] = len(files.glob(committed))
-            self.write(table, f"part-{self.run_id}-{self.numbers[table]:05d}.parquet", frame)
-            self.numbers[table] += 1
+            self.write(table, self.next_part(table), frame)
+
+    def add_file(self, table: str, path: str) -> None:
+        """A file already in the table's contract (types and row order), copied as it is."""
+        files.copy(path, self.pending(table, self.next_part(table)))
+
+    def next_part(self, table: str) -> str:
+        if table not in self.numbers:  # a resumed run numbers its parts after those it committed
+            committed = files.join(self.store.table_dir(table), f"part-{self.run_id}-*.parquet")
+            self.numbers[table] = len(files.glob(committed))
+        self.numbers[table] += 1
+        return f"part-{self.run_id}-{self.numbers[table] - 1:05d}.parquet"
 
     def write(self, table: str, part: str, frame: pd.DataFrame | pa.Table) -> None:
+        write_parquet(to_arrow(frame, table), self.pending(table, part))
+
+    def pending(self, table: str, part: str) -> str:
+        """Where to write what becomes `part` of `table` at the commit."""
         self.written.append(self.store.pending(table, part))
         self.changes[table][part] = self.written[-1]
-        write_parquet(to_arrow(frame, table), self.written[-1])
+        return self.written[-1]
 
     def rewrite(self, table: str, key: str, keys: set, change) -> None:
         """Every existing part holding a row whose `key` is in `keys`, replaced by `change(part)`; one
@@ -174,7 +185,7 @@ class Loaded:
     counts: dict  # this run's documents, quarantined ones and their reasons, mentions and quotes kept
 
 
-def load_run(store: Store, run: dict, outputs: RunOutputs, batch_size: int = 1000) -> Loaded:
+def load_run(store: Store, run: dict, outputs: RunOutputs) -> Loaded:
     """Stream the run's staged batches into part files, a batch at a time, and rewrite the existing parts
     that hold rows the run changes (documents that joined a story, stories replaced)."""
     parts = Parts(store, run["run_id"])
@@ -224,11 +235,13 @@ def load_run(store: Store, run: dict, outputs: RunOutputs, batch_size: int = 100
 
     no_longer_ok = set(quarantined["doc_id"])
     parts.rewrite("signatures", "doc_id", no_longer_ok & set(known), lambda f: f[~f["doc_id"].isin(no_longer_ok)])
-    if outputs.signatures:  # two digests per document: kept in Arrow, a batch of rows at a time
-        dropped = pa.array(list(no_longer_ok), pa.string())
-        for rows in files.parquet_file(outputs.signatures).iter_batches(batch_size=batch_size):
-            signatures = to_arrow(pa.Table.from_batches([rows]), "signatures")
+    dropped = pa.array(list(no_longer_ok), pa.string())
+    for path in outputs.signatures:  # two digests per document: copied as dedupe wrote them, unless they hold
+        if pc.any(pc.is_in(files.read_table(path, columns=["doc_id"])["doc_id"], dropped)).as_py():  # a dropped one
+            signatures = files.read_table(path)
             parts.add("signatures", signatures.filter(pc.invert(pc.is_in(signatures["doc_id"], dropped))))
+        else:
+            parts.add_file("signatures", path)
     for path in outputs.ingest:
         raw = read_batch(path, ["doc_id", "raw"])
         raw = raw[~member(raw["doc_id"], known)]
@@ -240,8 +253,7 @@ def load_run(store: Store, run: dict, outputs: RunOutputs, batch_size: int = 100
         "merges": pd.concat([store.read("merges"), merges], ignore_index=True),
     }
     if outputs.line_stats and files.exists(outputs.line_stats):  # a row per line ever seen: copied, never read
-        parts.written.append(store.pending("line_stats", "part-0.parquet"))
-        files.copy(outputs.line_stats, parts.written[-1])
+        files.copy(outputs.line_stats, parts.pending("line_stats", "part-0.parquet"))
     if outputs.ledger:
         tables["ledger"] = files.read_table(outputs.ledger)
     return Loaded(parts=parts, tables=tables, counts=kept)
@@ -276,7 +288,7 @@ def load_task(out: str, run: dict, outputs: RunOutputs, stories: dict, settings)
     """Validate row accounting over the tables as they will be, then commit them together."""
     store = Store(out)
     before = {table: store.parts(table) for table in ("documents", "articles")}
-    loaded = load_run(store, run, outputs, settings.batch_size)
+    loaded = load_run(store, run, outputs)
     parts = loaded.parts
     checks = [validate("load", rows, "doc_id", None, settings.suites_dir)
               for rows in accounting(parts.files("documents"), parts.files("articles"), before["documents"],
