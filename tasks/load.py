@@ -158,11 +158,12 @@ class Parts:
         self.changes[table][part] = self.written[-1]
         return self.written[-1]
 
-    def rewrite(self, table: str, key: str, keys: set, change) -> None:
+    def rewrite(self, table: str, key: str, keys, change) -> None:
         """Every existing part holding a row whose `key` is in `keys`, replaced by `change(part)`; one
         part in memory at a time."""
-        for part in self.store.parts(table):
-            if keys and pc.any(pc.is_in(files.read_table(part, columns=[key])[key], pa.array(list(keys)))).as_py():
+        keys = keys if isinstance(keys, pa.Array) else pa.array(list(keys), pa.string())
+        for part in self.store.parts(table) if len(keys) else []:
+            if pc.any(pc.is_in(files.read_table(part, columns=[key])[key], keys)).as_py():
                 frame = change(files.read_table(part, schema=TABLES[table]).to_pandas())
                 if len(frame):
                     self.write(table, files.name(part), frame)
@@ -185,6 +186,13 @@ class Loaded:
     counts: dict  # this run's documents, quarantined ones and their reasons, mentions and quotes kept
 
 
+def failed_stories(paths: list[str]) -> pd.DataFrame:
+    """The staged stories that failed extract validation, by article_id, with their reason, detail and stage."""
+    columns = ["article_id", "status", "reason", "detail", "stage"]
+    frames = [stories[stories["status"] == "quarantined"] for stories in (read_batch(p, columns) for p in paths)]
+    return pd.concat(frames or [pd.DataFrame(columns=columns)], ignore_index=True).set_index("article_id")
+
+
 def load_run(store: Store, run: dict, outputs: RunOutputs) -> Loaded:
     """Stream the run's staged batches into part files, a batch at a time, and rewrite the existing parts
     that hold rows the run changes (documents that joined a story, stories replaced)."""
@@ -193,10 +201,8 @@ def load_run(store: Store, run: dict, outputs: RunOutputs) -> Loaded:
     assignments = read_batches([outputs.assignments] if outputs.assignments else [],
                                ["doc_id", "article_id", "is_canonical", "similarity"]).set_index("doc_id")
     merges = read_batches([outputs.merges] if outputs.merges else [], ["article_id", "merged_into", "run_id"])
-    stories = read_batches(outputs.articles, ["article_id", "status", "reason", "detail", "stage"])
-    failed = stories[stories["status"] == "quarantined"].set_index("article_id")
-    published_now = pd.Index(stories.loc[stories["status"] == "ok", "article_id"].unique())
-    replaced = set(assignments["article_id"]) | set(merges["article_id"])
+    failed = failed_stories(outputs.articles)
+    replaced = pa.array(pd.concat([assignments["article_id"], merges["article_id"]]).unique(), pa.string())
     in_quarantine = set(store.read("quarantine", ["doc_id"])["doc_id"])
 
     newly_quarantined, ingested, reasons = [], 0, Counter()
@@ -214,22 +220,22 @@ def load_run(store: Store, run: dict, outputs: RunOutputs) -> Loaded:
         newly_quarantined.append(docs[(docs["status"] == "quarantined") & docs["stage"].notna()])
         return docs
 
-    parts.rewrite("documents", "doc_id", set(assignments.index) & set(known), replace_placement)
+    parts.rewrite("documents", "doc_id", assignments.index[member(assignments.index, known)], replace_placement)
     quarantined = pd.concat(newly_quarantined, ignore_index=True) if newly_quarantined else pd.DataFrame(
         columns=DOC_COLUMNS)
     quarantined = quarantined[~quarantined["doc_id"].isin(in_quarantine)]
 
-    parts.rewrite("articles", "article_id", replaced, lambda a: a[~a["article_id"].isin(replaced)])
+    parts.rewrite("articles", "article_id", replaced, lambda a: a[~a["article_id"].isin(replaced.to_pylist())])
     for path in outputs.articles:
         articles = read_batch(path)
         parts.add("articles", articles[articles["status"] == "ok"])
     kept = {"ingested": ingested, "quarantine_reasons": dict(sorted(reasons.items()))}
     for table, paths in (("mentions", outputs.mentions), ("quotes", outputs.quotes)):
-        parts.rewrite(table, "article_id", replaced, lambda f: f[~f["article_id"].isin(replaced)])
+        parts.rewrite(table, "article_id", replaced, lambda f: f[~f["article_id"].isin(replaced.to_pylist())])
         kept[table] = 0
         for path in paths:
             fresh = read_batch(path)
-            fresh = fresh[member(fresh["article_id"], published_now)]
+            fresh = fresh[~member(fresh["article_id"], failed.index)]  # its story was published
             parts.add(table, fresh)
             kept[table] += len(fresh)
 
