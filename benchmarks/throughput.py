@@ -138,8 +138,6 @@ def plain_child(files: str, out: str, model: str) -> None:
     import uuid
     from datetime import UTC, datetime
 
-    import pyarrow.parquet as pq
-
     from crosswire.ledger import Ledger
     from crosswire.report import build_report
     from crosswire.settings import Settings
@@ -197,8 +195,7 @@ def plain_child(files: str, out: str, model: str) -> None:
                              merges=stories["merges"], signatures=stories["signatures"], line_stats=line_stats,
                              ledger=ledger.write(staging / "ledger.parquet"),
                              **{t: [paths[t] for paths in extracted] for t in ("articles", "mentions", "quotes")})
-        run |= {"skipped_seen": 0, "ingested": sum(pq.ParquetFile(p).metadata.num_rows for p in ingested),
-                "failed_sources": discovery.failed, "seconds": seconds}
+        run |= {"skipped_seen": 0, "failed_sources": discovery.failed, "seconds": seconds}
         result = load_task.fn(str(store.root), run, outputs, stories, settings)
         lap("load")
         remove_all(store.root)

@@ -115,13 +115,6 @@ def read_table(where: str, **options) -> pa.Table:
     return pq.read_table(path, filesystem=fs, **options)
 
 
-def parquet_file(where: str) -> pq.ParquetFile:
-    if is_local(where):
-        return pq.ParquetFile(where)
-    fs, path = url_to_fs(where)
-    return pq.ParquetFile(fs.open(path, "rb"))
-
-
 def write_table(table: pa.Table, where: str) -> None:
     with replacing(where) as target, fsspec.open(target, "wb") as handle:
         pq.write_table(table, handle, compression="zstd")

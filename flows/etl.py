@@ -166,7 +166,7 @@ def run_stages(sources: list[str], out: str, run: dict, settings: Settings, prog
                          ledger=ledger.write(files.join(staging, "ledger.parquet")),
                          **{table: [paths[table] for paths in extracted]
                             for table in ("articles", "mentions", "quotes")})
-    run |= {"skipped_seen": sum(skipped), "ingested": sum(files.parquet_file(p).metadata.num_rows for p in ingested)}
+    run["skipped_seen"] = sum(skipped)
     with timed(run, "load"):
         result = load_task(store.root, run, outputs, stories, settings)
     progress.step("load")
