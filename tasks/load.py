@@ -101,7 +101,7 @@ INGESTED = pa.schema([pa.field("doc_id", pa.string())])
 def accounting(documents: list[str], articles: list[str], before: list[str], ingested: list[str],
                quarantine: pd.DataFrame, rows: int = ACCOUNTING_ROWS) -> Iterator[pd.DataFrame]:
     """The row accounting (see ACCOUNTING) of the documents and articles part files as they will be, against
-    the documents parts committed `before` the run and its `ingested` batches; `rows` at a time. Then the
+    the documents parts committed `before` the run and its `ingested` batches; `rows` or a few more at a time. Then the
     stories' copies and the quarantine rows add up to the documents ingested. DuckDB joins the files, so
     that no table is held whole."""
     with sql.connection() as connection:
@@ -109,8 +109,15 @@ def accounting(documents: list[str], articles: list[str], before: list[str], ing
                                     ("before", before, DOCUMENTS), ("ingested", ingested, INGESTED)):
             sql.view(connection, name, paths, schema)
         connection.register("quarantine", pa.table({"doc_id": pa.array(quarantine["doc_id"], pa.string())}))
+        held, count = [], 0  # DuckDB hands over batches of any size up to `rows`: gathered to `rows` or more
         for batch in connection.sql(ACCOUNTING).to_arrow_reader(rows):
-            yield batch.to_pandas()
+            held.append(batch)
+            count += batch.num_rows
+            if count >= rows:
+                yield pa.Table.from_batches(held).to_pandas()
+                held, count = [], 0
+        if held:
+            yield pa.Table.from_batches(held).to_pandas()
 
 
 def article_counts(after: list[str], before: list[str]) -> tuple[int, int]:

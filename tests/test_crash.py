@@ -199,7 +199,7 @@ def test_killed_runs_leave_readable_tables_and_a_rerun_equals_an_uninterrupted_r
 
 def test_row_accounting_fails_when_copies_and_quarantine_do_not_add_up(reference, tmp_path):
     """The load suite over a real run's tables: it passes as committed, and fails on each way to lose count.
-    Its rows come three at a time, each batch a GX validation of its own."""
+    Its rows come three or a few more at a time, each batch a GX validation of its own."""
     store = Store(reference())
     docs, articles, quarantine = store.read("documents"), store.read("articles"), store.read("quarantine")
 
@@ -210,7 +210,7 @@ def test_row_accounting_fails_when_copies_and_quarantine_do_not_add_up(reference
             frame.to_parquet(tmp_path / f"{name}.parquet")
         outcomes = [validate("load", rows, "doc_id") for rows in accounting(
             paths["documents"], paths["articles"], paths["before"], paths["ingested"], quarantine, rows=3)]
-        assert len(outcomes) >= 3
+        assert len(outcomes) >= 2  # several validations, each over three rows or a few more
         return all(outcome.success for outcome in outcomes)
 
     assert check() and check(before=docs, ingested=docs.iloc[:0])
