@@ -74,7 +74,7 @@ class Ledger:
         self.doc_ids.update(d for d in table["doc_id"].to_pylist() if d is not None)
         if first + len(table) > 2 * len(self.rows):  # replaced rows outnumber the current ones
             self.parts, self.starts = [self.table()], [0]
-            self.keys, self.rows = self.keys, np.argsort(np.argsort(self.rows))
+            self.rows = np.argsort(np.argsort(self.rows))  # each latest row's rank: its number in the one part
 
     def table(self) -> pa.Table:
         """The latest row of each place, in the order the rows came."""
