@@ -176,6 +176,8 @@ def plain_child(files: str, out: str, model: str) -> None:
             ledger.update(read_batch(read["ledger"]))
         ingested = [read["path"] for read in reads]
         check("ingest", "doc_id", ingested)
+        ledger_path, failed_sources = ledger.write(staging / "ledger.parquet"), discovery.failed
+        del ledger, discovery
         lap("ingest")
         stats = [line_stats_task.fn(p, str(staging / "clean" / f"stats-{n:05d}.parquet")) for n, p in enumerate(ingested)]
         line_stats, templates = (str(staging / "clean" / name) for name in ("line_stats.parquet", "templates.parquet"))
@@ -193,9 +195,9 @@ def plain_child(files: str, out: str, model: str) -> None:
         lap("extract")
         outputs = RunOutputs(clean=cleaned, ingest=ingested, assignments=stories["assignments"],
                              merges=stories["merges"], signatures=stories["signatures"], line_stats=line_stats,
-                             ledger=ledger.write(staging / "ledger.parquet"),
+                             ledger=ledger_path,
                              **{t: [paths[t] for paths in extracted] for t in ("articles", "mentions", "quotes")})
-        run |= {"skipped_seen": 0, "failed_sources": discovery.failed, "seconds": seconds}
+        run |= {"skipped_seen": 0, "failed_sources": failed_sources, "seconds": seconds}
         result = load_task.fn(str(store.root), run, outputs, stories, settings)
         lap("load")
         remove_all(store.root)

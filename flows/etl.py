@@ -143,6 +143,9 @@ def run_stages(sources: list[str], out: str, run: dict, settings: Settings, prog
         skipped = [read["skipped"] for read in reads] + [discovery.unchanged]
         check("ingest", "doc_id", list(ingested))
     run["failed_sources"] = discovery.failed
+    # staged for load now: the ledger holds a row per place ever seen, which the later stages need not hold
+    ledger_path = ledger.write(files.join(staging, "ledger.parquet"))
+    del ledger, discovery
     with timed(run, "clean"):
         stats = [count_lines.submit(path, files.join(staging, "clean", f"stats-{n:05d}.parquet"))
                  for n, path in enumerate(ingested)]
@@ -163,14 +166,14 @@ def run_stages(sources: list[str], out: str, run: dict, settings: Settings, prog
         check("extract", "article_id", [paths["articles"] for paths in extracted], extracted)
     outputs = RunOutputs(clean=cleaned, ingest=list(ingested), assignments=stories["assignments"],
                          merges=stories["merges"], signatures=stories["signatures"], line_stats=line_stats,
-                         ledger=ledger.write(files.join(staging, "ledger.parquet")),
+                         ledger=ledger_path,
                          **{table: [paths[table] for paths in extracted]
                             for table in ("articles", "mentions", "quotes")})
     run["skipped_seen"] = sum(skipped)
     with timed(run, "load"):
         result = load_task(store.root, run, outputs, stories, settings)
     progress.step("load")
-    return result | {"failed_sources": discovery.failed}
+    return result | {"failed_sources": run["failed_sources"]}
 
 
 def task_runner(settings: Settings):
