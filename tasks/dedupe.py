@@ -8,8 +8,10 @@ gives the same stories as one run over A and B.
 
 Work grows linearly with the documents, and so does a little memory: shingles are hashed in numpy a
 chunk at a time, digests (rensa) are made a chunk at a time and written out as signatures rows at once,
-and what stays for every document is 64 LSH band keys of 32 bits and an exact key of 64 bits (264
-bytes), from which LSH buckets come by one sort of one band's keys at a time. Texts are never all held:
+and what stays for every document of the run is 64 LSH band keys of 32 bits and an exact key of 64 bits
+(264 bytes), from which LSH buckets come by one sort of one band's keys at a time. Of earlier runs'
+documents, only those the run can touch are held (see Earlier): their stored digests are scanned a batch
+at a time, so that a run's memory does not grow with the store. Texts are never all held:
 they are read where a document is signed or becomes a story's text, a chunk of doc_ids from the store or
 one clean batch file at a time, and the stories are staged batch by batch. Signatures (1.5 KB a text
 with its title, mostly shingle hashes, so more for longer texts) are made after the candidates are
@@ -35,6 +37,7 @@ from tempfile import TemporaryDirectory
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import rensa
 from prefect import task
@@ -42,7 +45,7 @@ from rapidfuzz import fuzz
 
 from crosswire import files
 from crosswire.memory import cycle_collector_paused, give_back_freed_memory
-from crosswire.schema import SIGNATURES
+from crosswire.schema import DOCUMENTS, SIGNATURES
 from crosswire.staging import read_batch, write_batch
 from crosswire.store import Store, to_arrow
 
@@ -160,6 +163,15 @@ def distinct(values: np.ndarray) -> np.ndarray:
     """Sorted distinct values (np.unique hashes integers first, several times slower here)."""
     values = np.sort(values)
     return values[np.r_[True, values[1:] != values[:-1]]] if len(values) else values
+
+
+def among(values: np.ndarray, sorted_unique: np.ndarray) -> np.ndarray:
+    """Which of `values` are in `sorted_unique` (a binary search, as in overlap)."""
+    if not len(sorted_unique):
+        return np.zeros(len(values), bool)
+    at = np.searchsorted(sorted_unique, values)
+    at[at == len(sorted_unique)] = 0
+    return sorted_unique[at] == values
 
 
 def normalized_title(title) -> str:
@@ -358,16 +370,18 @@ def pairs_sharing(keys: np.ndarray, largest: int | None = None) -> np.ndarray:
     return np.stack([order[np.repeat(member, later)], order[ranges(member + 1, later)]], axis=1)
 
 
-def candidate_pairs(keys: np.ndarray, new_from: int, settings) -> np.ndarray:
+def candidate_pairs(keys: np.ndarray, new_from: int, settings, oversized: list[np.ndarray] | None = None) -> np.ndarray:
     """Distinct document pairs sharing an LSH bucket of whole texts or of leads (a column of `keys` per
     band, a row per document), at least one of them new. A copy shares one or the other with its story
     (a teaser shares the lead but, being short, only a fraction of the whole text's shingles). Buckets
     of more than `dedupe_max_bucket` documents are left out: they grow with the corpus where an office's
-    template fills a band (copies of one story share many bands, so they still meet in the others)."""
+    template fills a band (copies of one story share many bands, so they still meet in the others), as are
+    the sorted keys of each band in `oversized`: buckets known to be larger than `keys` shows them."""
     size = len(keys)
     codes = np.empty(0, np.int64)  # a * size + b of the pairs found so far
     for band in range(keys.shape[1]):
-        found = pairs_sharing(keys[:, band], settings.dedupe_max_bucket)
+        rows = np.flatnonzero(~among(keys[:, band], oversized[band])) if oversized else np.arange(size)
+        found = rows[pairs_sharing(keys[rows, band], settings.dedupe_max_bucket)]
         found = found[found[:, 1] >= new_from]
         codes = distinct(np.concatenate([codes, found[:, 0] * size + found[:, 1]]))
     return np.stack([codes // size, codes % size], axis=1)
@@ -452,15 +466,109 @@ def held_texts(texts: pd.Series) -> Texts:
     return read
 
 
-def stored_texts(store: Store, doc_ids: pd.Series) -> Texts:
-    """Earlier runs' texts, read from the store by doc_id."""
-    def read(rows: np.ndarray):
-        for i in range(0, len(rows), CHUNK):
-            ids = doc_ids.iloc[rows[i:i + CHUNK]]
-            found = store.read("documents", ["doc_id", "text"],
-                               filters=[("status", "==", "ok"), ("doc_id", "in", ids.tolist())])
-            yield rows[i:i + CHUNK], ids.map(found.drop_duplicates("doc_id").set_index("doc_id")["text"]).tolist()
-    return read
+OK = ds.field("status") == "ok"
+
+
+class Earlier:
+    """Earlier runs' ok documents and their stored signatures, of which a run holds only what its new
+    documents can touch: the documents that share an exact key or an LSH bucket with one of them, and the
+    other documents of those documents' stories. The stored signatures are scanned a batch at a time and
+    the rest is read by doc_id and by article_id, so that dedupe's memory follows the run and the stories
+    it touches, not the store.
+
+    No other earlier document can change a story the run touches: candidate pairs have a new document in
+    them, and a bucket's size (see candidate_pairs) counts all of its documents, which are all read."""
+
+    def __init__(self, documents: ds.Dataset, signatures: ds.Dataset):
+        self.documents, self.signatures = documents, signatures
+
+    @classmethod
+    def held(cls, docs: pd.DataFrame, signatures: pa.Table) -> Earlier:
+        """Earlier documents in memory (META_COLUMNS and text, all ok) and their rows of the signatures table."""
+        schema = pa.schema([DOCUMENTS.field(c).with_nullable(True) for c in [*META_COLUMNS, "text", "status"]])
+        table = pa.Table.from_pandas(docs.assign(status="ok"), schema=schema, preserve_index=False)
+        return cls(ds.dataset(table), ds.dataset(signatures))
+
+    def touched(self, new_keys: np.ndarray, new_exact: np.ndarray, settings) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, np.ndarray, list]:
+        """The earlier documents the new ones can touch (META_COLUMNS), which of them share a key with a new
+        document, those ones' LSH band keys and exact keys (the others are in no bucket of a new document),
+        and the keys of buckets too large to make pairs (see sharing)."""
+        ids, keys, exact, oversized = self.sharing(new_keys, new_exact, settings)
+        found = self.documents.to_table(columns=["article_id"], filter=OK & ds.field("doc_id").isin(ids))
+        stories = pc.unique(found["article_id"].drop_null())
+        rows = self.documents.to_table(
+            columns=META_COLUMNS, filter=OK & (ds.field("doc_id").isin(ids) | ds.field("article_id").isin(stories)),
+        ).to_pandas()
+        at = rows["doc_id"].map(pd.Series(np.arange(len(ids)), index=ids.to_pylist()))
+        keyed = at.notna().to_numpy()
+        at = at[keyed].to_numpy().astype(np.int64)
+        return rows, keyed, keys[at], exact[at], oversized
+
+    def sharing(self, new_keys: np.ndarray, new_exact: np.ndarray, settings) -> tuple[pa.Array, np.ndarray, np.ndarray, list]:
+        """The earlier documents sharing an exact key or an LSH bucket of at most `dedupe_max_bucket`
+        documents with a new one (distinct doc_ids), with their band keys and exact keys, and each band's
+        keys of the new documents' larger buckets. Stored digests are used where this algorithm made them;
+        the other documents are signed from their texts."""
+        # each band's keys of new documents, and how many documents each bucket holds: new, then earlier ones
+        wanted, sizes = zip(*(np.unique(column, return_counts=True) for column in new_keys.T))
+        exact_wanted = distinct(new_exact)
+        ids, keys, exact = [], [], []
+
+        def take(doc_ids: list[str], batch_keys: np.ndarray, batch_exact: np.ndarray) -> None:
+            hit = among(batch_exact, exact_wanted)
+            for band, column in enumerate(batch_keys.T):
+                found = among(column, wanted[band])
+                np.add.at(sizes[band], np.searchsorted(wanted[band], column[found]), 1)
+                hit |= found
+            rows = np.flatnonzero(hit)
+            ids.extend(doc_ids[r] for r in rows.tolist())
+            keys.append(batch_keys[rows])
+            exact.append(batch_exact[rows])
+
+        perm, current = settings.dedupe_num_perm, algorithm(settings)
+        for batch in self.signatures.to_batches(columns=["doc_id", "exact_key", "minhash", "lead_minhash"],
+                                                filter=ds.field("algorithm") == current, batch_size=CHUNK,
+                                                use_threads=False):  # threads read ahead, holding many batches
+            if batch.num_rows:
+                take(batch["doc_id"].to_pylist(), lsh_keys(matrix(batch["minhash"], perm),
+                                                           matrix(batch["lead_minhash"], perm), settings),
+                     np.array([exact_number(k) for k in batch["exact_key"].to_pylist()], np.uint64))
+        unsigned = pd.Series(self.unsigned(current), dtype=object)
+        for rows, texts in self.texts(unsigned)(np.arange(len(unsigned))):
+            part = sign(texts, settings)
+            take(unsigned.iloc[rows].tolist(), lsh_keys(part.text_digests, part.lead_digests, settings),
+                 np.array([exact_number(k) for k in part.exact_keys], np.uint64))
+        keys = np.concatenate([np.empty((0, new_keys.shape[1]), np.uint32), *keys])
+        exact = np.concatenate([np.empty(0, np.uint64), *exact])
+        # a bucket of more than dedupe_max_bucket documents makes no pairs: its sharing alone does not count
+        largest = settings.dedupe_max_bucket or np.inf
+        oversized = [keys[counts > largest] for keys, counts in zip(wanted, sizes)]
+        kept = among(exact, exact_wanted)
+        for band, column in enumerate(keys.T):
+            kept |= among(column, wanted[band]) & ~among(column, oversized[band])
+        last = pd.Series(ids, dtype=object).iloc[np.flatnonzero(kept)].drop_duplicates(keep="last")
+        rows = last.index.to_numpy()
+        return pa.array(last.tolist(), pa.string()), keys[rows], exact[rows], oversized
+
+    def unsigned(self, current: str) -> list[str]:
+        """The earlier ok documents without signatures of the `current` algorithm (none, unless it changed)."""
+        signed = self.signatures.to_table(columns=["doc_id"], filter=ds.field("algorithm") == current,
+                                          use_threads=False)["doc_id"].unique()
+        return [doc_id for batch in self.documents.to_batches(columns=["doc_id"], filter=OK, use_threads=False)
+                for doc_id in batch["doc_id"].filter(pc.invert(pc.is_in(batch["doc_id"], signed))).to_pylist()]
+
+    def texts(self, doc_ids: pd.Series) -> Texts:
+        """Earlier documents' texts, read by doc_id."""
+        def read(rows: np.ndarray):
+            for i in range(0, len(rows), CHUNK):
+                ids = doc_ids.iloc[rows[i:i + CHUNK]]
+                # little read-ahead: each batch's texts are decoded whole before the filter keeps a few
+                found = self.documents.to_batches(columns=["doc_id", "text"], batch_readahead=1, fragment_readahead=1,
+                                                  filter=OK & ds.field("doc_id").isin(pa.array(ids.tolist(), pa.string())))
+                texts = pa.Table.from_batches(found, pa.schema([self.documents.schema.field(c) for c in ("doc_id", "text")]))
+                texts = texts.to_pandas().drop_duplicates("doc_id").set_index("doc_id")["text"]
+                yield rows[i:i + CHUNK], ids.map(texts).tolist()
+        return read
 
 
 def batch_texts(paths: list[str], batch: np.ndarray, row: np.ndarray) -> Texts:
@@ -528,47 +636,17 @@ class Corpus:
                     if wanted:
                         yield group, Held(pa.Table.from_batches(map(reader.get_batch, wanted), SIGNED))
 
-    def keys(self, stored: ds.Dataset, write: Callable[[pa.Table], None]) -> tuple[np.ndarray, np.ndarray]:
-        """LSH band keys (a row per document, see lsh_keys) and exact keys (see exact_number) of every
-        document. This run's documents are signed a chunk at a time, and each chunk's rows of the
-        signatures table are handed to `write`: only the keys are held."""
-        keys = np.empty((len(self.meta), 2 * bands(self.settings)), np.uint32)
-        exact = np.empty(len(self.meta), np.uint64)
-        self.stored_keys(stored, keys, exact)
+    def new_keys(self, write: Callable[[pa.Table], None]) -> tuple[np.ndarray, np.ndarray]:
+        """LSH band keys (a row per document, see lsh_keys) and exact keys (see exact_number) of this run's
+        documents, in the order of their positions. They are signed a chunk at a time, and each chunk's rows
+        of the signatures table are handed to `write`: only the keys are held."""
+        keys = np.empty((len(self.meta) - self.new_from, 2 * bands(self.settings)), np.uint32)
+        exact = np.empty(len(keys), np.uint64)
         for chunk, part in self.signed_chunks(np.arange(self.new_from, len(self.meta))):
-            keys[chunk] = lsh_keys(part.text_digests, part.lead_digests, self.settings)
-            exact[chunk] = [exact_number(k) for k in part.exact_keys]
+            keys[chunk - self.new_from] = lsh_keys(part.text_digests, part.lead_digests, self.settings)
+            exact[chunk - self.new_from] = [exact_number(k) for k in part.exact_keys]
             write(signature_rows(self.meta["doc_id"].iloc[chunk], part, self.settings))
         return keys, exact
-
-    def stored_keys(self, stored: ds.Dataset, keys: np.ndarray, exact: np.ndarray) -> None:
-        """Fill the earlier documents' rows of `keys` and `exact`: from their stored digests, read a
-        batch at a time, where this algorithm made them, else from their texts, signed now."""
-        perm = self.settings.dedupe_num_perm
-        ids = self.meta["doc_id"].iloc[:self.new_from]
-        # in the order stored (no threads), as the digests are read below: the last row of a doc_id counts
-        rows = stored.to_table(columns=["doc_id", "algorithm", "exact_key"], use_threads=False).to_pandas()
-        rows["row"] = np.arange(len(rows))
-        known = ids.map(rows.drop_duplicates("doc_id", keep="last").set_index("doc_id")["exact_key"])
-        have = np.flatnonzero(known.notna().to_numpy())
-        exact[have] = [exact_number(k) for k in known.iloc[have]]
-        current = rows[rows["algorithm"] == algorithm(self.settings)].drop_duplicates("doc_id", keep="last")
-        row = current.set_index("doc_id")["row"].reindex(ids).to_numpy()
-        del rows, known, current
-        have = np.flatnonzero(~np.isnan(row))
-        order = np.argsort(row[have])
-        wanted, positions = row[have][order].astype(np.int64), have[order]
-        offset = 0
-        for batch in stored.to_batches(columns=["minhash", "lead_minhash"], use_threads=False):
-            first, last = np.searchsorted(wanted, [offset, offset + batch.num_rows])
-            if last > first:
-                taken = pa.array(wanted[first:last] - offset)
-                keys[positions[first:last]] = lsh_keys(matrix(batch["minhash"].take(taken), perm),
-                                                      matrix(batch["lead_minhash"].take(taken), perm), self.settings)
-            offset += batch.num_rows
-        for chunk, part in self.signed_chunks(np.flatnonzero(np.isnan(row))):
-            keys[chunk] = lsh_keys(part.text_digests, part.lead_digests, self.settings)
-            exact[chunk] = [exact_number(k) for k in part.exact_keys]
 
     def within_window(self, pairs: np.ndarray) -> np.ndarray:
         """Pairs whose publication dates lie within the configured window (or are unknown)."""
@@ -609,31 +687,37 @@ def assign_stories(new: pd.DataFrame, prior_docs: pd.DataFrame, prior_signatures
     word_count, ingested_at, source_uri). `prior_docs`: ok documents of earlier runs with the same
     columns plus article_id. `prior_signatures`: their stored signatures.
     """
-    corpus = Corpus(prior_docs, new, held_texts(prior_docs["text"]), held_texts(new["text"]), settings)
     signed: list[pa.Table] = []
-    stories = find_stories(corpus, ds.dataset(prior_signatures), run_id, settings, signed.append)
+    corpus, stories = find_stories(Earlier.held(prior_docs, prior_signatures), new, held_texts(new["text"]),
+                                   run_id, settings, signed.append)
     stories.articles["text"] = corpus.texts_at(stories.canonical)
     stories.signatures = pa.concat_tables([SIGNATURES.empty_table(), *signed])
     return stories
 
 
-def find_stories(corpus: Corpus, prior_signatures: ds.Dataset, run_id: str, settings,
-                 write_signatures: Callable[[pa.Table], None]) -> Stories:
-    """Assign each of `corpus`'s new documents to a story (see assign_stories), handing the new
-    documents' signatures to `write_signatures` a chunk at a time. The articles' text is left empty,
-    for the caller to read from the canonical copies."""
+def find_stories(earlier: Earlier, new: pd.DataFrame, new_texts: Texts, run_id: str, settings,
+                 write_signatures: Callable[[pa.Table], None]) -> tuple[Corpus, Stories]:
+    """Assign each of the `new` documents (texts read by `new_texts`) to a story (see assign_stories),
+    handing their signatures to `write_signatures` a chunk at a time. Returns the corpus of the documents
+    grouped (see Earlier) and the stories, whose text is left empty, for the caller to read from the
+    canonical copies."""
     with cycle_collector_paused():
-        start = corpus.new_from
         # signatures are not kept: those of the documents in candidate pairs are made again, fewer at once
-        keys, exact_keys = corpus.keys(prior_signatures, write_signatures)
-        exact = pairs_sharing(exact_keys)
+        new_keys, new_exact = Corpus(pd.DataFrame(columns=META_COLUMNS), new, held_texts(pd.Series()), new_texts,
+                                     settings).new_keys(write_signatures)
+        prior, keyed, prior_keys, prior_exact, oversized = earlier.touched(new_keys, new_exact, settings)
+        corpus = Corpus(prior, new, earlier.texts(prior["doc_id"]), new_texts, settings)
+        start = corpus.new_from
+        # the rows of the keys: the earlier documents that share one with a new document, then the new ones
+        positions = np.r_[np.flatnonzero(keyed), np.arange(start, len(corpus.meta))].astype(np.int64)
+        keys = np.concatenate([prior_keys, new_keys])
+        exact = positions[pairs_sharing(np.concatenate([prior_exact, new_exact]))]
         exact = corpus.within_window(exact[exact[:, 1] >= start])
-        del exact_keys
-        candidates = corpus.within_window(candidate_pairs(keys, start, settings))
-        del keys
+        candidates = corpus.within_window(positions[candidate_pairs(keys, len(prior_keys), settings, oversized)])
+        del keys, new_keys, prior_keys
         stories = grouped(corpus, exact, candidates, run_id, settings)
     give_back_freed_memory()  # the signatures' memory: Arrow, which writes the stories next, does not reuse it
-    return stories
+    return corpus, stories
 
 
 def grouped(corpus: Corpus, exact: np.ndarray, candidates: np.ndarray, run_id: str, settings) -> Stories:
@@ -779,17 +863,17 @@ def dedupe_task(clean_paths: list[str], out: str, run_id: str, staging: str, set
     new = pd.concat([b.assign(batch=n, row=np.arange(len(b))) for n, b in enumerate(batches)], ignore_index=True)
     new = new[new["status"] == "ok"]
     store = Store(out)
-    prior = store.read("documents", META_COLUMNS, filters=[("status", "==", "ok")])
-    corpus = Corpus(prior, new, stored_texts(store, prior["doc_id"]),
-                    batch_texts(clean_paths, new["batch"].to_numpy(), new["row"].to_numpy()), settings)
-    del batches, new, prior  # the corpus holds what it needs of them
+    texts = batch_texts(clean_paths, new["batch"].to_numpy(), new["row"].to_numpy())
+    del batches
     signatures = []  # a part of the signatures table per chunk, as load will commit it
 
     def write_signatures(rows: pa.Table) -> None:
         where = files.join(staging, f"signatures-{len(signatures):05d}.parquet")
         signatures.append(write_batch(to_arrow(rows, "signatures"), where))
 
-    stories = find_stories(corpus, store.dataset("signatures"), run_id, settings, write_signatures)
+    earlier = Earlier(store.dataset("documents"), store.dataset("signatures"))
+    corpus, stories = find_stories(earlier, new, texts, run_id, settings, write_signatures)
+    del new  # the corpus holds what it needs of it
     articles = stories.articles.assign(status="ok", reason=None, detail=None, stage=None)
     return {
         "assignments": write_batch(stories.assignments, files.join(staging, "assignments.parquet")),

@@ -218,6 +218,35 @@ def test_buckets_a_template_fills_are_skipped_and_copies_still_meet(corpus_bodie
     assert capped.candidates < run(docs).candidates  # the office's shared openings fill bigger buckets
 
 
+def test_a_run_reads_only_the_earlier_stories_its_documents_touch(corpus_bodies):
+    earlier = [doc(f"o{i}", text, title=title) for i, (title, text) in enumerate(corpus_bodies[:20])]
+    earlier.append(doc("u0", "UPDATE: corrected figures.\n\n" + corpus_bodies[0][1], when="2024-01-02"))
+    first = run(earlier, run_id="r1")
+    prior, signatures = as_prior(first, earlier)
+    later = pd.DataFrame([doc("c0", corpus_bodies[0][1] + "\n\nRead more", when="2024-02-01")])
+    corpus, stories = dedupe.find_stories(dedupe.Earlier.held(prior, signatures), later, held_texts(later["text"]),
+                                          "r2", SETTINGS, lambda rows: None)
+    assert sorted(corpus.meta["doc_id"].iloc[:corpus.new_from]) == ["o0", "u0"]  # story o0's copies, no other
+    assert stories.articles[["article_id", "n_copies"]].values.tolist() == [["ao0", 3]]
+
+
+def test_a_bucket_counts_the_earlier_documents_in_it(corpus_bodies):
+    """A bucket too large to make pairs is as large in a second run as in one run over all documents."""
+    capped = Settings(dedupe_max_bucket=2)
+    originals = [doc(f"o{i}", text, title=title) for i, (title, text) in enumerate(corpus_bodies[:40])]
+    updates = [doc(f"u{i}", "UPDATE: corrected figures.\n\n" + text, when="2024-01-02")
+               for i, (_, text) in enumerate(corpus_bodies[:40])]
+    together = assign_stories(pd.DataFrame(originals + updates), pd.DataFrame(columns=list(originals[0]) + ["article_id"]),
+                              EMPTY_SIGNATURES, "r1", capped)
+    first = assign_stories(pd.DataFrame(originals), pd.DataFrame(columns=list(originals[0]) + ["article_id"]),
+                           EMPTY_SIGNATURES, "r1", capped)
+    prior, signatures = as_prior(first, originals)
+    second = assign_stories(pd.DataFrame(updates), prior, signatures, "r2", capped)
+    split = second.assignments.set_index("doc_id")["article_id"].combine_first(prior.set_index("doc_id")["article_id"])
+    assert clusters(split) == clusters(together.assignments.set_index("doc_id")["article_id"])
+    assert second.candidates < assign_stories(pd.DataFrame(updates), prior, signatures, "r2", SETTINGS).candidates
+
+
 def test_each_story_carries_its_canonical_copys_text(corpus_bodies):
     """Earlier and new canonical copies mixed in one run: each story gets its own canonical copy's text."""
     bodies = corpus_bodies[:8]
