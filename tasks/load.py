@@ -129,6 +129,16 @@ def article_counts(after: list[str], before: list[str]) -> tuple[int, int]:
                               "LEFT JOIN (SELECT DISTINCT article_id FROM before) b USING (article_id)").fetchall()[0]
 
 
+def listed(store: Store, doc_ids: pa.Array) -> pd.Index:
+    """Those of `doc_ids` the documents table lists: a DuckDB semi-join, so that the table's ids, one per
+    document ever ingested, are never all held."""
+    with sql.connection() as connection:
+        sql.view(connection, "documents", store.parts("documents"), DOCUMENTS)
+        connection.register("wanted", pa.table({"doc_id": doc_ids}))
+        found = connection.sql("SELECT DISTINCT doc_id FROM documents SEMI JOIN wanted USING (doc_id)").to_arrow_table()
+    return pd.Index(found["doc_id"].to_pandas())
+
+
 class Parts:
     """The part files a run adds to the large tables and the existing parts it rewrites or removes, all
     pending until the commit."""
@@ -203,9 +213,12 @@ def load_run(store: Store, run: dict, outputs: RunOutputs) -> Loaded:
     """Stream the run's staged batches into part files, a batch at a time, and rewrite the existing parts
     that hold rows the run changes (documents that joined a story, stories replaced)."""
     parts = Parts(store, run["run_id"])
-    known = pd.Index(store.read("documents", ["doc_id"])["doc_id"].unique())
     assignments = read_batches([outputs.assignments] if outputs.assignments else [],
                                ["doc_id", "article_id", "is_canonical", "similarity"]).set_index("doc_id")
+    run_ids = pa.concat_arrays([pa.array(assignments.index, pa.string()),
+                                *(files.read_table(p, columns=["doc_id"])["doc_id"].combine_chunks().cast(pa.string())
+                                  for p in outputs.clean)])
+    known = listed(store, run_ids)
     merges = read_batches([outputs.merges] if outputs.merges else [], ["article_id", "merged_into", "run_id"])
     failed = failed_stories(outputs.articles)
     replaced = pa.array(pd.concat([assignments["article_id"], merges["article_id"]]).unique(), pa.string())
@@ -264,10 +277,10 @@ def load_run(store: Store, run: dict, outputs: RunOutputs) -> Loaded:
             ["run_id", "stage", "doc_id", "source_uri", "reason", "detail"]]], ignore_index=True),
         "merges": pd.concat([store.read("merges"), merges], ignore_index=True),
     }
-    if outputs.line_stats and files.exists(outputs.line_stats):  # a row per line ever seen: copied, never read
-        files.copy(outputs.line_stats, parts.pending("line_stats", "part-0.parquet"))
-    if outputs.ledger:
-        tables["ledger"] = files.read_table(outputs.ledger)
+    # a row per line ever seen, and per place: copied as staged (in their tables' contracts), never read
+    for table, path in (("line_stats", outputs.line_stats), ("ledger", outputs.ledger)):
+        if path and files.exists(path):
+            files.copy(path, parts.pending(table, "part-0.parquet"))
     return Loaded(parts=parts, tables=tables, counts=kept)
 
 
