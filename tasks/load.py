@@ -129,7 +129,7 @@ def article_counts(after: list[str], before: list[str]) -> tuple[int, int]:
                               "LEFT JOIN (SELECT DISTINCT article_id FROM before) b USING (article_id)").fetchall()[0]
 
 
-def listed(store: Store, doc_ids: pa.Array) -> pd.Index:
+def listed(store: Store, doc_ids: pa.ChunkedArray) -> pd.Index:
     """Those of `doc_ids` the documents table lists: a DuckDB semi-join, so that the table's ids, one per
     document ever ingested, are never all held."""
     with sql.connection() as connection:
@@ -215,10 +215,9 @@ def load_run(store: Store, run: dict, outputs: RunOutputs) -> Loaded:
     parts = Parts(store, run["run_id"])
     assignments = read_batches([outputs.assignments] if outputs.assignments else [],
                                ["doc_id", "article_id", "is_canonical", "similarity"]).set_index("doc_id")
-    run_ids = pa.concat_arrays([pa.array(assignments.index, pa.string()),
-                                *(files.read_table(p, columns=["doc_id"])["doc_id"].combine_chunks().cast(pa.string())
-                                  for p in outputs.clean)])
-    known = listed(store, run_ids)
+    staged = [*outputs.clean, *([outputs.assignments] if outputs.assignments else [])]
+    run_ids = [files.read_table(p, columns=["doc_id"])["doc_id"] for p in staged]
+    known = listed(store, pa.chunked_array([c.cast(pa.string()) for ids in run_ids for c in ids.chunks], pa.string()))
     merges = read_batches([outputs.merges] if outputs.merges else [], ["article_id", "merged_into", "run_id"])
     failed = failed_stories(outputs.articles)
     replaced = pa.array(pd.concat([assignments["article_id"], merges["article_id"]]).unique(), pa.string())

@@ -8,8 +8,11 @@ import shutil
 import duckdb
 import pandas as pd
 import polars as pl
+import pyarrow as pa
 import pyarrow.dataset as ds
 
+from crosswire.store import Store
+from tasks.load import listed
 from tests.conftest import REPO, SAMPLE, crosswire
 
 TABLES = ["documents", "raw", "articles", "mentions", "quotes", "quarantine", "runs", "signatures", "line_stats"]
@@ -221,3 +224,11 @@ def test_flow_parameters_give_the_ui_a_typed_form():
         name for name, field in fields.items() if not field.get("description")]
     assert fields["runner"]["enum"] == ["local", "dask"]
     assert fields["batch_size"]["type"] == "integer" and fields["batch_size"]["minimum"] == 1
+
+
+def test_load_finds_which_of_a_runs_ids_are_listed_whatever_their_chunks(sample_run):
+    out, _ = sample_run
+    store = Store(str(out))
+    stored = store.read("documents", ["doc_id"])["doc_id"].tolist()
+    asked = pa.chunked_array([stored[:2], ["not-a-document"], [], stored[2:]], pa.string())
+    assert sorted(listed(store, asked)) == sorted(set(stored)) and len(stored) > 2
