@@ -165,13 +165,13 @@ def distinct(values: np.ndarray) -> np.ndarray:
     return values[np.r_[True, values[1:] != values[:-1]]] if len(values) else values
 
 
-def among(values: np.ndarray, sorted_unique: np.ndarray) -> np.ndarray:
-    """Which of `values` are in `sorted_unique` (a binary search, as in overlap)."""
-    if not len(sorted_unique):
+def among(values: np.ndarray, ordered: np.ndarray) -> np.ndarray:
+    """Which of `values` are in the sorted array `ordered` (a binary search, as in overlap)."""
+    if not len(ordered):
         return np.zeros(len(values), bool)
-    at = np.searchsorted(sorted_unique, values)
-    at[at == len(sorted_unique)] = 0
-    return sorted_unique[at] == values
+    at = np.searchsorted(ordered, values)
+    at[at == len(ordered)] = 0
+    return ordered[at] == values
 
 
 def normalized_title(title) -> str:
@@ -509,16 +509,20 @@ class Earlier:
         documents with a new one (distinct doc_ids), with their band keys and exact keys, and each band's
         keys of the new documents' larger buckets. Stored digests are used where this algorithm made them;
         the other documents are signed from their texts."""
-        # each band's keys of new documents, and how many documents each bucket holds: new, then earlier ones
-        wanted, sizes = zip(*(np.unique(column, return_counts=True) for column in new_keys.T))
+        count = new_keys.shape[1]
+        if not len(new_keys) or not self.documents.count_rows():  # nothing to share, or nobody to share with
+            return pa.array([], pa.string()), np.empty((0, count), np.uint32), np.empty(0, np.uint64), [
+                np.empty(0, np.uint32)] * count
+        ordered = [np.sort(column) for column in new_keys.T]  # each band's keys of the new documents
         exact_wanted = distinct(new_exact)
         ids, keys, exact = [], [], []
+        shared = []  # band << 32 | key of the bucket each earlier row shares in each band
 
         def take(doc_ids: list[str], batch_keys: np.ndarray, batch_exact: np.ndarray) -> None:
             hit = among(batch_exact, exact_wanted)
             for band, column in enumerate(batch_keys.T):
-                found = among(column, wanted[band])
-                np.add.at(sizes[band], np.searchsorted(wanted[band], column[found]), 1)
+                found = among(column, ordered[band])
+                shared.append(np.uint64(band) << np.uint64(32) | column[found].astype(np.uint64))
                 hit |= found
             rows = np.flatnonzero(hit)
             ids.extend(doc_ids[r] for r in rows.tolist())
@@ -538,14 +542,20 @@ class Earlier:
             part = sign(texts, settings)
             take(unsigned.iloc[rows].tolist(), lsh_keys(part.text_digests, part.lead_digests, settings),
                  np.array([exact_number(k) for k in part.exact_keys], np.uint64))
-        keys = np.concatenate([np.empty((0, new_keys.shape[1]), np.uint32), *keys])
+        keys = np.concatenate([np.empty((0, count), np.uint32), *keys])
         exact = np.concatenate([np.empty(0, np.uint64), *exact])
-        # a bucket of more than dedupe_max_bucket documents makes no pairs: its sharing alone does not count
-        largest = settings.dedupe_max_bucket or np.inf
-        oversized = [keys[counts > largest] for keys, counts in zip(wanted, sizes)]
+        # a bucket of more than dedupe_max_bucket documents, new and earlier, makes no pairs: its sharing
+        # alone does not count
+        buckets, earlier = np.unique(np.concatenate([np.empty(0, np.uint64), *shared]), return_counts=True)
+        band, key = (buckets >> np.uint64(32)).astype(np.int64), (buckets & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+        oversized = []
+        for number, column in enumerate(ordered):
+            here = key[band == number]
+            sizes = earlier[band == number] + np.searchsorted(column, here, "right") - np.searchsorted(column, here)
+            oversized.append(here[sizes > (settings.dedupe_max_bucket or np.inf)])
         kept = among(exact, exact_wanted)
         for band, column in enumerate(keys.T):
-            kept |= among(column, wanted[band]) & ~among(column, oversized[band])
+            kept |= among(column, ordered[band]) & ~among(column, oversized[band])
         last = pd.Series(ids, dtype=object).iloc[np.flatnonzero(kept)].drop_duplicates(keep="last")
         rows = last.index.to_numpy()
         return pa.array(last.tolist(), pa.string()), keys[rows], exact[rows], oversized
@@ -710,11 +720,12 @@ def find_stories(earlier: Earlier, new: pd.DataFrame, new_texts: Texts, run_id: 
         start = corpus.new_from
         # the rows of the keys: the earlier documents that share one with a new document, then the new ones
         positions = np.r_[np.flatnonzero(keyed), np.arange(start, len(corpus.meta))].astype(np.int64)
-        keys = np.concatenate([prior_keys, new_keys])
+        keys, new_from = np.concatenate([prior_keys, new_keys]) if len(prior_keys) else new_keys, len(prior_keys)
+        del new_keys, prior_keys
         exact = positions[pairs_sharing(np.concatenate([prior_exact, new_exact]))]
         exact = corpus.within_window(exact[exact[:, 1] >= start])
-        candidates = corpus.within_window(positions[candidate_pairs(keys, len(prior_keys), settings, oversized)])
-        del keys, new_keys, prior_keys
+        candidates = corpus.within_window(positions[candidate_pairs(keys, new_from, settings, oversized)])
+        del keys
         stories = grouped(corpus, exact, candidates, run_id, settings)
     give_back_freed_memory()  # the signatures' memory: Arrow, which writes the stories next, does not reuse it
     return corpus, stories
