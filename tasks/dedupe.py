@@ -810,8 +810,8 @@ def merged_articles(members: pd.DataFrame, run_id: str) -> pd.DataFrame:
     copy first, within each story), and the position of the canonical copy, whose text is to fill."""
     stories = members.groupby("story_root", sort=False)
     best = stories.head(1).set_index("story_root")
-    titled = members.dropna(subset=["title"]).groupby("story_root").head(1).set_index("story_root")
-    dated = members.dropna(subset=["published_at"]).groupby("story_root").head(1).set_index("story_root")
+    titled, dated = (members.loc[members[field].notna(), ["story_root", field, "doc_id"]]  # not whole rows
+                     .groupby("story_root").head(1).set_index("story_root") for field in ("title", "published_at"))
     return pd.DataFrame({
         "article_id": best["article_id"], "canonical_doc_id": best["doc_id"],
         "title": titled["title"].reindex(best.index), "title_from": titled["doc_id"].reindex(best.index),
@@ -828,7 +828,7 @@ def source_uris(members: pd.DataFrame) -> pd.Series:
     """Each story's sorted source URIs (one sort of all members, not one per story)."""
     if members.empty:
         return pd.Series(dtype=object)
-    ordered = members.sort_values(["story_root", "source_uri"])
+    ordered = members[["story_root", "source_uri"]].sort_values(["story_root", "source_uri"])
     roots = ordered["story_root"].to_numpy()
     starts = np.flatnonzero(np.r_[True, roots[1:] != roots[:-1]])
     return pd.Series([list(uris) for uris in np.split(ordered["source_uri"].to_numpy(dtype=object), starts[1:])],
