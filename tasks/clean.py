@@ -416,7 +416,7 @@ def _is_dateline(line: str) -> bool:
     match = _dateline(line)
     if not match:
         return False
-    rest = line[match.end():]
+    rest = unglue(line[match.end():])  # counted as it will read: sentences a scraper glued are two words
     lowercase = sum(w.islower() for w in rest.split())
     return _words(rest) >= 8 and lowercase >= 3 and (rest.endswith(_TERMINAL) or _words(rest) >= 20)
 

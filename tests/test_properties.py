@@ -82,6 +82,11 @@ def test_clean_never_raises_and_gives_a_verdict(text, content_type):
          "The investigation began in 2022, when investigators detected a pattern of fraudulent transfers.\n"
          "Increasing cybercrime threats focus of regional policing dialogue\nRead more\n"
          "TUNIS, Tunisia – The growing threat of cybercrime was the focus of a meeting of police chiefs.")
+# found by this test: words glued across a full stop made a dateline too short until they were unglued
+@example("Increasing cybercrime threats focus of regional policing dialogue\n"
+         "“We are here to determine what the threats are,” said Secretary General Jürgen Stock.\n"
+         "TUNIS, Tunisia – The growing threat of cybercrime was the focus of a meeting of police chiefs.\n"
+         "responses.The network\nresponses.The network")
 def test_cleaning_a_cleaned_text_changes_nothing(page):
     """A cleaned text, cleaned again with its title given apart (as an export carries it), stays as it is."""
     first = clean_document(page, min_words=1)
