@@ -477,7 +477,8 @@ class Earlier:
     it touches, not the store.
 
     No other earlier document can change a story the run touches: candidate pairs have a new document in
-    them, and a bucket's size (see candidate_pairs) counts all of its documents, which are all read."""
+    them, and a bucket's size (see candidate_pairs) counts all of its documents, new and earlier, read or
+    not (a bucket too large to make pairs gives no reason to read its documents)."""
 
     def __init__(self, documents: ds.Dataset, signatures: ds.Dataset):
         self.documents, self.signatures = documents, signatures
