@@ -46,7 +46,7 @@ from rapidfuzz import fuzz
 from crosswire import files
 from crosswire.memory import cycle_collector_paused, give_back_freed_memory
 from crosswire.schema import DOCUMENTS, SIGNATURES
-from crosswire.staging import read_batch, write_batch
+from crosswire.staging import write_batch
 from crosswire.store import Store, to_arrow
 
 SEED = 42
@@ -316,13 +316,19 @@ def titles_agree(a: str, b: str) -> bool:
     return (long.startswith(short) or long.endswith(short)) and len(long.split()) - len(short.split()) <= 2
 
 
-def rank_copies(copies: pd.DataFrame) -> pd.DataFrame:
-    """Best copy first: metadata completeness, then text quality, length, and earliest seen."""
-    return copies.assign(
-        _missing=copies["title"].isna().astype(int) + copies["published_at"].isna().astype(int),
-        _junk=copies["junk_ratio"].fillna(0).astype(float).round(2),
-        _length=-copies["word_count"].fillna(0).astype(int),
-    ).sort_values(["_missing", "_junk", "_length", "ingested_at", "doc_id"], kind="stable")
+def best_first(meta: pd.DataFrame, positions: np.ndarray, story: np.ndarray) -> np.ndarray:
+    """`positions` (rows of `meta`, of story `story[i]` each) grouped by story, best copy first in each:
+    metadata completeness, then text quality, length, and earliest seen. The keys are sorted, not whole rows."""
+    keys = pd.DataFrame({
+        "story": story,
+        "missing": meta["title"].isna().to_numpy(int)[positions] + meta["published_at"].isna().to_numpy(int)[positions],
+        "junk": meta["junk_ratio"].fillna(0).astype(float).round(2).to_numpy()[positions],
+        "length": -meta["word_count"].fillna(0).astype(int).to_numpy()[positions],
+        "ingested_at": meta["ingested_at"].iloc[positions].reset_index(drop=True),
+        "doc_id": meta["doc_id"].iloc[positions].reset_index(drop=True),
+    })
+    order = keys.sort_values(["story", "missing", "junk", "length", "ingested_at", "doc_id"], kind="stable").index
+    return positions[order.to_numpy()]
 
 
 # --- candidates -----------------------------------------------------------------------------------------
@@ -452,6 +458,7 @@ class Stories:
 META_COLUMNS = ["doc_id", "article_id", "source_uri", "title", "published_at", "language", "junk_ratio",
                 "word_count", "ingested_at"]
 NEW_COLUMNS = [c for c in META_COLUMNS if c != "article_id"]
+ARRIVAL = ["ingested_at", "source_uri", "doc_id"]  # the order new documents take their positions in
 
 # Reads the texts of some rows of a set of documents: yields (rows, their texts), at most CHUNK at a
 # time, covering every row asked for, in the order the texts are stored.
@@ -582,6 +589,24 @@ class Earlier:
         return read
 
 
+def run_documents(paths: list[str]) -> pd.DataFrame:
+    """The ok documents of a run's clean batches (NEW_COLUMNS) in arrival order, with the number of the batch
+    and the row each was read from: filtered and sorted in Arrow and converted once, without a pandas copy
+    per batch."""
+    parts = []
+    for number, path in enumerate(paths):
+        table = files.read_table(path, columns=[*NEW_COLUMNS, "status"])
+        ok = pc.equal(table["status"], "ok")
+        rows = pc.indices_nonzero(ok).cast(pa.int64())
+        parts.append(table.filter(ok).drop_columns("status")
+                     .append_column("batch", pa.array(np.full(len(rows), number, np.int64)))
+                     .append_column("row", rows))
+    if not parts:
+        return pd.DataFrame(columns=[*NEW_COLUMNS, "batch", "row"])
+    table = pa.concat_tables(parts, promote_options="permissive")
+    return table.sort_by([(column, "ascending") for column in ARRIVAL]).to_pandas()
+
+
 def batch_texts(paths: list[str], batch: np.ndarray, row: np.ndarray) -> Texts:
     """This run's texts, read from their clean batch files one file at a time: row r is row `row[r]` of
     the file `paths[batch[r]]`."""
@@ -601,8 +626,11 @@ class Corpus:
     def __init__(self, prior: pd.DataFrame, new: pd.DataFrame, prior_texts: Texts, new_texts: Texts, settings):
         prior, new = prior.reset_index(drop=True), new.reset_index(drop=True)
         self.settings, self.prior_texts, self.new_texts = settings, prior_texts, new_texts
-        self.arrival = new.sort_values(["ingested_at", "source_uri", "doc_id"], kind="stable").index.to_numpy()
-        self.meta = pd.concat([prior[META_COLUMNS], new[NEW_COLUMNS].iloc[self.arrival]], ignore_index=True)
+        self.arrival = new[ARRIVAL].sort_values(ARRIVAL, kind="stable").index.to_numpy()  # the keys, not whole rows
+        if not np.array_equal(self.arrival, np.arange(len(new))):  # run_documents reads them in arrival order
+            new = new.take(self.arrival)
+        new = new[NEW_COLUMNS].assign(article_id=None)[META_COLUMNS]
+        self.meta = pd.concat([prior[META_COLUMNS], new], ignore_index=True) if len(prior) else new.reset_index(drop=True)
         self.new_from = len(prior)
         self.position_of_new = np.empty(len(new), np.int64)
         self.position_of_new[self.arrival] = np.arange(self.new_from, len(self.meta))
@@ -759,9 +787,9 @@ def grouped(corpus: Corpus, exact: np.ndarray, candidates: np.ndarray, run_id: s
                     stories.union(a, b)
 
     roots = np.array([stories.find(p) for p in range(len(corpus.meta))])
-    touched = np.isin(roots, roots[start:])
-    members = corpus.meta[touched].assign(story_root=roots[touched], position=np.flatnonzero(touched))
-    members = rank_copies(members).sort_values("story_root", kind="stable")  # stable: best copy first in each
+    touched = np.flatnonzero(np.isin(roots, roots[start:]))
+    ranked = best_first(corpus.meta, touched, roots[touched])
+    members = corpus.meta.iloc[ranked].reset_index(drop=True).assign(story_root=roots[ranked], position=ranked)
     ids, merges = story_ids(members, run_id)
     members["article_id"] = members["story_root"].map(ids)
     best = members.groupby("story_root").head(1).set_index("story_root")["position"]
@@ -795,9 +823,11 @@ def story_ids(members: pd.DataFrame, run_id: str) -> tuple[dict, pd.DataFrame]:
     """Each story's id, and the earlier ids it absorbs: the oldest earlier story keeps its id; a story of
     new documents only is named after its first document by place, not by when its batch was ingested, so
     that the runner's order of batches does not matter."""
-    earlier = members.dropna(subset=["article_id"]).sort_values(["ingested_at", "doc_id"])
+    earlier = members.loc[members["article_id"].notna(), ["story_root", "article_id", "ingested_at", "doc_id"]]
+    earlier = earlier.sort_values(["ingested_at", "doc_id"])
     keep = earlier.groupby("story_root")["article_id"].first()
-    fresh = members.sort_values(["source_uri", "doc_id"]).groupby("story_root")["doc_id"].first()
+    fresh = members[["story_root", "source_uri", "doc_id"]].sort_values(["source_uri", "doc_id"])
+    fresh = fresh.groupby("story_root")["doc_id"].first()
     ids = ("a" + fresh).to_dict() | keep.to_dict()
     absorbed = earlier.drop_duplicates("article_id")
     absorbed = absorbed[absorbed["article_id"] != absorbed["story_root"].map(keep)]
@@ -871,12 +901,9 @@ def stage_articles(articles: pd.DataFrame, canonical: np.ndarray, corpus: Corpus
 @task(name="dedupe", retries=0)
 def dedupe_task(clean_paths: list[str], out: str, run_id: str, staging: str, settings) -> dict:
     """Assign this run's clean documents to stories; stage the stories to extract in batches."""
-    batches = [read_batch(path, columns=[*NEW_COLUMNS, "status"]) for path in clean_paths]
-    new = pd.concat([b.assign(batch=n, row=np.arange(len(b))) for n, b in enumerate(batches)], ignore_index=True)
-    new = new[new["status"] == "ok"]
+    new = run_documents(clean_paths)
     store = Store(out)
-    texts = batch_texts(clean_paths, new["batch"].to_numpy(), new["row"].to_numpy())
-    del batches
+    texts = batch_texts(clean_paths, new.pop("batch").to_numpy(), new.pop("row").to_numpy())
     signatures = []  # a part of the signatures table per chunk, as load will commit it
 
     def write_signatures(rows: pa.Table) -> None:
