@@ -819,7 +819,7 @@ def grouped(corpus: Corpus, exact: np.ndarray, candidates: np.ndarray, run_id: s
                    candidates=len(candidates), verifications=verifications)
 
 
-def story_ids(members: pd.DataFrame, run_id: str) -> tuple[dict, pd.DataFrame]:
+def story_ids(members: pd.DataFrame, run_id: str) -> tuple[pd.Series, pd.DataFrame]:
     """Each story's id, and the earlier ids it absorbs: the oldest earlier story keeps its id; a story of
     new documents only is named after its first document by place, not by when its batch was ingested, so
     that the runner's order of batches does not matter."""
@@ -828,7 +828,7 @@ def story_ids(members: pd.DataFrame, run_id: str) -> tuple[dict, pd.DataFrame]:
     keep = earlier.groupby("story_root")["article_id"].first()
     fresh = members[["story_root", "source_uri", "doc_id"]].sort_values(["source_uri", "doc_id"])
     fresh = fresh.groupby("story_root")["doc_id"].first()
-    ids = ("a" + fresh).to_dict() | keep.to_dict()
+    ids = keep.combine_first("a" + fresh)  # a Series by story_root: no Python object per story
     absorbed = earlier.drop_duplicates("article_id")
     absorbed = absorbed[absorbed["article_id"] != absorbed["story_root"].map(keep)]
     merges = pd.DataFrame({"article_id": absorbed["article_id"], "merged_into": absorbed["story_root"].map(keep),
@@ -840,7 +840,8 @@ def merged_articles(members: pd.DataFrame, run_id: str) -> pd.DataFrame:
     """One row per story: each metadata field from the best copy that has it (members come ranked, best
     copy first, within each story), and the position of the canonical copy, whose text is to fill."""
     stories = members.groupby("story_root", sort=False)
-    best = stories.head(1).set_index("story_root")
+    best = (members[["story_root", "article_id", "doc_id", "language", "word_count", "position"]]  # not whole rows
+            .groupby("story_root", sort=False).head(1).set_index("story_root").sort_values("article_id"))
     titled, dated = (members.loc[members[field].notna(), ["story_root", field, "doc_id"]]  # not whole rows
                      .groupby("story_root").head(1).set_index("story_root") for field in ("title", "published_at"))
     return pd.DataFrame({
@@ -852,7 +853,7 @@ def merged_articles(members: pd.DataFrame, run_id: str) -> pd.DataFrame:
         "n_copies": stories.size().reindex(best.index),
         "source_uris": source_uris(members).reindex(best.index),
         "updated_run_id": run_id, "position": best["position"],
-    }).sort_values("article_id", ignore_index=True)
+    }).reset_index(drop=True)  # in the order of article_id, as best is
 
 
 def source_uris(members: pd.DataFrame) -> pd.Series:
