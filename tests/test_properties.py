@@ -11,7 +11,10 @@ from hypothesis import strategies as st
 from tasks.clean import clean_document, repair, unglue
 from tasks.extract import cached_nlp, extract_article
 
-FAST = settings(max_examples=150, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+# derandomize: the same examples in every run, so that CI's verdict depends on the change, not on the draw;
+# a found failure is pinned with @example
+FAST = settings(max_examples=150, deadline=None, database=None, derandomize=True,
+                suppress_health_check=[HealthCheck.too_slow])
 
 # Lines of the kinds a release page is made of (titles, dates, datelines, quotes, contacts, chrome), mixed
 # with random ones, so that the generated pages reach the header, footer and paragraph rules.
