@@ -1,4 +1,5 @@
-"""`DIR/report.html`: one page over every table in an output directory, all runs together.
+"""`DIR/report.html`: one page over every table in an output directory, all runs together, counted by
+DuckDB over the part files (see crosswire.sql), so that building it holds no table.
 
 The charts are drawn by matplotlib and inlined as SVG, text kept as text: the page needs no network and
 no JavaScript, opens from disk, a mail or a CI artifact as it is, and weighs tens of kilobytes. Plotly
@@ -13,74 +14,96 @@ import io
 
 import pandas as pd
 
-from crosswire import files
+from crosswire import files, sql
+from crosswire.schema import TABLES
 from crosswire.store import Store
 
 REPORT = "report.html"
 TOP = 15  # names shown in the organization and people charts
 STAGES = ["ingest", "clean", "dedupe", "extract", "load"]
+LIST_COLUMNS = ("organizations", "people", "locations", "topics")  # of articles, that top_names counts in
 
 
 def build_report(out: str) -> str:
     """Write DIR/report.html from the committed tables and return its location."""
     store = Store(out)
-    articles = store.read("articles", ["published_at", "n_copies", "organizations", "people"])
-    quarantine = store.read("quarantine", ["reason"])
-    charts = [
-        ("Stories per week", "by publication date", weekly_chart(stories_per_week(articles))),
-        ("Top organizations", "stories naming each", bar_chart(top_names(articles["organizations"]))),
-        ("Top people", "stories naming each", bar_chart(top_names(articles["people"]))),
-        ("Copies per story", "stories by number of copies", bar_chart(copies_per_story(articles), horizontal=False)),
-        ("Quarantine reasons", "documents kept out of the stories", bar_chart(quarantine["reason"].value_counts())),
-    ]
+    with sql.connection() as connection:
+        views(connection, store)
+        charts = [
+            ("Stories per week", "by publication date", weekly_chart(stories_per_week(connection))),
+            ("Top organizations", "stories naming each", bar_chart(top_names(connection, "organizations"))),
+            ("Top people", "stories naming each", bar_chart(top_names(connection, "people"))),
+            ("Copies per story", "stories by number of copies", bar_chart(copies_per_story(connection), horizontal=False)),
+            ("Quarantine reasons", "documents kept out of the stories", bar_chart(quarantine_reasons(connection))),
+        ]
+        figures = headline(connection)
     path = files.join(store.root, REPORT)
-    files.write_text(page(store.root, headline(store, articles), charts), path)  # a reader never sees half a page
+    files.write_text(page(store.root, figures, charts), path)  # a reader never sees half a page
     return path
 
 
-def headline(store: Store, articles: pd.DataFrame) -> dict[str, str]:
-    documents = store.read("documents", ["status"])
-    runs = store.read("runs", ["started_at", "outcome"])
-    dated = articles["published_at"].dropna()
-    ok = int((documents["status"] == "ok").sum())
-    counts = {
-        "stories": len(articles),
-        "documents": len(documents),
-        "copies merged": ok - len(articles),
-        "quarantined": int((documents["status"] == "quarantined").sum()),
-        "mentions": len(store.read("mentions", ["article_id"])),
-        "quotes": len(store.read("quotes", ["article_id"])),
-        "runs": len(runs),
-    }
-    figures = {label: f"{n:,}" for label, n in counts.items()}
-    if len(dated):
-        figures["published"] = f"{dated.min():%Y-%m-%d} to {dated.max():%Y-%m-%d}"
-    if len(runs):
-        last = runs.sort_values("started_at").iloc[-1]
-        figures["latest run"] = f"{last['started_at']:%Y-%m-%d %H:%M} UTC, {last['outcome']}"
+def views(connection, store: Store) -> None:
+    """The tables the report counts, as DuckDB views over their part files: counted by DuckDB, never held,
+    so that the report's memory does not grow with the tables."""
+    for table in ("articles", "documents", "quarantine", "mentions", "quotes", "runs"):
+        sql.view(connection, table, store.parts(table), TABLES[table])
+
+
+def headline(connection) -> dict[str, str]:
+    (stories, documents, ok, quarantined, mentions, quotes, runs, first, last), = connection.sql("""
+        SELECT (SELECT count(*) FROM articles), count(*), count(*) FILTER (WHERE status = 'ok'),
+               count(*) FILTER (WHERE status = 'quarantined'), (SELECT count(*) FROM mentions),
+               (SELECT count(*) FROM quotes), (SELECT count(*) FROM runs),
+               (SELECT min(published_at AT TIME ZONE 'UTC') FROM articles),
+               (SELECT max(published_at AT TIME ZONE 'UTC') FROM articles)
+        FROM documents""").fetchall()
+    totals = {"stories": stories, "documents": documents, "copies merged": ok - stories, "quarantined": quarantined,
+              "mentions": mentions, "quotes": quotes, "runs": runs}
+    figures = {label: f"{n:,}" for label, n in totals.items()}
+    if first is not None:
+        figures["published"] = f"{first:%Y-%m-%d} to {last:%Y-%m-%d}"
+    latest = connection.sql("SELECT started_at AT TIME ZONE 'UTC', outcome FROM runs "
+                            "ORDER BY started_at DESC LIMIT 1").fetchall()
+    if latest:
+        started, outcome = latest[0]
+        figures["latest run"] = f"{started:%Y-%m-%d %H:%M} UTC, {outcome}"
     return figures
 
 
-def stories_per_week(articles: pd.DataFrame) -> pd.Series:
-    """Stories per calendar week (Monday first), every week of the span included, empty ones as 0."""
-    dated = articles["published_at"].dropna()
-    if dated.empty:
-        return pd.Series(dtype="int64")
-    weeks = pd.Series(1, index=dated.dt.tz_convert(None).values)
-    return weeks.resample("W-MON", label="left", closed="left").sum()
+def counts(connection, query: str) -> pd.Series:
+    """A query's (label, count) rows as a Series of counts by label."""
+    rows = connection.sql(query).fetchall()
+    return pd.Series([n for _, n in rows], index=[label for label, _ in rows], dtype="int64")
 
 
-def top_names(lists: pd.Series, n: int = TOP) -> pd.Series:
-    """How many stories name each entry of a list column, most named first."""
-    names = lists.dropna().map(set).explode().dropna()
-    return names.value_counts().head(n)
+def stories_per_week(connection) -> pd.Series:
+    """Stories per calendar week (Monday first, in UTC), every week of the span included, empty ones as 0."""
+    weekly = counts(connection, "SELECT date_trunc('week', published_at AT TIME ZONE 'UTC') AS week, count(*) "
+                                "FROM articles WHERE published_at IS NOT NULL GROUP BY week ORDER BY week")
+    if weekly.empty:
+        return weekly
+    weekly.index = pd.DatetimeIndex(weekly.index)
+    return weekly.reindex(pd.date_range(weekly.index[0], weekly.index[-1], freq="7D"), fill_value=0)
 
 
-def copies_per_story(articles: pd.DataFrame, cap: int = 10) -> pd.Series:
+def top_names(connection, column: str, n: int = TOP) -> pd.Series:
+    """How many stories name each entry of the list column `column` of articles, most named first."""
+    if column not in LIST_COLUMNS:  # put into the query as a name: never a value from elsewhere
+        raise ValueError(f"not a list column of articles: {column!r}")
+    return counts(connection, f"SELECT name, count(*) AS stories FROM (SELECT unnest(list_distinct({column})) AS name "
+                              f"FROM articles) GROUP BY name ORDER BY stories DESC, name LIMIT {int(n)}")
+
+
+def copies_per_story(connection, cap: int = 10) -> pd.Series:
     """Stories by number of copies, with `cap` and more in one last bar."""
-    copies = articles["n_copies"].dropna().astype(int).clip(upper=cap)
-    counts = copies.value_counts().sort_index()
-    return counts.rename(index=lambda n: f"{n}+" if n == cap else str(n))
+    copies = counts(connection, f"SELECT least(n_copies, {int(cap)}) AS copies, count(*) FROM articles "
+                                "WHERE n_copies IS NOT NULL GROUP BY copies ORDER BY copies")
+    return copies.rename(index=lambda n: f"{n}+" if n == cap else str(n))
+
+
+def quarantine_reasons(connection) -> pd.Series:
+    return counts(connection, "SELECT reason, count(*) AS n FROM quarantine WHERE reason IS NOT NULL "
+                              "GROUP BY reason ORDER BY n DESC, reason")
 
 
 def bar_chart(counts: pd.Series, horizontal: bool = True) -> str | None:

@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 from crosswire.cli import main
-from crosswire.report import build_report, copies_per_story, stories_per_week, top_names
+from crosswire import sql
+from crosswire.report import build_report, copies_per_story, stories_per_week, top_names, views
 from crosswire.schema import TABLES
 from crosswire.store import Store, to_arrow
 from expectations.runner import build_data_docs, validate
@@ -87,13 +88,14 @@ def test_report_covers_every_run_in_one_offline_page(two_runs):
 
 
 def test_weeks_are_contiguous_and_stories_count_once_per_name(two_runs):
-    table = Store(two_runs).read("articles")
-    weekly = stories_per_week(table)
-    assert list(weekly) == [1, 1, 0, 0, 1]  # weeks of Oct 25, Nov 1, (8, 15 empty), Nov 22
-    assert weekly.index[0] == pd.Timestamp("2021-10-25")
-    assert top_names(table["organizations"])["INTERPOL"] == 1  # named twice in one story
-    assert top_names(table["people"]).to_dict() == {"Elena Ruiz": 2, "Jürgen Stock": 1}
-    assert copies_per_story(table).to_dict() == {"1": 2, "2": 1, "10+": 1}
+    with sql.connection() as connection:
+        views(connection, Store(two_runs))
+        weekly = stories_per_week(connection)
+        assert list(weekly) == [1, 1, 0, 0, 1]  # weeks of Oct 25, Nov 1, (8, 15 empty), Nov 22
+        assert weekly.index[0] == pd.Timestamp("2021-10-25")
+        assert top_names(connection, "organizations")["INTERPOL"] == 1  # named twice in one story
+        assert top_names(connection, "people").to_dict() == {"Elena Ruiz": 2, "Jürgen Stock": 1}
+        assert copies_per_story(connection).to_dict() == {"1": 2, "2": 1, "10+": 1}
 
 
 def test_empty_charts_say_so(tmp_path):
