@@ -37,16 +37,23 @@ def markdown_summary(result: dict) -> str:
 
 
 def new_stories(out: str, run_id: str, limit: int = 200) -> list[dict]:
-    """The stories a run created (every copy of them came in that run), newest first, for a table artifact."""
+    """The stories a run created (every copy of them came in that run), newest first, for a table artifact.
+    DuckDB finds them over the part files, so that the documents and articles tables are never held."""
+    from crosswire import sql
+    from crosswire.schema import TABLES
     from crosswire.store import Store
 
     store = Store(out)
-    documents = store.read("documents", ["article_id", "run_id"]).dropna(subset=["article_id"])
-    created = documents.groupby("article_id")["run_id"].agg(lambda runs: set(runs) == {run_id})
-    articles = store.read("articles", ["article_id", "published_at", "title", "organizations", "n_copies"])
-    articles = articles[articles["article_id"].map(created).fillna(False).astype(bool)]
-    articles = articles.sort_values("published_at", ascending=False, na_position="last").head(limit)
-    return [{"published": None if row.published_at is None or row.published_at != row.published_at
-             else row.published_at.date().isoformat(),
-             "title": row.title, "organizations": ", ".join(row.organizations if row.organizations is not None else []),
-             "copies": int(row.n_copies), "article_id": row.article_id} for row in articles.itertuples()]
+    with sql.connection() as connection:
+        for table in ("documents", "articles"):
+            sql.view(connection, table, store.parts(table), TABLES[table])
+        rows = connection.execute("""
+            WITH created AS (SELECT article_id FROM documents WHERE article_id IS NOT NULL GROUP BY article_id
+                             HAVING bool_and(coalesce(run_id = $run, false)))
+            SELECT published_at AT TIME ZONE 'UTC', title, organizations, n_copies, article_id
+            FROM articles SEMI JOIN created USING (article_id)
+            ORDER BY published_at DESC NULLS LAST, article_id LIMIT $limit""",
+            {"run": run_id, "limit": limit}).fetchall()
+    return [{"published": published and published.date().isoformat(), "title": title,
+             "organizations": ", ".join(organizations or []), "copies": int(copies), "article_id": article_id}
+            for published, title, organizations, copies, article_id in rows]
