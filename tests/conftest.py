@@ -48,3 +48,14 @@ def sample_run(tmp_path_factory):
     done = crosswire("run", str(SAMPLE), "--out", str(out))
     assert done.returncode == 0, done.stderr[-3000:]
     return out, done
+
+
+@pytest.fixture(scope="session", autouse=True)
+def temporary_prefect_server_stopped():
+    """Prefect stops the temporary server a test process started when the interpreter exits, and logs it to
+    streams pytest has closed by then (a "Logging error" traceback): stopped here, while they are open."""
+    yield
+    from prefect.server.api.server import SubprocessASGIServer
+
+    for server in list(SubprocessASGIServer._instances.values()):  # every one this process started
+        server.stop()
