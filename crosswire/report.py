@@ -15,7 +15,6 @@ import io
 import pandas as pd
 
 from crosswire import files, sql
-from crosswire.schema import TABLES
 from crosswire.store import Store
 
 REPORT = "report.html"
@@ -45,8 +44,7 @@ def build_report(out: str) -> str:
 def views(connection, store: Store) -> None:
     """The tables the report counts, as DuckDB views over their part files: counted by DuckDB, never held,
     so that the report's memory does not grow with the tables."""
-    for table in ("articles", "documents", "quarantine", "mentions", "quotes", "runs"):
-        sql.view(connection, table, store.parts(table), TABLES[table])
+    sql.committed(connection, store, ["articles", "documents", "quarantine", "mentions", "quotes", "runs"])
 
 
 def headline(connection) -> dict[str, str]:

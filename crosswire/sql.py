@@ -11,6 +11,7 @@ import duckdb
 import pyarrow as pa
 
 from crosswire import files
+from crosswire.schema import TABLES
 
 
 @contextmanager
@@ -32,3 +33,9 @@ def view(connection: duckdb.DuckDBPyConnection, name: str, paths: list[str], sch
     else:
         relation = connection.from_arrow(files.dataset(paths, schema))
     relation.create_view(name)
+
+
+def committed(connection: duckdb.DuckDBPyConnection, store, tables: list[str]) -> None:
+    """Each of `tables` as `store` (a crosswire.store.Store) has it committed, as a view of the same name."""
+    for table in tables:
+        view(connection, table, store.parts(table), TABLES[table])

@@ -40,13 +40,11 @@ def new_stories(out: str, run_id: str, limit: int = 200) -> list[dict]:
     """The stories a run created (every copy of them came in that run), newest first, for a table artifact.
     DuckDB finds them over the part files, so that the documents and articles tables are never held."""
     from crosswire import sql
-    from crosswire.schema import TABLES
     from crosswire.store import Store
 
     store = Store(out)
     with sql.connection() as connection:
-        for table in ("documents", "articles"):
-            sql.view(connection, table, store.parts(table), TABLES[table])
+        sql.committed(connection, store, ["documents", "articles"])
         rows = connection.execute("""
             WITH created AS (SELECT article_id FROM documents WHERE article_id IS NOT NULL GROUP BY article_id
                              HAVING bool_and(coalesce(run_id = $run, false)))

@@ -133,7 +133,7 @@ def listed(store: Store, doc_ids: pa.ChunkedArray) -> pd.Index:
     """Those of `doc_ids` the documents table lists: a DuckDB semi-join, so that the table's ids, one per
     document ever ingested, are never all held."""
     with sql.connection() as connection:
-        sql.view(connection, "documents", store.parts("documents"), DOCUMENTS)
+        sql.committed(connection, store, ["documents"])
         connection.register("wanted", pa.table({"doc_id": doc_ids}))
         found = connection.sql("SELECT DISTINCT doc_id FROM documents SEMI JOIN wanted USING (doc_id)").to_arrow_table()
     return pd.Index(found["doc_id"].to_pandas())
