@@ -79,8 +79,8 @@ def clean_source(folder: Path, settings):
     stats = line_stats({folder.name: pages.values()})
     template = boilerplate_from_stats(stats, folder.name)
     cleaned = {
-        name: clean_document(raw, "text/plain", boilerplate=template, min_words=settings.min_article_words,
-                             max_words=settings.max_article_words)
+        name: clean_document(raw, "text/plain", boilerplate=template, min_words=settings.clean.min_article_words,
+                             max_words=settings.clean.max_article_words)
         for name, raw in pages.items()
     }
     return pages, cleaned, frequent_lines(stats, folder.name), template

@@ -59,7 +59,7 @@ def main() -> int:
         path = Path(label["file"])
         raw = decode((SHARED / path).read_bytes())[0]
         cleaned = clean_document(raw, "text/plain", boilerplate=template.get(path.parent.name, frozenset()),
-                                 min_words=settings.min_article_words, max_words=settings.max_article_words)
+                                 min_words=settings.clean.min_article_words, max_words=settings.clean.max_article_words)
         hits["verdict"] += cleaned.is_article == label["is_article"]
         if cleaned.is_article != label["is_article"]:
             misses.append(f"verdict    {path.name}: {cleaned.is_article} ({cleaned.reason}), labelled {label['is_article']}")

@@ -48,7 +48,7 @@ def clean_folder(folder: Path, names: list[str] | None = None) -> dict[str, obje
     template = learn_boilerplate(pages.values())
     return {
         name: clean_document(pages[name], "text/plain", boilerplate=template,
-                             min_words=settings.min_article_words, max_words=settings.max_article_words)
+                             min_words=settings.clean.min_article_words, max_words=settings.clean.max_article_words)
         for name in (names if names is not None else pages)
     }
 

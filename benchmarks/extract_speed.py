@@ -79,14 +79,14 @@ def main(argv: list[str] | None = None) -> int:
           f"ready in {time.perf_counter() - start:.1f} s")
 
     nlp, mode = load_nlp(args.model)
-    rules = Settings(model="rules")
+    rules = Settings(extract={"model": "rules"})
     warm = articles.head(WARMUP)
     extract_batch(warm, rules, nlp=None)
     rates = {}
     if nlp is not None:
         texts = [t[: nlp.max_length - 1] for t in articles["text"]]
         list(nlp.pipe(texts[:WARMUP], batch_size=NER_BATCH_SIZE))
-        extract_batch(warm, Settings(model=args.model), nlp=nlp)
+        extract_batch(warm, Settings(extract={"model": args.model}), nlp=nlp)
         print(f"model: {mode}, pipes {nlp.pipe_names}, batch size {NER_BATCH_SIZE}")
         rates["pipe"] = timed("spaCy nlp.pipe alone", n, lambda: list(nlp.pipe(texts, batch_size=NER_BATCH_SIZE)))
         rates["spacy"] = timed("extract_batch with spaCy", n, lambda: extract_batch(articles, Settings(), nlp=nlp))

@@ -151,7 +151,7 @@ def plain_child(files: str, out: str, model: str) -> None:
     from tasks.load import RunOutputs, load_task
     from tasks.validate import validate_task
 
-    settings, store = Settings(model=model), Store(out)
+    settings, store = Settings(extract={"model": model}), Store(out)
     run = {"run_id": str(uuid.uuid4()), "flow_run_id": None, "started_at": datetime.now(UTC),
            "parameters": {"sources": [files], "out": str(store.root), **settings.model_dump()},
            "seconds": {}, "suites": {}}

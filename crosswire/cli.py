@@ -112,10 +112,10 @@ def rebuild_report(out: str) -> int:
 def settings_from(args: argparse.Namespace):
     from crosswire.settings import Settings
 
-    return Settings.from_file(args.config, batch_size=args.batch_size, model=args.model,
-                              suites_dir=args.suites_dir, dask_address=args.dask_address,
-                              allow_private_networks=args.allow_private_networks,
-                              runner=args.runner or ("dask" if args.dask_address else None))
+    return Settings.from_file(args.config, **{
+        "batch_size": args.batch_size, "suites_dir": args.suites_dir, "extract.model": args.model,
+        "runner.dask_address": args.dask_address, "fetch.allow_private_networks": args.allow_private_networks,
+        "runner.kind": args.runner or ("dask" if args.dask_address else None)})
 
 
 @contextmanager

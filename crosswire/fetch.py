@@ -57,12 +57,12 @@ class Fetcher:
     def __init__(self, settings):
         self.settings = settings
         self.client = httpx.Client(
-            timeout=httpx.Timeout(settings.fetch_timeout, connect=settings.fetch_connect_timeout),
+            timeout=httpx.Timeout(settings.timeout, connect=settings.connect_timeout),
             headers={"User-Agent": settings.user_agent},
             follow_redirects=False,  # each hop is checked against the address policy first
         )
         self._hosts: dict[str, threading.BoundedSemaphore] = defaultdict(
-            lambda: threading.BoundedSemaphore(settings.fetch_per_host))
+            lambda: threading.BoundedSemaphore(settings.per_host))
         self._hosts_lock = threading.Lock()
 
     def __enter__(self) -> "Fetcher":
@@ -75,14 +75,14 @@ class Fetcher:
         """Fetch (url, etag, last_modified) requests concurrently; results in the order asked."""
         if len(requests) <= 1:
             return [self.fetch(*r) for r in requests]
-        with ThreadPoolExecutor(max_workers=self.settings.fetch_concurrency) as pool:
+        with ThreadPoolExecutor(max_workers=self.settings.concurrency) as pool:
             return list(pool.map(lambda r: self.fetch(*r), requests))
 
     def fetch(self, url: str, etag: str | None = None, last_modified: str | None = None) -> Fetched:
         """GET `url`, conditionally when `etag` or `last_modified` is known (then a 304 is `not_modified`)."""
         headers = {k: v for k, v in (("If-None-Match", etag), ("If-Modified-Since", last_modified)) if v}
         current = url
-        for _ in range(self.settings.fetch_max_redirects + 1):
+        for _ in range(self.settings.max_redirects + 1):
             if refusal := self.refusal(current):
                 return Fetched(url, current, reason=refusal[0], detail=refusal[1])
             if urlsplit(current).scheme == "file":
@@ -92,7 +92,7 @@ class Fetcher:
                 return result
             current = urljoin(current, location)
         return Fetched(url, current, reason="too-many-redirects",
-                       detail=f"more than {self.settings.fetch_max_redirects} redirects")
+                       detail=f"more than {self.settings.max_redirects} redirects")
 
     def refusal(self, url: str) -> tuple[str, str] | None:
         """(reason, detail) when the address policy forbids fetching `url`, else None."""
@@ -123,17 +123,17 @@ class Fetcher:
         host = urlsplit(current).netloc
         with self._hosts_lock:
             slot = self._hosts[host]
-        for attempt in range(settings.fetch_retries + 1):
-            wait = settings.fetch_backoff * 2 ** attempt
+        for attempt in range(settings.retries + 1):
+            wait = settings.backoff * 2 ** attempt
             with slot:
                 try:
                     with self.client.stream("GET", current, headers=headers) as response:
                         status = response.status_code
                         if response.is_redirect and "location" in response.headers:
                             return Fetched(url, current, status), response.headers["location"]
-                        if status in RETRY_STATUSES and attempt < settings.fetch_retries:
+                        if status in RETRY_STATUSES and attempt < settings.retries:
                             wait = retry_after(response.headers.get("retry-after"), wait)
-                            if wait > settings.fetch_max_retry_after:
+                            if wait > settings.max_retry_after:
                                 return self._failed(url, current, response, attempt, "Retry-After too long"), None
                         elif status == 304:
                             return Fetched(url, current, 304), None
@@ -151,7 +151,7 @@ class Fetcher:
                                       detail=f"{type(error).__name__}: {error}"[:300])
                 else:
                     failure = None
-            if failure is not None and attempt == settings.fetch_retries:
+            if failure is not None and attempt == settings.retries:
                 return failure, None
             time.sleep(wait)
         raise AssertionError("unreachable: the last attempt always returns")
@@ -162,7 +162,7 @@ class Fetcher:
         return Fetched(url, current, status, reason=f"http-{status}", detail=detail)
 
     def _read_body(self, url: str, current: str, response: httpx.Response) -> Fetched:
-        cap = self.settings.fetch_max_bytes
+        cap = self.settings.max_bytes
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > cap:
             return Fetched(url, current, response.status_code, reason="too-large",
@@ -183,7 +183,7 @@ class Fetcher:
         path = Path(url2pathname(urlsplit(current).path))
         try:
             size = path.stat().st_size
-            cap = self.settings.fetch_max_bytes
+            cap = self.settings.max_bytes
             if size > cap:
                 return Fetched(url, current, reason="too-large", detail=f"{size} bytes > {cap}")
             return Fetched(url, current, 200, path.read_bytes(), mimetypes.guess_type(path.name)[0])

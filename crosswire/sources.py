@@ -288,7 +288,7 @@ def sitemap_units(url: str, content: bytes, source: Source, fetcher: Fetcher, le
         url, content = pending.pop(0)
         done.add(url)
         try:
-            tag, locations = read_sitemap(gunzip(content, fetcher.settings.fetch_max_bytes))
+            tag, locations = read_sitemap(gunzip(content, fetcher.settings.max_bytes))
         except (etree.XMLSyntaxError, ValueError) as error:
             yield Unit("failed", url, source.name or host(url), reason="not-a-sitemap", detail=str(error)[:300])
             continue

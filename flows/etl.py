@@ -95,7 +95,7 @@ def etl(sources: list[str], out: str = "out", settings: Settings = Settings()) -
         result |= {"data_docs": str(build_data_docs(store.root, run["started_at"])),
                    "report": str(build_report(store.root))}
     result |= {"run_id": run["run_id"], "out": store.root, "seconds": run["seconds"],
-               "extract_mode": cached_nlp(settings.model)[1]}
+               "extract_mode": cached_nlp(settings.extract.model)[1]}
     create_markdown_artifact(key="crosswire-run-summary", markdown=markdown_summary(result),
                              description=f"crosswire run {run['run_id']}")
     create_table_artifact(key="crosswire-new-stories", table=new_stories(store.root, run["run_id"]),
@@ -121,10 +121,13 @@ def run_stages(sources: list[str], out: str, run: dict, settings: Settings, prog
         files.makedirs(files.join(staging, stage))
     ingest, count_lines, clean, dedupe, extract = (
         resumable(task) for task in (ingest_task, line_stats_task, clean_task, dedupe_task, extract_task))
+    count_lines, clean, extract = (task.with_options(timeout_seconds=settings.runner.batch_timeout)
+                                   for task in (count_lines, clean, extract))
+    validate, load = (task.with_options(timeout_seconds=settings.runner.run_timeout) for task in (validate_task, load_task))
 
     def check(stage: str, id_column: str, paths: list[str], related: list[dict] | None = None) -> None:
         # in this process, whatever the runner: GX keeps its results here for the run's Data Docs
-        outcomes = validate_task(stage, paths, id_column, settings, related)
+        outcomes = validate(stage, paths, id_column, settings, related)
         failures = [o["failures"] for o in outcomes if not o["success"]]
         run["suites"][stage] = "failed" if failures or run["suites"].get(stage) == "failed" else "passed"
         if failures and settings.fail_on_suite_failure:
@@ -171,20 +174,20 @@ def run_stages(sources: list[str], out: str, run: dict, settings: Settings, prog
                             for table in ("articles", "mentions", "quotes")})
     run["skipped_seen"] = sum(skipped)
     with timed(run, "load"):
-        result = load_task(store.root, run, outputs, stories, settings)
+        result = load(store.root, run, outputs, stories, settings)
     progress.step("load")
     return result | {"failed_sources": run["failed_sources"]}
 
 
 def task_runner(settings: Settings):
     """The task runner settings.runner names: threads in this process, or a Dask cluster (the one at
-    settings.dask_address, else a LocalCluster of settings.dask_workers processes)."""
-    if settings.runner == "dask":
+    settings.dask_address, else a LocalCluster of settings.runner.dask_workers processes)."""
+    if settings.runner.kind == "dask":
         from prefect_dask import DaskTaskRunner
 
-        if settings.dask_address:
-            return DaskTaskRunner(address=settings.dask_address)
-        return DaskTaskRunner(cluster_kwargs={"n_workers": settings.dask_workers, "threads_per_worker": 1,
+        if settings.runner.dask_address:
+            return DaskTaskRunner(address=settings.runner.dask_address)
+        return DaskTaskRunner(cluster_kwargs={"n_workers": settings.runner.dask_workers, "threads_per_worker": 1,
                                               "processes": True})
     return ThreadPoolTaskRunner(max_workers=1)  # one batch at a time: memory bounded by the batch
 

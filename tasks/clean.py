@@ -13,11 +13,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from functools import lru_cache
 from typing import Iterable, Mapping
 
-import dateparser
 import ftfy
 import htmldate
 import numpy as np
@@ -32,31 +31,11 @@ from py3langid.langid import LanguageIdentifier
 from prefect import task
 
 from crosswire import files, sql
+from crosswire.dates import DAY_OF_MONTH, date_in_line, parse_date
 from crosswire.schema import LINE_STATS
-from crosswire.settings import BATCH_TIMEOUT
 from crosswire.staging import read_batch, write_batch
 
 # --- patterns -------------------------------------------------------------------------------------------
-
-_MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
-          r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
-_MES = r"(?:enero|febrero|marzo|abril|mayo|junio|julio|agosto|se?ptiembre|octubre|noviembre|diciembre)"
-_DATE = re.compile(
-    rf"\b(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"  # June 10, 2011
-    rf"|\d{{1,2}}\s+{_MONTH},?\s+\d{{4}}"  # 28 October 2021
-    rf"|\d{{1,2}}\s+de\s+{_MES},?\s+(?:(?:de|del)\s+)?\d{{4}}"  # 14 de enero de 2025
-    r"|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{4})\b",
-    re.I,
-)
-# What may stand before the date on a date line: a label, a byline ("Admin | "), a weekday.
-_DATE_LABEL = re.compile(
-    r"^(?:(?:posted|published|updated|released|issued|dated?|fecha|for immediate release"
-    r"|para publicaci[oó]n inmediata)(?:\s+on)?\s*[:|–—-]?\s*|[\w .]{1,30}\|\s*)?"
-    r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s*)?$",
-    re.I,
-)
-_FOUR_DIGITS = re.compile(r"\d\d\d\d")
-_DAY_OF_MONTH = re.compile(rf"^{_MONTH}\s+\d{{1,2}}$", re.I)  # "November 21" on yearly listing pages
 
 # Datelines: "TUNIS, Tunisia – ...", "SANTA ANA, Calif. – ...", "CHICAGO — ...", "(Dallas County) – ..."
 _PLACE = r"[A-Z][\w.'’]*(?:[ -][A-Z][\w.'’]*){0,3}"
@@ -168,21 +147,6 @@ _FTFY_KEEPS = (
     re.compile(r"[\t\x20-\x25\x27-\x7e’–—…éóíáñúüÓÚăđàêâưôậốủệếạảểấựòởờẫẩọộơợềịãớ]*"),
 )
 
-_DATE_SETTINGS = {
-    "PREFER_DAY_OF_MONTH": "first",
-    "PREFER_DATES_FROM": "past",
-    "REQUIRE_PARTS": ["day", "month", "year"],
-    "RETURN_AS_TIMEZONE_AWARE": True,
-    "TIMEZONE": "UTC",
-    "TO_TIMEZONE": "UTC",
-    "DATE_ORDER": "MDY",
-    "PARSERS": ["absolute-time"],
-}
-_EARLIEST = datetime(1980, 1, 1, tzinfo=timezone.utc)
-_MONTHS = {m: i for i, m in enumerate("January February March April May June July August September October November "
-                                      "December".split(), 1)}
-_PLAIN_DATE = re.compile(rf"({'|'.join(_MONTHS)}) ([0-9]{{1,2}})(?:st|nd|rd|th)?,? ([0-9]{{4}})")
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$")
 # trafilatura for HTML, chosen on the article-extraction benchmark (benchmarks/clean_aeb.py): the fast
 # precision mode, and its recall mode when the first pass kept too little of the page, as trafilatura's
 # own escalation does. Comments are never the release.
@@ -421,55 +385,6 @@ def _is_dateline(line: str) -> bool:
     return _words(rest) >= 8 and lowercase >= 3 and (rest.endswith(_TERMINAL) or _words(rest) >= 20)
 
 
-@lru_cache(maxsize=4096)  # as _is_ui
-def _date_in(line: str) -> str | None:
-    """The date of a date line ("Published February 19, 2026", "Date: ...", "June 5, 2026: Title")."""
-    if len(line) > 200 or not _FOUR_DIGITS.search(line):  # every date has its year
-        return None
-    match = _DATE.search(line)
-    if not match or not _DATE_LABEL.match(line[: match.start()]) or (line.endswith(".") and _words(line) > 12):
-        return None
-    return match[0]
-
-
-def parse_date(value) -> datetime | None:
-    """A calendar date as midnight UTC; None for anything unparseable, before 1980 or in the future."""
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return None
-    day = _day(value) if isinstance(value, datetime) else _parse_day(str(value).strip())
-    return day if day and _EARLIEST <= day <= datetime.now(timezone.utc) + timedelta(days=1) else None
-
-
-@lru_cache(maxsize=4096)
-def _parse_day(text: str) -> datetime | None:
-    if _ISO_DATE.match(text):  # metadata and feeds: no need for dateparser's language machinery
-        try:
-            return _day(datetime.fromisoformat(text))
-        except ValueError:
-            pass
-    if day := _plain_day(text):
-        return day
-    parsed = dateparser.parse(text, languages=["en", "es"], settings=_DATE_SETTINGS)
-    return _day(parsed) if parsed else None
-
-
-def _plain_day(text: str) -> datetime | None:
-    """The day of a valid "June 10, 2011" (1980-2039) as dateparser reads it, checked against it on every such
-    string of those years with and without the comma, day suffix and leading zero; microseconds instead of
-    dateparser's near millisecond, and most dates are spelled so. None for anything else."""
-    match = _PLAIN_DATE.fullmatch(text)
-    if not match or not 1980 <= (year := int(match[3])) < 2040:
-        return None
-    try:
-        return datetime(year, _MONTHS[match[1]], int(match[2]), tzinfo=timezone.utc)
-    except ValueError:
-        return None
-
-
-def _day(moment: datetime) -> datetime:
-    return datetime(moment.year, moment.month, moment.day, tzinfo=timezone.utc)
-
-
 def _top_end(blocks: list[str], first_is_title: bool = True) -> tuple[int, bool]:
     """Index where the article proper begins, and whether it begins with a dateline.
 
@@ -497,7 +412,7 @@ def _title_like(line: str, boilerplate: frozenset[str]) -> bool:
         and not line.endswith((".", ":", ";", ","))
         and line not in boilerplate
         and " > " not in line
-        and not _date_in(line)
+        and not date_in_line(line)
         and not _CONTACT.search(line)
     )
 
@@ -564,13 +479,13 @@ def _find_date(header: list[str], listing: list[str], title: str | None) -> date
     """The date line closest to the body (a release date beats the site's own "Published" stamp above it);
     else the date beside this page's own title in a dated list of posts."""
     for line in reversed(header):
-        found = _date_in(line)
+        found = date_in_line(line)
         if found and (parsed := parse_date(found)):
             return parsed
     for i, line in enumerate(listing):
         if title and _same(line, title):
             for near in listing[max(0, i - 1): i + 2]:
-                if (found := _date_in(near)) and (parsed := parse_date(found)):
+                if (found := date_in_line(near)) and (parsed := parse_date(found)):
                     return parsed
     return None
 
@@ -605,7 +520,7 @@ def _listing_spans(blocks: list[str]) -> list[range]:
 
 @lru_cache(maxsize=4096)  # as _is_ui
 def _is_listing_mark(block: str) -> bool:
-    return bool(_date_in(block) or _DAY_OF_MONTH.match(block) or _READ_MORE.match(block))
+    return bool(date_in_line(block) or DAY_OF_MONTH.match(block) or _READ_MORE.match(block))
 
 
 def _split_lists(blocks: list[str]) -> tuple[list[str], list[str]]:
@@ -633,7 +548,7 @@ def _body_start(blocks: list[str], title: str | None, first_is_title: bool = Tru
         return end
     anchors = [
         i for i, b in enumerate(blocks[:end])
-        if (i == 0 and first_is_title) or _date_in(b) or _CONTACT.search(b) or (title and _is_title_heading(b, title))
+        if (i == 0 and first_is_title) or date_in_line(b) or _CONTACT.search(b) or (title and _is_title_heading(b, title))
     ]
     return max(anchors, default=-1) + 1
 
@@ -654,7 +569,7 @@ def _cut_footer(blocks: list[str]) -> list[str]:
 
 
 def _is_trailing_chrome(line: str) -> bool:
-    if _date_in(line) or _DAY_OF_MONTH.match(line):
+    if date_in_line(line) or DAY_OF_MONTH.match(line):
         return True
     if _LABEL_START.match(line):  # a field of a media advisory ("WHERE: Department N-12, ...")
         return False
@@ -891,7 +806,7 @@ def clean_document(
     if len(own) < len(lines):  # else the blocks are those above
         kept, listed = _split_lists(_blocks(own))
     if is_html:  # trafilatura's text may open with the headline and the date line
-        while kept and ((title and _same(kept[0], title)) or _date_in(kept[0])):
+        while kept and ((title and _same(kept[0], title)) or date_in_line(kept[0])):
             kept = kept[1:]
     else:
         kept = _cut_footer(kept[_body_start(kept, title, first_is_title):])
@@ -984,8 +899,8 @@ def clean_batch(docs: pd.DataFrame, settings, prior_stats: pd.DataFrame | None =
 
 
 def _clean_rows(docs: pd.DataFrame, settings, templates: Mapping[str, frozenset[str]]) -> pd.DataFrame:
-    min_words = settings.min_article_words
-    max_words = settings.max_article_words
+    min_words = settings.clean.min_article_words
+    max_words = settings.clean.max_article_words
     out = docs.copy()
     sources = out["source"].fillna("")
     ok = out["status"].eq("ok")
@@ -1015,14 +930,14 @@ def _present(value):
     return None if value is None or (isinstance(value, float) and pd.isna(value)) or value == "" else value
 
 
-@task(name="line-stats", timeout_seconds=BATCH_TIMEOUT)
+@task(name="line-stats")
 def line_stats_task(in_path: str, out_path: str) -> str:
     """Line statistics of an ingested batch; the run adds up every batch's (add_line_stats) before any
     batch is cleaned, so that the templates, and so the cleaned texts, do not depend on batch order."""
     return write_batch(batch_line_stats(read_batch(in_path)), out_path)
 
 
-@task(name="clean", timeout_seconds=BATCH_TIMEOUT)
+@task(name="clean")
 def clean_task(in_path: str, out_path: str, settings, templates_path: str | None = None) -> str:
     """Clean an ingested batch with the templates at `templates_path` (template_lines of the run's and
     earlier runs' line statistics, a small file however large the statistics), or with those learned

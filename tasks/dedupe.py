@@ -65,7 +65,7 @@ PRIME = np.uint64(1099511628211)  # combines word hashes into n-gram hashes
 def algorithm(settings) -> str:
     """Stored with every signature: signatures of another algorithm or version are not comparable."""
     return (f"rensa-{version('rensa')}/RMinHash-v{rensa.RMinHash.ALGORITHM_VERSION}/hashed-words"
-            f"/word{settings.dedupe_shingle_size}/lead{LEAD_WORDS}/perm{settings.dedupe_num_perm}/seed{SEED}")
+            f"/word{settings.dedupe.shingle_size}/lead{LEAD_WORDS}/perm{settings.dedupe.num_perm}/seed{SEED}")
 
 
 def tokens(text: str) -> list[str]:
@@ -223,7 +223,7 @@ class Signed:
 
 def sign(texts: list[str], settings) -> Signed:
     """Digests and exact keys of a chunk of texts (their token lists are held at once)."""
-    size, perm = settings.dedupe_shingle_size, settings.dedupe_num_perm
+    size, perm = settings.dedupe.shingle_size, settings.dedupe.num_perm
     words = [tokens(t) for t in texts]
     flat, offsets = shingle_hashes(words, size)
     return Signed(digest_matrix(flat, offsets, perm),
@@ -300,9 +300,9 @@ def verified(a: Signature, b: Signature, settings) -> float | None:
     common = overlap(a.shingles, b.shingles)
     small, large = sorted((len(a.shingles), len(b.shingles)))
     similarity = common / (small + large - common)
-    if similarity >= settings.dedupe_min_jaccard:
+    if similarity >= settings.dedupe.min_jaccard:
         return similarity
-    if small >= MIN_SHARE * large and common / small >= settings.dedupe_min_containment:
+    if small >= MIN_SHARE * large and common / small >= settings.dedupe.min_containment:
         return similarity
     return None
 
@@ -336,9 +336,9 @@ def best_first(meta: pd.DataFrame, positions: np.ndarray, story: np.ndarray) -> 
 def bands(settings) -> int:
     """LSH bands: the split of the permutations whose S-curve midpoint (1/b)^(1/r) is nearest the
     configured threshold (32 bands of 4 rows at 128 permutations and 0.5)."""
-    perm = settings.dedupe_num_perm
+    perm = settings.dedupe.num_perm
     splits = [b for b in range(1, perm + 1) if perm % b == 0]
-    return min(splits, key=lambda b: abs((1 / b) ** (b / perm) - settings.dedupe_threshold))
+    return min(splits, key=lambda b: abs((1 / b) ** (b / perm) - settings.dedupe.threshold))
 
 
 def band_keys(digests: np.ndarray, count: int) -> np.ndarray:
@@ -387,7 +387,7 @@ def candidate_pairs(keys: np.ndarray, new_from: int, settings, oversized: list[n
     codes = np.empty(0, np.int64)  # a * size + b of the pairs found so far
     for band in range(keys.shape[1]):
         rows = np.flatnonzero(~among(keys[:, band], oversized[band])) if oversized else np.arange(size)
-        found = rows[pairs_sharing(keys[rows, band], settings.dedupe_max_bucket)]
+        found = rows[pairs_sharing(keys[rows, band], settings.dedupe.max_bucket)]
         found = found[found[:, 1] >= new_from]
         codes = distinct(np.concatenate([codes, found[:, 0] * size + found[:, 1]]))
     return np.stack([codes // size, codes % size], axis=1)
@@ -537,7 +537,7 @@ class Earlier:
             keys.append(batch_keys[rows])
             exact.append(batch_exact[rows])
 
-        perm, current = settings.dedupe_num_perm, algorithm(settings)
+        perm, current = settings.dedupe.num_perm, algorithm(settings)
         for batch in self.signatures.to_batches(columns=["doc_id", "exact_key", "minhash", "lead_minhash"],
                                                 filter=ds.field("algorithm") == current, batch_size=CHUNK,
                                                 use_threads=False):  # threads read ahead, holding many batches
@@ -560,7 +560,7 @@ class Earlier:
         for number, column in enumerate(ordered):
             here = key[band == number]
             sizes = earlier[band == number] + np.searchsorted(column, here, "right") - np.searchsorted(column, here)
-            oversized.append(here[sizes > (settings.dedupe_max_bucket or np.inf)])
+            oversized.append(here[sizes > (settings.dedupe.max_bucket or np.inf)])
         kept = among(exact, exact_wanted)
         for band, column in enumerate(keys.T):
             kept |= among(column, ordered[band]) & ~among(column, oversized[band])
@@ -663,7 +663,7 @@ class Corpus:
             with pa.OSFile(spill, "wb") as sink, pa.ipc.new_file(sink, SIGNED) as writer:
                 for chunk, texts in self.texts(positions):  # signatures only: no digests, no exact keys
                     part = signatures([tokens(t) for t in texts], self.meta["title"].iloc[chunk],
-                                      self.settings.dedupe_shingle_size)
+                                      self.settings.dedupe.shingle_size)
                     chunk_groups = group_at.loc[chunk].to_numpy()
                     for group in np.unique(chunk_groups).tolist():
                         rows = np.flatnonzero(chunk_groups == group)
@@ -689,11 +689,11 @@ class Corpus:
 
     def within_window(self, pairs: np.ndarray) -> np.ndarray:
         """Pairs whose publication dates lie within the configured window (or are unknown)."""
-        if self.settings.dedupe_window_days is None:
+        if self.settings.dedupe.window_days is None:
             return pairs
         published = pd.to_datetime(self.meta["published_at"], utc=True).dt.tz_localize(None).to_numpy()
         gap = np.abs(published[pairs[:, 0]] - published[pairs[:, 1]])
-        return pairs[np.isnat(gap) | (gap <= np.timedelta64(self.settings.dedupe_window_days, "D"))]
+        return pairs[np.isnat(gap) | (gap <= np.timedelta64(self.settings.dedupe.window_days, "D"))]
 
 
 def matrix(column: pa.Array, perm: int) -> np.ndarray:

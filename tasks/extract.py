@@ -22,12 +22,13 @@ import pandas as pd
 from prefect import task
 
 from crosswire import files
+from crosswire.dates import find_published
 from crosswire.extraction import dates, orgs, people, places, quotes, topics
 from crosswire.extraction.orgs import names_organization
 from crosswire.extraction.text import Spans
 from crosswire.memory import cycle_collector_paused
 from crosswire.schema import MENTIONS, QUOTES
-from crosswire.settings import BATCH_TIMEOUT, Settings
+from crosswire.settings import Settings
 from crosswire.staging import read_batch, write_batch
 
 __all__ = ["Extraction", "extract_article", "extract_batch", "extract_task", "load_nlp", "names_organization"]
@@ -142,7 +143,7 @@ def _extract(text: str, title: str | None, published_at: datetime | None, doc) -
     ents = _entities(doc)
     kb = orgs.load_kb()
     dateline, dateline_places, dateline_date = dates.find_dateline(text)
-    published = _utc(published_at) or dates.find_published(text, dateline_date)
+    published = _utc(published_at) or find_published(text, dateline_date)
 
     dateline_spans = [(m["start"], m["end"]) for m in dateline_places]
     org_mentions, acronyms, units = orgs.organization_mentions(text, kb, ents["ORG"], dateline_spans)
@@ -222,7 +223,7 @@ def extract_batch(articles: pd.DataFrame, settings, nlp=None) -> tuple[pd.DataFr
     the mentions table; the quotes table) for a batch of articles (article_id, text, title, published_at)."""
     settings = _settings(settings)
     if nlp is None:
-        nlp, _ = cached_nlp(settings.model)
+        nlp, _ = cached_nlp(settings.extract.model)
     texts = [t if isinstance(t, str) else "" for t in articles["text"]]
     titles = articles["title"] if "title" in articles else [None] * len(articles)
     published = articles["published_at"] if "published_at" in articles else [None] * len(articles)
@@ -278,11 +279,11 @@ def _settings(settings) -> Settings:
     return Settings(**(settings or {}))
 
 
-@task(name="extract", timeout_seconds=BATCH_TIMEOUT)
+@task(name="extract")
 def extract_task(in_path: str, out_dir: str, settings) -> dict:
     """Extract a batch of stories; stage the articles, mentions and quotes files, return their paths."""
     settings = _settings(settings)
-    nlp, _ = cached_nlp(settings.model)
+    nlp, _ = cached_nlp(settings.extract.model)
     extracted, mentions, quoted = extract_batch(read_batch(in_path), settings, nlp=nlp)
     return {
         "articles": write_batch(extracted, files.join(out_dir, "articles.parquet")),

@@ -68,7 +68,7 @@ class Discovery:
 
     def batches(self) -> Iterator[Units]:
         batch, size, planned = [], 0, set()
-        with Fetcher(self.settings) as fetcher:
+        with Fetcher(self.settings.fetch) as fetcher:
             for source in self.sources:
                 produced, failure = 0, None
                 for unit in plan(source, fetcher, self.ledger, self.settings.batch_size):
@@ -126,7 +126,7 @@ def read_items(units: list[Unit], ledger: Ledger, settings) -> Iterator[tuple[It
     """Each unit's items in order; pages are fetched together, conditionally when the ledger has them.
     A page the server reports unchanged (304) comes as (None, unit)."""
     pages = [u for u in units if u.kind == "page"]
-    with Fetcher(settings) as fetcher:
+    with Fetcher(settings.fetch) as fetcher:
         fetched = iter(fetcher.fetch_all([(u.location, *validators(ledger.get(u.location))) for u in pages]))
     for unit in units:
         if unit.kind != "page":

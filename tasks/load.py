@@ -20,7 +20,6 @@ from prefect import task
 
 from crosswire import files, sql
 from crosswire.schema import ARTICLES, DOCUMENTS, TABLES
-from crosswire.settings import RUN_TIMEOUT
 from crosswire.staging import read_batch, read_batches
 from crosswire.store import Store, to_arrow, write_parquet
 from expectations.runner import validate
@@ -307,7 +306,7 @@ def run_counts(run: dict, loaded: Loaded, stories: dict, before: list[str]) -> d
     }
 
 
-@task(name="load", retries=2, retry_delay_seconds=[1, 5], timeout_seconds=RUN_TIMEOUT)
+@task(name="load", retries=2, retry_delay_seconds=[1, 5])
 def load_task(out: str, run: dict, outputs: RunOutputs, stories: dict, settings) -> dict:
     """Validate row accounting over the tables as they will be, then commit them together."""
     store = Store(out)

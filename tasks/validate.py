@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict
 
 import pandas as pd
 from prefect import task
 
-from crosswire.settings import RUN_TIMEOUT
+from crosswire.dates import opens_with_full_date
 from crosswire.staging import read_batch, write_batch
 from expectations.runner import validate
-
-# A full calendar date near the top of a text: the article carries its publication date.
-FULL_DATE = re.compile(
-    r"\b(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.? \d{1,2},? \d{4}"
-    r"|\d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]* \d{4}"
-    r"|\d{4}-\d{2}-\d{2})\b"
-)
-
 
 def quarantine_rows(frame: pd.DataFrame, failed: dict[str, list[str]], id_column: str, stage: str) -> pd.DataFrame:
     """Mark rows that failed quarantine-level expectations, naming the expectations."""
@@ -55,7 +46,7 @@ def extract_checks(articles: pd.DataFrame, mentions: pd.DataFrame, quotes: pd.Da
     return articles.assign(
         n_organizations=articles["organizations"].map(lambda o: 0 if o is None else len(o)),
         org_cue=articles["text"].map(names_organization),
-        date_cue=articles["text"].map(lambda t: bool(FULL_DATE.search(t[:300]))),
+        date_cue=articles["text"].map(opens_with_full_date),
         published_year=pd.to_datetime(articles["published_at"], utc=True).dt.year,
         bad_offsets=articles["article_id"].map(bad),
         bad_speakers=articles["article_id"].map(bad_speakers),
@@ -75,7 +66,7 @@ def validate_batch(stage: str, path: str, id_column: str, settings, related: dic
     return asdict(outcome)
 
 
-@task(name="validate", timeout_seconds=RUN_TIMEOUT)
+@task(name="validate")
 def validate_task(stage: str, paths: list[str], id_column: str, settings,
                   related: list[dict] | None = None) -> list[dict]:
     """A stage's staged batches validated one after the other (see validate_batch): a task run per stage,

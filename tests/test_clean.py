@@ -23,15 +23,12 @@ from crosswire.schema import LINE_STATS
 from crosswire.settings import Settings
 from crosswire.staging import write_batch
 from tasks.clean import (
-    _DATE_SETTINGS,
     _FTFY_CAN_CHANGE,
     _HANGING_WORDS,
-    _day,
     _fix_line,
     _ftfy_keeps,
     _hangs,
     _identifier,
-    _plain_day,
     LINE_STATS_COLUMNS,
     add_line_stats,
     boilerplate_from_stats,
@@ -41,7 +38,6 @@ from tasks.clean import (
     learn_boilerplate,
     line_stats,
     line_stats_task,
-    parse_date,
     repair,
     sum_line_stats,
     template_lines,
@@ -151,17 +147,6 @@ def test_lines_repair_passes_over_are_lines_ftfy_leaves_as_they_are(shared):
     assert [line for line in skipped if _fix_line.__wrapped__(line) != line] == []
 
 
-def test_plain_dates_read_as_dateparser_reads_them():
-    rng = random.Random(3)
-    months = "January February March April May June July August September October November December".split()
-    texts = [f"{rng.choice(months)} {rng.choice(['', '0'])}{rng.randint(1, 31)}{rng.choice(['', 'st', 'th'])}"
-             f"{rng.choice([',', ''])} {rng.randint(1980, 2039)}" for _ in range(300)]
-    for text in texts:
-        parsed = dateparser.parse(text, languages=["en", "es"], settings=_DATE_SETTINGS)
-        assert _plain_day(text) == (_day(parsed) if parsed else None), text
-    assert _plain_day("June 10, 1975") is None and _plain_day("10 June 2011") is None  # left to dateparser
-
-
 def test_lines_hang_as_the_pattern_at_their_end_finds(shared):
     """_hangs reads a line's end backwards: on every corpus line cut after each of its words, and on odd
     endings, it agrees with the search for the pattern at the end of the line."""
@@ -243,15 +228,6 @@ def test_hints_from_a_json_export_win(seeds):
     cleaned = clean_document(seeds["scraped"], hints={"title": "Regional dialogue", "published": "2021-10-28T09:00:00Z"})
     assert cleaned.title == "Regional dialogue"
     assert cleaned.published_at == datetime(2021, 10, 28, tzinfo=timezone.utc)
-
-
-def test_parse_date_is_utc_midnight_and_refuses_future_or_garbage():
-    assert parse_date("June 10, 2011") == datetime(2011, 6, 10, tzinfo=timezone.utc)
-    assert parse_date("14 de enero de 2025") == datetime(2025, 1, 14, tzinfo=timezone.utc)
-    assert parse_date("Sept. 27, 2016") == datetime(2016, 9, 27, tzinfo=timezone.utc)
-    assert parse_date("June 10, 2999") is None
-    assert parse_date("Case # 18HF0459") is None
-    assert parse_date(None) is None
 
 
 # --- boilerplate and page chrome ------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import pytest
 from distributed import Client, LocalCluster
@@ -41,7 +43,7 @@ def test_dask_runner_on_a_cluster_gives_the_local_runners_tables(cluster, tmp_pa
             continue
         pd.testing.assert_frame_equal(content(dask, table), content(local, table), obj=table)
     runs = pd.read_parquet(dask / "runs")
-    assert '"runner": "dask"' in runs["parameters"].iloc[-1]
+    assert json.loads(runs["parameters"].iloc[-1])["runner"]["kind"] == "dask"
     # the workers that ran the batches hold Arrow's buffers in jemalloc, as a crosswire process does
     with Client(cluster) as client:
         pools = client.run(lambda: __import__("pyarrow").default_memory_pool().backend_name)

@@ -139,7 +139,7 @@ def test_signatures_come_back_by_group_as_made(corpus_bodies, monkeypatch):
     docs = pd.DataFrame([doc(f"o{i}", text, title=title) for i, (title, text) in enumerate(corpus_bodies[:12])])
     prior = pd.DataFrame(columns=list(docs.columns) + ["article_id"])
     corpus = Corpus(prior, docs, held_texts(prior["text"]), held_texts(docs["text"]), SETTINGS)
-    expected = {p: signature(text, SETTINGS.dedupe_shingle_size, title) for p, (text, title)
+    expected = {p: signature(text, SETTINGS.dedupe.shingle_size, title) for p, (text, title)
                 in enumerate(zip(corpus.texts_at(np.arange(12)), corpus.meta["title"]))}
     positions = np.array([11, 0, 3, 7, 8, 2, 5, 9, 1])
     units = np.array([1, 2, 1, 3, 2, 3, 1, 4, 4])  # components or stories: kept together
@@ -189,7 +189,7 @@ def test_two_runs_give_the_same_stories_as_one(corpus_bodies):
 def test_a_publication_date_window_keeps_far_apart_copies_apart(seed_docs):
     published, scraped = seed_docs
     late = dict(scraped, published_at=pd.Timestamp("2023-06-01", tz="UTC"))
-    window = Settings(dedupe_window_days=30)
+    window = Settings(dedupe={"window_days": 30})
     assert len(assign_stories(pd.DataFrame([published, late]), pd.DataFrame(columns=list(late) + ["article_id"]),
                               EMPTY_SIGNATURES, "r1", window).articles) == 2
     assert len(run([published, late]).articles) == 1  # no window by default
@@ -212,7 +212,7 @@ def test_buckets_a_template_fills_are_skipped_and_copies_still_meet(corpus_bodie
         docs.append(doc(f"o{i}", text, title=title))
         docs.append(doc(f"u{i}", "UPDATE: corrected figures.\n\n" + text))
     capped = assign_stories(pd.DataFrame(docs), pd.DataFrame(columns=list(docs[0]) + ["article_id"]),
-                            EMPTY_SIGNATURES, "r1", Settings(dedupe_max_bucket=2))
+                            EMPTY_SIGNATURES, "r1", Settings(dedupe={"max_bucket": 2}))
     story = capped.assignments.set_index("doc_id")["article_id"]
     assert all(story[f"u{i}"] == story[f"o{i}"] for i in range(len(docs) // 2))
     assert capped.candidates < run(docs).candidates  # the office's shared openings fill bigger buckets
@@ -232,7 +232,7 @@ def test_a_run_reads_only_the_earlier_stories_its_documents_touch(corpus_bodies)
 
 def test_a_bucket_counts_the_earlier_documents_in_it(corpus_bodies):
     """A bucket too large to make pairs is as large in a second run as in one run over all documents."""
-    capped = Settings(dedupe_max_bucket=2)
+    capped = Settings(dedupe={"max_bucket": 2})
     originals = [doc(f"o{i}", text, title=title) for i, (title, text) in enumerate(corpus_bodies[:40])]
     updates = [doc(f"u{i}", "UPDATE: corrected figures.\n\n" + text, when="2024-01-02")
                for i, (_, text) in enumerate(corpus_bodies[:40])]

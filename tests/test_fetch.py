@@ -19,7 +19,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from crosswire.fetch import Fetcher, retry_after
-from crosswire.settings import Settings
+from crosswire.settings import FetchSettings
 from tests.conftest import SAMPLE
 
 BOMB = gzip.compress(b"\0" * 20_000_000)  # 20 MB of zeros in about 20 KB
@@ -152,9 +152,9 @@ def site():
     served.close()
 
 
-def local(**overrides) -> Settings:
+def local(**overrides) -> FetchSettings:
     """Settings that let the tests reach their own server on 127.0.0.1, with short waits."""
-    return Settings(**{"allow_private_networks": True, "fetch_backoff": 0.05, "fetch_timeout": 0.5} | overrides)
+    return FetchSettings(**{"allow_private_networks": True, "backoff": 0.05, "timeout": 0.5} | overrides)
 
 
 def test_page_is_fetched_with_validators_and_user_agent(site):
@@ -162,7 +162,7 @@ def test_page_is_fetched_with_validators_and_user_agent(site):
         page = fetcher.fetch(site.url("/page/1"))
     assert page.ok and page.status == 200 and b"<article>" in page.content
     assert page.etag and page.last_modified and page.content_type.startswith("text/html")
-    assert site.agents == {Settings().user_agent}
+    assert site.agents == {FetchSettings().user_agent}
 
 
 def test_conditional_get_returns_not_modified(site):
@@ -180,7 +180,7 @@ def test_server_error_is_retried_then_succeeds(site):
 
 
 def test_persistent_server_error_fails_with_its_status(site):
-    with Fetcher(local(fetch_retries=2)) as fetcher:
+    with Fetcher(local(retries=2)) as fetcher:
         page = fetcher.fetch(site.url("/always-500"))
     assert page.reason == "http-500" and "after 3 attempt(s)" in page.detail
     assert site.hits[("/always-500", 500)] == 3
@@ -194,7 +194,7 @@ def test_too_many_requests_waits_for_retry_after(site):
 
 
 def test_retry_after_longer_than_allowed_is_a_failure(site):
-    with Fetcher(local(fetch_max_retry_after=0.5)) as fetcher:
+    with Fetcher(local(max_retry_after=0.5)) as fetcher:
         page = fetcher.fetch(site.url("/busy"))
     assert page.reason == "http-429" and "Retry-After too long" in page.detail
 
@@ -206,27 +206,27 @@ def test_retry_after_header_forms():
 
 
 def test_slow_server_times_out(site):
-    with Fetcher(local(fetch_retries=0)) as fetcher:
+    with Fetcher(local(retries=0)) as fetcher:
         page = fetcher.fetch(site.url("/slow"))
     assert page.reason == "timeout" and page.status is None
 
 
 def test_oversized_and_decompression_bomb_are_cut_off(site):
-    with Fetcher(local(fetch_max_bytes=100_000)) as fetcher:
+    with Fetcher(local(max_bytes=100_000)) as fetcher:
         big, bomb = fetcher.fetch(site.url("/big")), fetcher.fetch(site.url("/bomb"))
     assert big.reason == "too-large" and "Content-Length 300000" in big.detail
     assert bomb.reason == "too-large" and "after decompression" in bomb.detail and bomb.content == b""
 
 
 def test_redirects_are_followed_to_a_limit(site):
-    with Fetcher(local(fetch_max_redirects=3)) as fetcher:
+    with Fetcher(local(max_redirects=3)) as fetcher:
         moved, looping = fetcher.fetch(site.url("/to-page")), fetcher.fetch(site.url("/loop"))
     assert moved.ok and moved.final_url == site.url("/page/1") and moved.url == site.url("/to-page")
     assert looping.reason == "too-many-redirects"
 
 
 def test_private_addresses_are_refused_by_default(site):
-    with Fetcher(Settings()) as fetcher:
+    with Fetcher(FetchSettings()) as fetcher:
         page = fetcher.fetch(site.url("/page/1"))
         metadata = fetcher.fetch("http://169.254.169.254/latest/meta-data/")
         file = fetcher.fetch("file:///etc/passwd")
@@ -238,7 +238,7 @@ def test_private_addresses_are_refused_by_default(site):
 
 def test_redirect_to_a_private_address_is_refused(site):
     """The server itself is allowed by name; where it redirects is checked again, hop by hop."""
-    with Fetcher(Settings(allowed_private_hosts=["127.0.0.1"])) as fetcher:
+    with Fetcher(FetchSettings(allowed_private_hosts=["127.0.0.1"])) as fetcher:
         assert fetcher.fetch(site.url("/page/1")).ok
         link_local = fetcher.fetch(site.url("/to-private"))
         loopback = fetcher.fetch(site.url("/to-loopback"))
@@ -251,19 +251,19 @@ def test_file_urls_are_read_only_when_allowed(tmp_path):
     page.write_text("<html><body>local</body></html>")
     with Fetcher(local()) as fetcher:
         assert fetcher.fetch(page.as_uri()).content == page.read_bytes()
-    with Fetcher(Settings()) as fetcher:
+    with Fetcher(FetchSettings()) as fetcher:
         assert fetcher.fetch(page.as_uri()).reason == "forbidden-url"
 
 
 def test_per_host_limit_bounds_concurrent_requests(site):
     urls = [(site.url(f"/wait/{n}"), None, None) for n in range(8)]
-    with Fetcher(local(fetch_concurrency=8, fetch_per_host=2)) as fetcher:
+    with Fetcher(local(concurrency=8, per_host=2)) as fetcher:
         results = fetcher.fetch_all(urls)
     assert all(r.ok for r in results) and [r.url for r in results] == [u for u, _, _ in urls]
     assert site.max_in_flight == 2
 
 
 def test_unknown_host_is_a_dns_error():
-    with Fetcher(Settings(fetch_retries=0)) as fetcher:
+    with Fetcher(FetchSettings(retries=0)) as fetcher:
         page = fetcher.fetch("http://no-such-host.invalid/feed.xml")
     assert page.reason == "dns-error"

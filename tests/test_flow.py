@@ -218,11 +218,15 @@ def test_flow_parameters_give_the_ui_a_typed_form():
     assert schema["required"] == ["sources"]
     assert schema["properties"]["sources"]["type"] == "array"
     assert all(schema["properties"][name].get("description") for name in ("sources", "out", "settings"))
-    fields = schema["definitions"]["Settings"]["properties"]
-    assert {"batch_size", "model", "dedupe_window_days", "runner", "dask_address"} <= set(fields)
-    assert all(field.get("description") and "default" in field for field in fields.values()), [
-        name for name, field in fields.items() if not field.get("description")]
-    assert fields["runner"]["enum"] == ["local", "dask"]
+    definitions = schema["definitions"]
+    fields = definitions["Settings"]["properties"]
+    assert {"batch_size", "clean", "dedupe", "extract", "fetch", "runner"} <= set(fields)
+    every = {f"{model}.{name}": field for model, definition in definitions.items()
+             for name, field in definition["properties"].items()}
+    assert all(field.get("description") and "default" in field for field in every.values()), [
+        name for name, field in every.items() if not field.get("description")]
+    assert {"ExtractSettings.model", "DedupeSettings.window_days", "RunnerSettings.dask_address"} <= set(every)
+    assert every["RunnerSettings.kind"]["enum"] == ["local", "dask"]
     assert fields["batch_size"]["type"] == "integer" and fields["batch_size"]["minimum"] == 1
 
 

@@ -18,10 +18,10 @@ from tests.conftest import SAMPLE
 from tests.test_fetch import page_html, site  # noqa: F401  (the served web site)
 
 
-def ingest(locations: list[str], ledger: Ledger | None = None, run_id: str = "run-1", **settings):
-    """(rows, ledger rows, skipped) of one batch over `locations`."""
+def ingest(locations: list[str], ledger: Ledger | None = None, run_id: str = "run-1", **fetch):
+    """(rows, ledger rows, skipped) of one batch over `locations`, with the `fetch` settings given."""
     ledger = ledger if ledger is not None else Ledger(pd.DataFrame())
-    settings = Settings(**{"fetch_backoff": 0.05, "allowed_private_hosts": ["127.0.0.1"]} | settings)
+    settings = Settings(fetch={"backoff": 0.05, "allowed_private_hosts": ["127.0.0.1"]} | fetch)
     units = [u for batch in Discovery(discover(locations), ledger, settings).batches() for u in batch]
     return ingest_units(units, run_id, ledger, settings)
 
@@ -86,7 +86,7 @@ def test_html_saved_as_txt_is_sniffed(tmp_path):
 
 def test_fetched_pages_and_failures_become_rows(site):
     frame, marks, _ = ingest([site.url(p) for p in ("/page/1", "/always-500", "/pdf", "/to-private", "/bomb")],
-                             fetch_retries=1, fetch_max_bytes=1_000_000)
+                             retries=1, max_bytes=1_000_000)
     rows = frame.set_index("source_uri")
     assert tuple(rows.loc[site.url("/page/1"), ["status", "content_type"]]) == ("ok", "text/html")
     assert rows.loc[site.url("/always-500"), "reason"] == "http-500"
@@ -110,9 +110,9 @@ def test_corpus_sample_ingests_without_loss(shared):
 
 # --- the flow over a served web site ---
 
-def flow_settings(**overrides) -> Settings:
-    return Settings(**{"model": "rules", "allowed_private_hosts": ["127.0.0.1"], "fetch_backoff": 0.05,
-                       "fetch_retries": 1} | overrides)
+def flow_settings() -> Settings:
+    return Settings(extract={"model": "rules"}, fetch={"allowed_private_hosts": ["127.0.0.1"], "backoff": 0.05,
+                                                      "retries": 1})
 
 
 def test_feed_run_twice_ingests_nothing_the_second_time(site, tmp_path):
@@ -176,7 +176,7 @@ location = "{site.url('/gone.xml')}"
 
 
 def test_private_addresses_are_refused_by_default(site, tmp_path):
-    refused = etl(sources=[site.url("/feed.xml")], out=str(tmp_path / "out"), settings=Settings(model="rules"))
+    refused = etl(sources=[site.url("/feed.xml")], out=str(tmp_path / "out"), settings=Settings(extract={"model": "rules"}))
     assert "private-address" in refused["failed_sources"][site.url("/feed.xml")]
     assert refused["counts"]["ingested"] == 1 and refused["quarantine_reasons"] == {"private-address": 1}
     assert sum(site.hits.values()) == 0

@@ -166,7 +166,7 @@ def test_crosswire_serve_deploys_its_cron_schedule_and_runs_what_is_started(serv
         [schedule] = deployment.schedules
         assert schedule.active and schedule.schedule.cron == "30 6 * * *" and schedule.schedule.timezone == "UTC"
         assert deployment.parameters["sources"] == [str(source)] and deployment.parameters["out"] == str(out)
-        assert deployment.parameters["settings"]["model"] == "rules"
+        assert deployment.parameters["settings"]["extract"]["model"] == "rules"
         assert deployment.work_pool_name is None and not deployment.paused
         flow_run = client.create_flow_run_from_deployment(deployment.id)  # the UI's Run, default parameters
         wait_until(lambda: client.read_flow_run(flow_run.id).state.is_final(), 180, "the served run's end", log)

@@ -15,6 +15,7 @@ from warcio.warcwriter import WARCWriter
 
 from crosswire.fetch import Fetcher
 from crosswire.ledger import Ledger
+from crosswire.settings import Settings
 from crosswire.sources import Source, load_sources, plan, read_unit
 from tasks.ingest import Discovery, discover
 from tests.conftest import REPO, SAMPLE
@@ -84,7 +85,7 @@ def test_sitemap_index_gzipped_leads_to_the_pages(site):
 
 
 def test_unreachable_or_refused_source_is_one_failed_unit(site):
-    missing = units_of(Source(location=site.url("/no-feed.xml"), kind="feed"), local(fetch_retries=0))
+    missing = units_of(Source(location=site.url("/no-feed.xml"), kind="feed"), local(retries=0))
     refused = units_of(Source(location=site.url("/feed.xml")), local(allow_private_networks=False))
     not_a_feed = units_of(Source(location=site.url("/page/1"), kind="feed"), local())
     assert [(u.kind, u.reason) for u in missing] == [("failed", "http-404")]
@@ -166,7 +167,7 @@ def test_csv_export_with_html_field(tmp_path):
 def test_discovery_batches_are_bounded_and_each_place_read_once(site):
     sources = [Source(location=site.url("/feed.xml")), Source(location=site.url("/sitemap.xml"), kind="sitemap"),
                Source(location=str(SAMPLE / "europol"))]
-    discovery = Discovery(sources, Ledger(pd.DataFrame()), local(batch_size=3))
+    discovery = Discovery(sources, Ledger(pd.DataFrame()), Settings(batch_size=3, fetch=local()))
     batches = list(discovery.batches())
     units = [u for batch in batches for u in batch]
     assert all(sum(u.count for u in batch) <= 4 for batch in batches)  # a unit never splits; batches stay small

@@ -15,7 +15,7 @@ def seed_extraction(seeds):
     cleaned = clean_document(seeds["published"])
     articles = pd.DataFrame({"article_id": ["a1"], "text": [cleaned.text], "title": [cleaned.title],
                              "published_at": [pd.Timestamp(cleaned.published_at)]})
-    return extract_batch(articles, Settings(model="rules"))
+    return extract_batch(articles, Settings(extract={"model": "rules"}))
 
 
 def test_a_correct_extraction_passes_every_check(seeds, tmp_path):

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+from crosswire.dates import RELATIVE_WORDS
 from crosswire.extraction.text import LOWER_STARTS, Word, WordRegex, key, literal_pattern
 
 CAPITALISED_STARTS = " \n(“-"  # the characters capitalised words of any vocabulary follow
@@ -41,11 +42,11 @@ def lexicon() -> Lexicon:
     kb = load_kb()
     capitalised = {
         "kb": kb.words, "region": places.region_names(), "month": dates.MONTH_WORDS,
-        "relative": [w for w in dates.RELATIVE_WORDS if w[0].isupper()], "title": people.TITLE_WORDS,
+        "relative": [w for w in RELATIVE_WORDS if w[0].isupper()], "title": people.TITLE_WORDS,
     }
     lower = {
         "say": people.SAY_WORDS, "charged": people.CHARGED_WORDS, "cue": list(people.NAME_CUES),
-        "relative": [w for w in dates.RELATIVE_WORDS if not w[0].isupper()],
+        "relative": [w for w in RELATIVE_WORDS if not w[0].isupper()],
     }
     end = r"(?![\w&])"
     vocabularies: dict[str, set[str]] = {}
