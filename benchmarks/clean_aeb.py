@@ -57,7 +57,7 @@ def score(truths: dict[str, str], predictions: dict[str, str]) -> dict[str, floa
 
 def load_pages() -> tuple[dict[str, str], dict[str, str]]:
     """(html by page id, expected article body by page id)."""
-    from tasks.ingest import decode
+    from crosswire.ingest import decode
 
     truth = json.loads((BENCH / "ground-truth.json").read_text(encoding="utf-8"))
     html = {page: decode(gzip.decompress((BENCH / "html" / f"{page}.html.gz").read_bytes()))[0] for page in truth}

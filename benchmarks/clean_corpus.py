@@ -30,7 +30,7 @@ SHORT = 100  # articles under this many words are listed: a body may have been c
 
 
 def read_pages(folder: Path) -> dict[str, str | None]:
-    from tasks.ingest import decode
+    from crosswire.ingest import decode
 
     return {p.name: decode(p.read_bytes())[0] for p in sorted(folder.glob("*.txt"))}
 

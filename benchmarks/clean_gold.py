@@ -32,7 +32,7 @@ CHROME = re.compile(
 
 def templates(offices: set[str]) -> dict[str, frozenset[str]]:
     from tasks.clean import boilerplate_from_stats, line_stats
-    from tasks.ingest import decode
+    from crosswire.ingest import decode
 
     corpus = SHARED / "corpora" / "prosecutor-press-releases"
     texts = {o: [decode(p.read_bytes())[0] for p in sorted((corpus / o).glob("*.txt"))] for o in offices}
@@ -46,7 +46,7 @@ def main() -> int:
         return 2
     from crosswire.settings import Settings
     from tasks.clean import clean_document
-    from tasks.ingest import decode
+    from crosswire.ingest import decode
 
     settings = Settings()
     labels = [json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines() if line.strip()]

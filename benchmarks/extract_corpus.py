@@ -31,7 +31,7 @@ def require_shared() -> Path:
 
 
 def read_page(path: Path) -> str:
-    from tasks.ingest import decode
+    from crosswire.ingest import decode
 
     text = decode(path.read_bytes())[0]
     return text or ""

@@ -138,16 +138,16 @@ def plain_child(files: str, out: str, model: str) -> None:
     import uuid
     from datetime import UTC, datetime
 
-    from crosswire.ledger import Ledger
+    from crosswire.ingest import Discovery, Ledger, discover
     from crosswire.report import build_report
     from crosswire.settings import Settings
-    from crosswire.staging import read_batch, remove_all
     from crosswire.store import Store
+    from crosswire.store.staging import read_batch, remove_all
     from expectations.runner import build_data_docs
     from tasks.clean import clean_task, line_stats_task, sum_line_stats
     from tasks.dedupe import dedupe_task
     from tasks.extract import extract_task
-    from tasks.ingest import Discovery, discover, ingest_task
+    from tasks.ingest import ingest_task
     from tasks.load import RunOutputs, load_task
     from tasks.validate import validate_task
 

@@ -73,7 +73,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run(args: argparse.Namespace, server_ready) -> int:
-    from crosswire import files, progress
+    from crosswire import progress
+    from crosswire.store import files
     from crosswire.store import RunLocked
     from crosswire.summary import text_summary
     from flows.etl import SuiteFailed, etl

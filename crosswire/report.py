@@ -1,5 +1,5 @@
 """`DIR/report.html`: one page over every table in an output directory, all runs together, counted by
-DuckDB over the part files (see crosswire.sql), so that building it holds no table.
+DuckDB over the part files (see crosswire.store.sql), so that building it holds no table.
 
 The charts are drawn by matplotlib and inlined as SVG, text kept as text: the page needs no network and
 no JavaScript, opens from disk, a mail or a CI artifact as it is, and weighs tens of kilobytes. Plotly
@@ -14,7 +14,7 @@ import io
 
 import pandas as pd
 
-from crosswire import files, sql
+from crosswire.store import files, sql
 from crosswire.store import Store
 
 REPORT = "report.html"

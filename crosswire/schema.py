@@ -1,4 +1,5 @@
-"""The table contract: every table crosswire writes, with its explicit pyarrow schema.
+"""The table contract: every table crosswire writes, with its explicit pyarrow schema and sort keys, and the
+batches the stages hand each other on the way (staged under `DIR/.staging/`).
 
 Table and column names are a promise to users: columns may be added, none renamed.
 Every stage imports its columns from here; none redefines them.
@@ -161,7 +162,7 @@ LINE_STATS = pa.schema(
     ]
 )
 
-# What each place (URL, file, record) held when last read: the incremental runs' memory (crosswire/ledger.py).
+# What each place (URL, file, record) held when last read: the incremental runs' memory (crosswire/ingest/ledger.py).
 LEDGER = pa.schema(
     [
         pa.field("source_uri", pa.string(), nullable=False),
@@ -176,6 +177,14 @@ LEDGER = pa.schema(
     ]
 )
 
+# The order rows are written in: sorted parts read the same in every engine, and diff cleanly.
+SORT_KEYS = {
+    "documents": ["doc_id"], "articles": ["article_id"], "mentions": ["article_id", "start", "end", "kind"],
+    "quotes": ["article_id", "start"], "quarantine": ["run_id", "stage", "doc_id", "reason"],
+    "runs": ["started_at", "run_id"], "signatures": ["doc_id"], "merges": ["run_id", "article_id"],
+    "raw": ["doc_id"], "line_stats": ["source", "line"],
+}
+
 TABLES: dict[str, pa.Schema] = {
     "documents": DOCUMENTS,
     "raw": RAW,
@@ -189,3 +198,23 @@ TABLES: dict[str, pa.Schema] = {
     "line_stats": LINE_STATS,
     "ledger": LEDGER,
 }
+
+
+# --- batches staged between stages ------------------------------------------------------------------------
+
+# What a place held, as ingest read it: a row per new or changed item, any status, with its raw bytes.
+INGESTED = pa.schema(
+    [
+        *(DOCUMENTS.field(name) for name in ("doc_id", "source_uri", "source", "content_type", "raw_sha256",
+                                             "encoding", "ingested_at", "run_id", "status")),
+        pa.field("reason", pa.string()),  # why it is quarantined (see the quarantine table)
+        pa.field("detail", pa.string()),
+        pa.field("stage", pa.string()),  # the stage that quarantined it
+        pa.field("raw", pa.large_binary()),
+        pa.field("raw_text", pa.string()),  # decoded, for ok rows
+        pa.field("meta_title", pa.string()),  # given beside the content (a feed entry, an export's fields)
+        pa.field("meta_published", pa.string()),
+        pa.field("meta_summary", pa.string()),
+        DOCUMENTS.field("previous_doc_id"),
+    ]
+)

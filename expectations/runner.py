@@ -22,7 +22,7 @@ from tempfile import TemporaryDirectory
 
 import pandas as pd
 
-from crosswire import files
+from crosswire.store import files
 
 SUITES_DIR = Path(__file__).resolve().parent
 DATA_DOCS_SITE = "crosswire"

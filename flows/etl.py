@@ -13,25 +13,28 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 
 from prefect import Task, flow, get_run_logger
-from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact
+from prefect.artifacts import (
+    create_link_artifact,
+    create_markdown_artifact,
+    create_table_artifact,
+)
 from prefect.cache_policies import CacheKeyFnPolicy
 from prefect.runtime import flow_run
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from crosswire import files
-from crosswire.ledger import Ledger
+from crosswire.ingest import Discovery, Ledger, discover
 from crosswire.memory import give_back_freed_memory
 from crosswire.progress import Progress
 from crosswire.report import build_report
 from crosswire.settings import Settings
-from crosswire.staging import read_batch, remove_all, run_id_of, staging_dir
-from crosswire.store import Store, to_arrow
+from crosswire.store import Store, files, to_arrow
+from crosswire.store.staging import read_batch, remove_all, run_id_of, staging_dir
 from crosswire.summary import markdown_summary, new_stories
 from expectations.runner import build_data_docs
 from tasks.clean import clean_task, line_stats_task, sum_line_stats
 from tasks.dedupe import dedupe_task
 from tasks.extract import cached_nlp, extract_task
-from tasks.ingest import Discovery, discover, ingest_task
+from tasks.ingest import ingest_task
 from tasks.load import RunOutputs, load_task, run_row
 from tasks.validate import validate_task
 

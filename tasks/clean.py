@@ -30,10 +30,10 @@ from lxml import etree
 from py3langid.langid import LanguageIdentifier
 from prefect import task
 
-from crosswire import files, sql
+from crosswire.store import files, sql
 from crosswire.dates import DAY_OF_MONTH, date_in_line, parse_date
 from crosswire.schema import LINE_STATS
-from crosswire.staging import read_batch, write_batch
+from crosswire.store.staging import read_batch, write_batch
 
 # --- patterns -------------------------------------------------------------------------------------------
 

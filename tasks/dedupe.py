@@ -43,10 +43,10 @@ import rensa
 from prefect import task
 from rapidfuzz import fuzz
 
-from crosswire import files
+from crosswire.store import files
 from crosswire.memory import cycle_collector_paused, give_back_freed_memory
 from crosswire.schema import DOCUMENTS, SIGNATURES
-from crosswire.staging import write_batch
+from crosswire.store.staging import write_batch
 from crosswire.store import Store, to_arrow
 
 SEED = 42

@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 from prefect import task
 
-from crosswire import files
+from crosswire.store import files
 from crosswire.dates import find_published
 from crosswire.extraction import dates, orgs, people, places, quotes, topics
 from crosswire.extraction.orgs import names_organization
@@ -29,7 +29,7 @@ from crosswire.extraction.text import Spans
 from crosswire.memory import cycle_collector_paused
 from crosswire.schema import MENTIONS, QUOTES
 from crosswire.settings import Settings
-from crosswire.staging import read_batch, write_batch
+from crosswire.store.staging import read_batch, write_batch
 
 __all__ = ["Extraction", "extract_article", "extract_batch", "extract_task", "load_nlp", "names_organization"]
 

@@ -18,9 +18,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from prefect import task
 
-from crosswire import files, sql
+from crosswire.store import files, sql
 from crosswire.schema import ARTICLES, DOCUMENTS, TABLES
-from crosswire.staging import read_batch, read_batches
+from crosswire.store.staging import read_batch, read_batches
 from crosswire.store import Store, to_arrow, write_parquet
 from expectations.runner import validate
 

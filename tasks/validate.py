@@ -8,7 +8,7 @@ import pandas as pd
 from prefect import task
 
 from crosswire.dates import opens_with_full_date
-from crosswire.staging import read_batch, write_batch
+from crosswire.store.staging import read_batch, write_batch
 from expectations.runner import validate
 
 def quarantine_rows(frame: pd.DataFrame, failed: dict[str, list[str]], id_column: str, stage: str) -> pd.DataFrame:

@@ -12,7 +12,6 @@ from datetime import date, datetime, timezone
 from difflib import SequenceMatcher
 from pathlib import Path
 
-import dateparser
 import numpy as np
 import pandas as pd
 import py3langid
@@ -21,7 +20,7 @@ import pytest
 
 from crosswire.schema import LINE_STATS
 from crosswire.settings import Settings
-from crosswire.staging import write_batch
+from crosswire.store.staging import write_batch
 from tasks.clean import (
     _FTFY_CAN_CHANGE,
     _HANGING_WORDS,

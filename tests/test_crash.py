@@ -21,7 +21,8 @@ import pyarrow.dataset as ds
 import pytest
 
 from crosswire.schema import TABLES
-from crosswire.store import JOURNAL, SORT_KEYS, Store, to_arrow
+from crosswire.schema import SORT_KEYS
+from crosswire.store import JOURNAL, Store, to_arrow
 from expectations.runner import validate
 from tasks.load import accounting
 from tests.conftest import REPO, SAMPLE

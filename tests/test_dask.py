@@ -9,7 +9,7 @@ import pytest
 from distributed import Client, LocalCluster
 
 from crosswire.schema import TABLES
-from crosswire.store import SORT_KEYS
+from crosswire.schema import SORT_KEYS
 from tests.conftest import SAMPLE, crosswire
 
 RUN_COLUMNS = {"run_id", "updated_run_id", "ingested_at", "checked_at"}  # which run wrote a row, and when

@@ -18,7 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from crosswire.fetch import Fetcher, retry_after
+from crosswire.ingest.fetch import Fetcher, retry_after
 from crosswire.settings import FetchSettings
 from tests.conftest import SAMPLE
 

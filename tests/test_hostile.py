@@ -17,7 +17,7 @@ import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from crosswire.sources import warc_items, warc_units
+from crosswire.ingest import warc_items, warc_units
 from tests.conftest import REPO, SAMPLE
 from tests.test_crash import ENV
 

@@ -9,11 +9,10 @@ import json
 import pandas as pd
 import pytest
 
-from crosswire.ledger import Ledger
+from crosswire.ingest import Discovery, Ledger, discover, doc_id_for, ingest_units
 from crosswire.settings import Settings
 from crosswire.summary import text_summary
 from flows.etl import etl
-from tasks.ingest import Discovery, discover, doc_id_for, ingest_units
 from tests.conftest import SAMPLE
 from tests.test_fetch import page_html, site  # noqa: F401  (the served web site)
 

@@ -1,7 +1,7 @@
 import pandas as pd
 
-from crosswire import ledger as ledger_module
-from crosswire.ledger import Ledger
+from crosswire.ingest import ledger as ledger_module
+from crosswire.ingest.ledger import Ledger
 
 
 def rows(*places, run="r1", when="2026-01-01"):

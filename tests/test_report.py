@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from crosswire.cli import main
-from crosswire import sql
+from crosswire.store import sql
 from crosswire.report import build_report, copies_per_story, stories_per_week, top_names, views
 from crosswire.schema import TABLES
 from crosswire.store import Store, to_arrow

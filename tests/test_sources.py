@@ -13,11 +13,17 @@ from pydantic import ValidationError
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from crosswire.fetch import Fetcher
-from crosswire.ledger import Ledger
+from crosswire.ingest import (
+    Discovery,
+    Fetcher,
+    Ledger,
+    Source,
+    discover,
+    load_sources,
+    plan,
+    read_unit,
+)
 from crosswire.settings import Settings
-from crosswire.sources import Source, load_sources, plan, read_unit
-from tasks.ingest import Discovery, discover
 from tests.conftest import REPO, SAMPLE
 from tests.test_fetch import local, site  # noqa: F401  (the served web site)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from crosswire.settings import Settings
-from crosswire.staging import read_batch, write_batch
+from crosswire.store.staging import read_batch, write_batch
 from tasks.clean import clean_document
 from tasks.extract import extract_batch
 from tasks.validate import extract_checks

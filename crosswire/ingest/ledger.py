@@ -16,6 +16,8 @@ import pandas as pd
 import pyarrow as pa
 
 from crosswire.schema import LEDGER
+from crosswire.store import to_arrow
+from crosswire.store.staging import write_batch
 
 COLUMNS = LEDGER.names
 
@@ -56,8 +58,6 @@ class Ledger:
 
     def update(self, rows: pd.DataFrame | pa.Table) -> None:
         """Take a batch's rows (later rows win) and their documents."""
-        from crosswire.store import to_arrow
-
         table = to_arrow(rows, "ledger") if isinstance(rows, pa.Table) else to_arrow(
             rows.reindex(columns=COLUMNS).astype({"checked_at": "datetime64[us, UTC]"}), "ledger")
         if not len(table):
@@ -84,8 +84,6 @@ class Ledger:
         return self.table().sort_by("source_uri").to_pandas()
 
     def write(self, path: str) -> str:
-        from crosswire.staging import write_batch
-
         return write_batch(self.table().sort_by("source_uri"), path)
 
 

@@ -1,5 +1,5 @@
 """Batches in flight between tasks: Parquet files under DIR/.staging/<key>/, passed by location (a path or
-a URL: see crosswire.files).
+a URL: see crosswire.store.files).
 
 Prefect keeps every task result in memory until the flow ends, so tasks hand each other paths,
 never DataFrames. The folder is named by what the run reads, so that a run that failed midway and the
@@ -14,7 +14,7 @@ import json
 import pandas as pd
 import pyarrow as pa
 
-from crosswire import files
+from crosswire.store import files
 
 
 def staging_dir(out: str, sources: list[str], settings: dict, last_run: str | None) -> str:

@@ -30,16 +30,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.dataset as ds
 
-from crosswire import files
-from crosswire.schema import TABLES
+from crosswire.schema import SORT_KEYS, TABLES
+from crosswire.store import files
 
 JOURNAL = "_commit.json"
-SORT_KEYS = {
-    "documents": ["doc_id"], "articles": ["article_id"], "mentions": ["article_id", "start", "end", "kind"],
-    "quotes": ["article_id", "start"], "quarantine": ["run_id", "stage", "doc_id", "reason"],
-    "runs": ["started_at", "run_id"], "signatures": ["doc_id"], "merges": ["run_id", "article_id"],
-    "raw": ["doc_id"], "line_stats": ["source", "line"],
-}
 
 
 class RunLocked(RuntimeError):
@@ -70,7 +64,7 @@ def write_parquet(table: pa.Table, path: str) -> None:
 
 
 class Store:
-    """The tables under `root`: a local directory or any fsspec URL (see crosswire.files)."""
+    """The tables under `root`: a local directory or any fsspec URL (see crosswire.store.files)."""
 
     def __init__(self, root: str | Path):
         self.root = files.location(root)

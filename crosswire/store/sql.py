@@ -10,8 +10,8 @@ from contextlib import contextmanager
 import duckdb
 import pyarrow as pa
 
-from crosswire import files
 from crosswire.schema import TABLES
+from crosswire.store import files
 
 
 @contextmanager

@@ -1,0 +1,79 @@
+"""Discovery: the SOURCE arguments as sources, planned lazily into batches of units of about a batch's size."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from crosswire.ingest.fetch import Fetcher
+from crosswire.ingest.ledger import Ledger
+from crosswire.ingest.sources import plan, resolve
+from crosswire.ingest.units import Source, Unit, load_sources
+from crosswire.settings import Settings
+
+
+def discover(sources: list[str]) -> list[Source]:
+    """The sources SOURCE arguments name: paths, URLs, and the entries of `.toml` source lists."""
+    found = []
+    for location in sources:
+        if location.lower().endswith(".toml") and Path(location).is_file():
+            found.extend(load_sources(location))
+        else:
+            found.append(resolve(location))
+    return found
+
+
+class Units:
+    """A batch of units as the ingest task takes it. A plain class on purpose: Prefect walks a list, and
+    each dataclass in it, several times per task run (about 40 ms a walk for a thousand units)."""
+
+    def __init__(self, units: list[Unit]):
+        self.units = units
+
+    def __iter__(self) -> Iterator[Unit]:
+        return iter(self.units)
+
+    def __len__(self) -> int:
+        return len(self.units)
+
+    def __repr__(self) -> str:  # what the task's cache key reads
+        return repr(self.units)
+
+
+class Discovery:
+    """The units of `sources` in batches of about `batch_size` items, planned lazily. Counts the listed
+    pages that need no request (`unchanged`) and names the sources that failed whole (`failed`). A place
+    listed twice (by a feed and a sitemap, say) is read once."""
+
+    def __init__(self, sources: list[Source], ledger: Ledger, settings: Settings):
+        self.sources, self.ledger, self.settings = sources, ledger, settings
+        self.unchanged = 0
+        self.failed: dict[str, str] = {}
+
+    def batches(self) -> Iterator[Units]:
+        batch, size, planned = [], 0, set()
+        with Fetcher(self.settings.fetch) as fetcher:
+            for source in self.sources:
+                produced, failure = 0, None
+                for unit in plan(source, fetcher, self.ledger, self.settings.batch_size):
+                    if unit.kind == "unchanged":
+                        self.unchanged += 1
+                        produced += 1
+                        continue
+                    if unit.kind == "failed":
+                        failure = failure or f"{unit.reason}: {unit.detail}"
+                    else:
+                        produced += 1
+                    key = (unit.kind, unit.location, unit.start, unit.offsets[:1])
+                    if key in planned:
+                        continue
+                    planned.add(key)
+                    batch.append(unit)
+                    size += unit.count
+                    if size >= self.settings.batch_size:
+                        yield Units(batch)
+                        batch, size = [], 0
+                if failure and not produced:
+                    self.failed[source.name or source.location] = failure
+        if batch or not planned:  # an empty run still has one (empty) batch, so every stage sees it
+            yield Units(batch)

@@ -1,0 +1,125 @@
+"""Reading a batch of units: one row per new or changed item, decoded, with its raw bytes kept.
+
+The ledger decides what is new: an unchanged item is skipped and counted, a changed one becomes a new
+document linked to its previous version. Bad items (empty, binary, undecodable, too large, broken JSON,
+failed fetches) become rows with status 'quarantined' and a reason; nothing raises for a bad item.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator
+
+import charset_normalizer
+import pandas as pd
+
+from crosswire.ingest.fetch import Fetcher
+from crosswire.ingest.ledger import Ledger
+from crosswire.ingest.sources import read_unit
+from crosswire.ingest.units import Item, Unit
+from crosswire.ingest.web import page_item
+from crosswire.schema import INGESTED, LEDGER
+from crosswire.settings import Settings
+
+
+def doc_id_for(source_uri: str, raw_sha256: str) -> str:
+    """Stable id: the same content at the same place is the same document in every run."""
+    return hashlib.sha256(f"{source_uri}\n{raw_sha256}".encode()).hexdigest()[:16]
+
+
+def decode(raw: bytes) -> tuple[str | None, str | None, str | None, str | None]:
+    """(text, encoding, reason, detail): UTF-8 when valid, else the detected charset, else a reason."""
+    if not raw.strip():
+        return None, None, "empty", "no content"
+    if b"\x00" in raw[:8192]:
+        return None, None, "binary", "NUL bytes in the first 8 KiB"
+    try:
+        return raw.decode("utf-8-sig"), "utf-8", None, None
+    except UnicodeDecodeError as error:
+        first_error = str(error)
+    match = charset_normalizer.from_bytes(raw[:200_000]).best()
+    if match is None:
+        return None, None, "undecodable", f"not UTF-8 ({first_error}) and no charset detected"
+    return raw.decode(match.encoding, errors="replace"), match.encoding, None, None
+
+
+def sniff_content_type(declared: str | None, text: str | None) -> str | None:
+    if declared == "text/plain" and text and text.lstrip()[:200].lower().startswith(("<!doctype html", "<html")):
+        return "text/html"
+    return declared
+
+
+def read_items(units: list[Unit], ledger: Ledger, settings: Settings) -> Iterator[tuple[Item | None, Unit]]:
+    """Each unit's items in order; pages are fetched together, conditionally when the ledger has them.
+    A page the server reports unchanged (304) comes as (None, unit)."""
+    pages = [u for u in units if u.kind == "page"]
+    with Fetcher(settings.fetch) as fetcher:
+        fetched = iter(fetcher.fetch_all([(u.location, *validators(ledger.get(u.location))) for u in pages]))
+    for unit in units:
+        if unit.kind != "page":
+            yield from ((item, unit) for item in read_unit(unit))
+            continue
+        result = next(fetched)
+        yield (None if result.not_modified else page_item(unit, result)), unit
+
+
+def validators(entry: dict | None) -> tuple[str | None, str | None]:
+    """(ETag, Last-Modified) for a conditional GET, when a document of the place is kept."""
+    if entry is None or not isinstance(entry.get("doc_id"), str):
+        return None, None
+    return tuple(v if isinstance(v, str) else None for v in (entry.get("etag"), entry.get("last_modified")))
+
+
+def ingest_units(units: Iterable[Unit], run_id: str, ledger: Ledger,
+                 settings: Settings) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+    """(rows of the new and changed items, ledger rows of every item read, items skipped as already seen)."""
+    rows, marks, skipped, now = [], {}, 0, pd.Timestamp.now(tz="UTC")
+    batch_ids: set[str] = set()
+    for item, unit in read_items(units, ledger, settings):
+        uri = item.source_uri if item else unit.location
+        entry = marks.get(uri) or ledger.get(uri)
+        if item is None:  # 304 Not Modified
+            skipped += 1
+            marks[uri] = {**(entry or {"source_uri": uri, "kind": "page"}), "checked_at": now, "run_id": run_id}
+            continue
+        row = item_row(item, run_id, now)
+        if entry is not None and entry.get("raw_sha256") == row["raw_sha256"] and item.raw:
+            skipped += 1
+            marks[uri] = {**entry, **validator_values(item, entry), "checked_at": now, "run_id": run_id}
+            continue
+        if row["doc_id"] in ledger.doc_ids or row["doc_id"] in batch_ids:
+            skipped += 1
+            continue
+        batch_ids.add(row["doc_id"])
+        if entry is not None and isinstance(entry.get("doc_id"), str):
+            row["previous_doc_id"] = entry["doc_id"]
+        rows.append(row)
+        if item.raw:  # read: a failed fetch is not remembered, so the next run tries again
+            marks[uri] = {"source_uri": uri, "source": item.source, "kind": item.kind, "doc_id": row["doc_id"],
+                          "raw_sha256": row["raw_sha256"], **validator_values(item, None), "checked_at": now,
+                          "run_id": run_id}
+    return (pd.DataFrame(rows, columns=INGESTED.names), pd.DataFrame(list(marks.values()), columns=LEDGER.names),
+            skipped)
+
+
+def validator_values(item: Item, entry: dict | None) -> dict:
+    keep = entry or {}
+    return {"etag": item.etag or keep.get("etag"), "last_modified": item.last_modified or keep.get("last_modified")}
+
+
+def item_row(item: Item, run_id: str, now: pd.Timestamp) -> dict:
+    sha = hashlib.sha256(item.raw).hexdigest()
+    text, encoding, reason, detail = item.text, "utf-8", item.reason, item.detail
+    if reason is None and text is None:
+        text, encoding, reason, detail = decode(item.raw)
+    elif reason is None and not text.strip():
+        text, reason, detail = None, "empty", "no content"
+    return {
+        "doc_id": doc_id_for(item.source_uri, sha), "source_uri": item.source_uri, "source": item.source,
+        "content_type": sniff_content_type(item.content_type, text), "raw_sha256": sha,
+        "encoding": encoding if text is not None else None, "ingested_at": now, "run_id": run_id,
+        "status": "quarantined" if reason else "ok", "reason": reason, "detail": detail,
+        "stage": "ingest" if reason else None, "raw": item.raw, "raw_text": text if reason is None else None,
+        "meta_title": item.hints.get("title"), "meta_published": item.hints.get("published"),
+        "meta_summary": item.hints.get("summary"), "previous_doc_id": None,
+    }

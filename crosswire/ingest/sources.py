@@ -1,0 +1,70 @@
+"""Source kinds: where documents come from, and how each is cut into units of bounded size.
+
+A source is a path (file or folder), a web page, an RSS/Atom feed, a sitemap, a WARC file or an export
+(JSON, JSON Lines, CSV) with an optional field mapping; `sources.toml` names a standing list of them.
+`plan` turns sources into `Unit`s: a file, a run of records of an export or WARC, or one page to fetch.
+Feeds and sitemaps are fetched while planning (they list the pages); the pages, files and records are
+read by the ingest task, batch by batch, so memory stays bounded whatever the size of a source.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from crosswire.ingest.exports import (
+    FILE_TYPES,
+    csv_items,
+    file_items,
+    file_units,
+    jsonl_items,
+)
+from crosswire.ingest.fetch import Fetcher
+from crosswire.ingest.ledger import Ledger
+from crosswire.ingest.units import Item, Source, Unit
+from crosswire.ingest.warc import warc_items, warc_units
+from crosswire.ingest.web import plan_url
+
+
+def resolve(location: str) -> Source:
+    """A SOURCE argument as a Source; a missing path is an error now, before anything runs."""
+    source = Source(location=location)
+    if source.is_url:
+        return source
+    path = Path(location).expanduser().resolve()
+    if not path.exists():
+        raise FileNotFoundError(f"source not found: {location}")
+    return Source(location=str(path))
+
+
+def plan(source: Source, fetcher: Fetcher, ledger: Ledger, batch_size: int) -> Iterator[Unit]:
+    """The units of one source, lazily; a source that cannot be read at all yields one 'failed' unit."""
+    kind = source.kind
+    if source.is_url:
+        yield from plan_url(source, fetcher, ledger)
+        return
+    path = Path(source.location)
+    if not path.exists():
+        yield Unit("failed", source.location, source.name, reason="not-found", detail=f"no such path: {path}")
+    elif kind == "warc" or (kind == "auto" and path.name.lower().endswith((".warc", ".warc.gz"))):
+        yield from warc_units(path, source.name, batch_size)
+    elif path.is_dir():
+        for file in sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in FILE_TYPES
+                           and not any(part.startswith(".") for part in p.relative_to(path).parts)):
+            yield from file_units(file, source.name, source.fields, batch_size)
+    else:
+        yield from file_units(path, source.name, source.fields, batch_size)
+
+
+def read_unit(unit: Unit) -> Iterator[Item]:
+    """The items of a file, export or WARC unit (pages are fetched by the ingest task, in parallel)."""
+    if unit.kind == "failed":
+        yield Item(unit.location, unit.source, None, b"", reason=unit.reason, detail=unit.detail, kind="page")
+    elif unit.kind == "warc":
+        yield from warc_items(unit)
+    elif unit.kind == "jsonl":
+        yield from jsonl_items(unit)
+    elif unit.kind == "csv":
+        yield from csv_items(unit)
+    else:
+        yield from file_items(Path(unit.location), unit)

@@ -1,0 +1,166 @@
+"""URLs: a page is one unit; a feed (RSS/Atom) or a sitemap is fetched while planning and its pages planned,
+each skipped when the ledger read it after the date its feed or sitemap gives it."""
+
+from __future__ import annotations
+
+import io
+import zlib
+from collections.abc import Iterator
+from urllib.parse import urlsplit
+
+import feedparser
+import pandas as pd
+from lxml import etree
+
+from crosswire.ingest.fetch import Fetched, Fetcher
+from crosswire.ingest.ledger import Ledger, checked_at
+from crosswire.ingest.units import Item, Source, Unit
+
+MAX_SITEMAPS = 1000  # sitemaps read from one sitemap index, nested ones included
+
+
+def web_content_type(header: str | None) -> str | None:
+    """The contract's content type for an HTTP Content-Type, None when it is not a text document."""
+    mime = (header or "text/html").split(";")[0].strip().lower()
+    if "html" in mime:
+        return "text/html"
+    return "text/plain" if mime == "text/plain" else None
+
+
+def plan_url(source: Source, fetcher: Fetcher, ledger: Ledger) -> Iterator[Unit]:
+    """A page URL is one unit; a feed or sitemap is fetched and its pages planned. With kind 'auto', a URL
+    the ledger knows keeps its kind, and a new one is fetched and sniffed."""
+    url, kind = source.location, source.kind
+    known = ledger.get(url)
+    if kind == "auto" and known is not None and known["kind"] in ("page", "feed", "sitemap"):
+        kind = known["kind"]
+    if kind == "page":
+        yield Unit("page", url, source.name or host(url))
+        return
+    fetched = fetcher.fetch(url)
+    if not fetched.ok:
+        yield Unit("failed", url, source.name or host(url), reason=fetched.reason, detail=fetched.detail)
+        return
+    content = fetched.content
+    if kind == "auto":
+        kind = sniff(fetched)
+    if kind == "page":  # fetched already: the ingest task fetches it again, conditionally
+        yield Unit("page", url, source.name or host(url))
+    elif kind == "sitemap":
+        yield from sitemap_units(url, content, source, fetcher, ledger)
+    else:
+        yield from feed_units(url, fetched, source, ledger)
+
+
+def host(url: str) -> str:
+    return urlsplit(url).hostname or url
+
+
+def sniff(fetched: Fetched) -> str:
+    head = gunzip(fetched.content, 4096)[:4096].lower()
+    if b"<urlset" in head or b"<sitemapindex" in head:
+        return "sitemap"
+    declared = (fetched.content_type or "").lower()
+    if "html" in declared:
+        return "page"
+    if any(t in declared for t in ("rss", "atom", "xml")) or head.lstrip().startswith((b"<?xml", b"<rss", b"<feed")):
+        return "feed"
+    return "page"
+
+
+def feed_units(url: str, fetched: Fetched, source: Source, ledger: Ledger) -> Iterator[Unit]:
+    # a stream, never bytes: feedparser opens bytes that name a local file
+    feed = feedparser.parse(io.BytesIO(fetched.content), response_headers={"content-location": fetched.final_url})
+    if not feed.version and not feed.entries:
+        yield Unit("failed", url, source.name or host(url), reason="not-a-feed",
+                   detail=f"no RSS/Atom entries ({feed.get('bozo_exception', 'unrecognised document')})"[:300])
+        return
+    ledger.update(pd.DataFrame([{"source_uri": url, "source": source.name, "kind": "feed",
+                                 "checked_at": pd.Timestamp.now(tz="UTC")}]))
+    for entry in feed.entries:
+        link = entry.get("link")
+        if not link:
+            continue
+        name = source.name or host(link)
+        # membership first: feedparser warns when `updated` is read from an entry that has none
+        updated = entry["updated_parsed"] if "updated_parsed" in entry else entry.get("published_parsed")
+        when = pd.Timestamp(*updated[:6], tz="UTC") if updated else None
+        if seen_since(ledger.get(link), when):
+            yield Unit("unchanged", link, name)
+            continue
+        hints = {"title": entry.get("title"),
+                 "published": entry.get("published") or (entry["updated"] if "updated" in entry else None),
+                 "summary": entry.get("summary")}
+        yield Unit("page", link, name, hints={k: v for k, v in hints.items() if v})
+
+
+def seen_since(entry: dict | None, updated: pd.Timestamp | None) -> bool:
+    """A listed page needs no request when it was read after the date its feed or sitemap gives it."""
+    last = checked_at(entry)
+    return last is not None and updated is not None and updated <= last and isinstance(entry.get("doc_id"), str)
+
+
+def sitemap_units(url: str, content: bytes, source: Source, fetcher: Fetcher, ledger: Ledger) -> Iterator[Unit]:
+    """Pages of a sitemap, or of the sitemaps a sitemap index lists (nested, at most MAX_SITEMAPS)."""
+    pending, done = [(url, content)], set()
+    while pending and len(done) < MAX_SITEMAPS:
+        url, content = pending.pop(0)
+        done.add(url)
+        try:
+            tag, locations = read_sitemap(gunzip(content, fetcher.settings.max_bytes))
+        except (etree.XMLSyntaxError, ValueError) as error:
+            yield Unit("failed", url, source.name or host(url), reason="not-a-sitemap", detail=str(error)[:300])
+            continue
+        ledger.update(pd.DataFrame([{"source_uri": url, "source": source.name, "kind": "sitemap",
+                                     "checked_at": pd.Timestamp.now(tz="UTC")}]))
+        for loc, lastmod in locations:
+            if tag == "sitemapindex":
+                if loc not in done:
+                    child = fetcher.fetch(loc)
+                    if child.ok:
+                        pending.append((loc, child.content))
+                    else:
+                        yield Unit("failed", loc, source.name or host(loc), reason=child.reason, detail=child.detail)
+            elif seen_since(ledger.get(loc), lastmod):
+                yield Unit("unchanged", loc, source.name or host(loc))
+            else:
+                yield Unit("page", loc, source.name or host(loc))
+
+
+SITEMAP_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, recover=False)
+
+
+def read_sitemap(content: bytes) -> tuple[str, list[tuple[str, pd.Timestamp | None]]]:
+    """('urlset' or 'sitemapindex', [(loc, lastmod)])."""
+    root = etree.fromstring(content, SITEMAP_PARSER)
+    tag = etree.QName(root).localname
+    if tag not in ("urlset", "sitemapindex"):
+        raise ValueError(f"root element <{tag}> is neither <urlset> nor <sitemapindex>")
+    found = []
+    for node in root:
+        values = {etree.QName(child).localname: (child.text or "").strip() for child in node
+                  if isinstance(child.tag, str)}
+        if values.get("loc"):
+            lastmod = pd.to_datetime(values.get("lastmod") or None, utc=True, errors="coerce", format="ISO8601")
+            found.append((values["loc"], None if pd.isna(lastmod) else lastmod))
+    return tag, found
+
+
+def gunzip(content: bytes, limit: int) -> bytes:
+    """`content`, decompressed when it is gzip (sitemap.xml.gz), to at most `limit` bytes."""
+    if not content.startswith(b"\x1f\x8b"):
+        return content
+    return zlib.decompressobj(wbits=31).decompress(content, limit)
+
+
+def page_item(unit: Unit, fetched: Fetched) -> Item:
+    """A fetched page as an item; a failed fetch or a non-text body as a quarantined one."""
+    base = {"source_uri": unit.location, "source": unit.source, "hints": unit.hints, "kind": "page",
+            "etag": fetched.etag, "last_modified": fetched.last_modified}
+    if fetched.reason:
+        return Item(content_type=None, raw=b"", reason=fetched.reason, detail=fetched.detail, **base)
+    content_type = web_content_type(fetched.content_type)
+    if content_type is None:
+        return Item(content_type=None, raw=fetched.content, reason="unsupported-type",
+                    detail=f"Content-Type {fetched.content_type}", **base)
+    return Item(content_type=content_type, raw=fetched.content, **base)
