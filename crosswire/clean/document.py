@@ -1,0 +1,129 @@
+"""One page cleaned: `clean_document` reads the lines of a page (HTML through trafilatura first), drops UI
+furniture and the source's template lines, rejoins paragraphs, reads the header block for title, date and
+author and cuts it, cuts the footer, and gives the body text with its language and an article verdict."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from crosswire.clean.header import (
+    bare_title,
+    body_start,
+    find_author,
+    find_date,
+    find_title,
+    top_end,
+)
+from crosswire.clean.html import main_text
+from crosswire.clean.language import language_of
+from crosswire.clean.lines import blocks, split_lines
+from crosswire.clean.page import (
+    cut_footer,
+    drop_boilerplate,
+    drop_ui,
+    index_page,
+    split_lists,
+    wall_or_error,
+)
+from crosswire.clean.repairs import repair, unglue
+from crosswire.clean.text import count_words, nonspace_chars, same_text
+from crosswire.dates import date_in_line, parse_date
+from crosswire.settings import DEFAULTS, Settings
+
+
+@dataclass
+class Cleaned:
+    text: str  # clean body text, paragraphs separated by "\n\n", no header block, no chrome
+    title: str | None
+    published_at: datetime | None  # tz-aware UTC (midnight UTC for a date-only value)
+    language: str | None  # ISO 639-1
+    is_article: bool
+    reason: str | None  # when not an article: 'empty', 'not-text', 'bot-wall', 'error-page', 'index-page',
+    # 'too-short', 'too-long'
+    detail: str | None  # human-readable detail for the quarantine row
+    junk_ratio: float  # share of the input's non-space characters removed as junk
+    word_count: int
+    author: str | None = None  # HTML only: the page's byline, site name and canonical URL
+    site_name: str | None = None
+    url: str | None = None
+
+
+def clean_document(
+    raw_text: str | None,
+    content_type: str = "text/plain",
+    *,
+    boilerplate: frozenset[str] = frozenset(),
+    settings: Settings = DEFAULTS,
+    hints: dict | None = None,
+) -> Cleaned:
+    """Clean one page: body text without header or chrome, its title and date, language and verdict.
+
+    HTML goes through trafilatura first; its main text is already free of page chrome, so only the
+    text repair and the fragment filter apply to it, and its title and date metadata are kept. Texts
+    under `settings.clean.min_article_words` words or over `max_article_words` are not articles."""
+    min_words, max_words = settings.clean.min_article_words, settings.clean.max_article_words
+    hints = hints or {}
+    if not isinstance(raw_text, str) or "\x00" in raw_text:
+        return _rejected("not-text", "no decodable text", junk=0.0)
+    if not raw_text.strip():
+        return _rejected("empty", "no text", junk=0.0)
+    is_html = "html" in (content_type or "")
+    meta = {"title": hints.get("title"), "published": parse_date(hints.get("published"), settings.dates)}
+    if is_html:
+        text, extracted, page_chars = main_text(raw_text, settings)
+        if not text:
+            return _rejected("empty", "no main text found in the HTML")
+        meta = {**extracted, "title": meta["title"] or extracted["title"],
+                "published": meta["published"] or extracted["published"]}
+    else:
+        text, page_chars = raw_text, nonspace_chars(raw_text)
+    lines = split_lines(repair(text))
+    wall = wall_or_error(lines, text)
+    if wall:
+        return _rejected(*wall)
+
+    lines = drop_ui(lines)
+    kept, listed = split_lists(blocks(lines))
+    first_is_title = not meta["title"]  # an export or feed gives the title apart from the text
+    end = top_end(kept, first_is_title)[0]
+    title = meta["title"] or bare_title(find_title(kept[:end], kept[: end + 1], boilerplate))
+    published = meta["published"] or find_date(kept[:end], listed, title, settings.dates)
+    author = meta.get("author") or find_author(kept[:end])
+
+    own = drop_boilerplate(lines, boilerplate)
+    if len(own) < len(lines):  # else the blocks are those above
+        kept, listed = split_lists(blocks(own))
+    if is_html:  # trafilatura's text may open with the headline and the date line
+        while kept and ((title and same_text(kept[0], title)) or date_in_line(kept[0])):
+            kept = kept[1:]
+    else:
+        kept = cut_footer(kept[body_start(kept, title, first_is_title):])
+    body_text = "\n\n".join(unglue(b) for b in kept)
+    word_count = count_words(body_text)
+
+    reason, detail = None, None
+    if index := index_page(kept, listed, min_words):
+        reason, detail = "index-page", index
+    elif word_count < min_words:
+        reason, detail = "too-short", f"{word_count} words < {min_words}"
+    elif word_count > max_words:  # annual reports and court filings, not releases
+        reason, detail = "too-long", f"{word_count} words > {max_words}"
+    return Cleaned(
+        text=body_text,
+        title=title if reason is None else None,
+        published_at=published if reason is None else None,
+        language=language_of(body_text, settings.clean.language_chars) if word_count >= 5 else None,
+        is_article=reason is None,
+        reason=reason,
+        detail=detail,
+        junk_ratio=round(max(0.0, 1 - nonspace_chars(body_text) / max(1, page_chars)), 4),
+        word_count=word_count,
+        author=author if reason is None else None,
+        site_name=meta.get("site_name"),
+        url=meta.get("url"),
+    )
+
+
+def _rejected(reason: str, detail: str, junk: float = 1.0) -> Cleaned:
+    return Cleaned("", None, None, None, False, reason, detail, junk, 0)

@@ -1,0 +1,179 @@
+"""The header block of a page: its title, date and author, and where the article proper begins (at its
+dateline, or after the last title, date or contact line of the header)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import lru_cache
+
+from crosswire.clean.lines import dateline
+from crosswire.clean.patterns import (
+    BYLINE,
+    CONTACT,
+    CONTACT_IN_LINE,
+    FOOTER,
+    NAME_END,
+    PERSON_NAME,
+    RELEASE_LABEL,
+    SEPARATOR,
+    SITE_SEPARATOR,
+    STOPWORDS,
+    TERMINAL,
+    WORD,
+)
+from crosswire.clean.repairs import unglue
+from crosswire.clean.text import count_words, match_key, same_text
+from crosswire.dates import date_in_line, parse_date
+from crosswire.settings import DEFAULTS, DateSettings
+
+
+def is_prose(line: str) -> bool:
+    """A sentence-like block: long, with ordinary lowercase words (titles are capitalised)."""
+    words = line.split()
+    content = sum(w.islower() and w not in STOPWORDS for w in words)
+    if len(words) >= 12 and content >= 3 and line.endswith(TERMINAL):
+        return True
+    return len(words) >= 30 and content >= 0.3 * len(words)
+
+
+@lru_cache(maxsize=4096)  # a site's template lines recur on every page, and blocks are read twice
+def _is_dateline(line: str) -> bool:
+    match = dateline(line)
+    if not match:
+        return False
+    rest = unglue(line[match.end():])  # counted as it will read: sentences a scraper glued are two words
+    lowercase = sum(w.islower() for w in rest.split())
+    return count_words(rest) >= 8 and lowercase >= 3 and (rest.endswith(TERMINAL) or count_words(rest) >= 20)
+
+
+def top_end(blocks: list[str], first_is_title: bool = True) -> tuple[int, bool]:
+    """Index where the article proper begins, and whether it begins with a dateline.
+
+    The first dateline before any real prose wins, or one right after a summary paragraph; else the
+    first prose block, or the footer when the page has no prose. The first line is the page title
+    unless it reads as a finished sentence."""
+    page_title = _title_keys(blocks[0]) if blocks and first_is_title else set()
+    for i, block in enumerate(blocks):
+        if FOOTER.match(block):
+            return i, False
+        if _is_dateline(block):
+            return i, True
+        if is_prose(block) and (i > 0 or block.endswith(TERMINAL)) and match_key(block) not in page_title:
+            for j in range(i + 1, min(i + 3, len(blocks))):
+                if _is_dateline(blocks[j]):
+                    return j, True
+            return i, False
+    return len(blocks), False
+
+
+def _title_like(line: str, boilerplate: frozenset[str]) -> bool:
+    n = count_words(line)
+    return (
+        4 <= n <= 30
+        and not line.endswith((".", ":", ";", ","))
+        and line not in boilerplate
+        and " > " not in line
+        and not date_in_line(line)
+        and not CONTACT.search(line)
+    )
+
+
+def _title_prefixes(page: str) -> list[str]:
+    """The page title cut before each " | " / " - " separator, longest first: "Title - Office" -> "Title"."""
+    return [page[: m.start()] for m in reversed(list(SEPARATOR.finditer(page)))]
+
+
+def _title_keys(page: str) -> set[str]:
+    return {match_key(x) for x in [page, *_title_prefixes(page)]}
+
+
+def find_title(header: list[str], context: list[str], boilerplate: frozenset[str]) -> str | None:
+    """Page title minus its " | Site" / " - Office" suffix (spelled as the page's own heading when it
+    repeats it); else a "For Immediate Release: ..." title; else the first heading-like line."""
+    if header:
+        page = header[0]
+        for prefix in _title_prefixes(page):
+            heading = next((x for x in header[1:] if same_text(x, prefix)), None)
+            if heading and count_words(prefix) >= 2:
+                return heading
+        prefix = SITE_SEPARATOR.split(page)[0]
+        if prefix != page and " > " not in page and count_words(prefix) >= 3:
+            return prefix
+    for line in header:
+        label = RELEASE_LABEL.match(line)
+        if label and count_words(label[1]) >= 3:
+            return label[1]
+    return next((x for x in _strip_decks(header, context) if _title_like(x, boilerplate)), None)
+
+
+def bare_title(title: str | None) -> str | None:
+    """A title without a "For Immediate Release:" label in front (a "MEDIA ADVISORY:" one says what it is)."""
+    if title and (label := RELEASE_LABEL.match(title)):
+        return label[1]
+    return title
+
+
+def _strip_decks(lines: list[str], context: list[str]) -> list[str]:
+    """A deck (subtitle) that the scraper also glued onto the title or the first paragraph is not the
+    title: drop it, and cut it off the line it was glued to."""
+    decks = [d for d in lines if count_words(d) >= 4 and any(o != d and (o.startswith(d) or o.endswith(d)) for o in context)]
+    out = []
+    for line in lines:
+        if line in decks:
+            continue
+        for deck in decks:
+            if line.endswith(deck):
+                line = line[: -len(deck)].strip()
+        out.append(line)
+    return out
+
+
+def find_date(header: list[str], listing: list[str], title: str | None,
+              dates: DateSettings = DEFAULTS.dates) -> datetime | None:
+    """The date line closest to the body (a release date beats the site's own "Published" stamp above it);
+    else the date beside this page's own title in a dated list of posts."""
+    for line in reversed(header):
+        found = date_in_line(line)
+        if found and (parsed := parse_date(found, dates)):
+            return parsed
+    for i, line in enumerate(listing):
+        if title and same_text(line, title):
+            for near in listing[max(0, i - 1): i + 2]:
+                if (found := date_in_line(near)) and (parsed := parse_date(found, dates)):
+                    return parsed
+    return None
+
+
+def find_author(header: list[str]) -> str | None:
+    """The byline or press contact of the header block: "Author" / "Lei Lani Fera", "Contact: Susan
+    Schroeder", "October 31, 2018 Contact: Kimberlee Leach"."""
+    for i, line in enumerate(header):
+        label = BYLINE.match(line) or CONTACT_IN_LINE.search(line)
+        if not label:
+            continue
+        value = label[1] or next((x for x in header[i + 1:i + 3] if WORD.search(x)), "")
+        name = NAME_END.split(value, maxsplit=1)[0]
+        if PERSON_NAME.match(name):
+            return name
+    return None
+
+
+def _is_title_heading(block: str, title: str) -> bool:
+    """The title, or its words after a label ("MEDIA ADVISORY: 4 Charged in ..." / "4 Charged in ..."), or
+    the title with a deck or the site's name after it ("4 Charged in ... - Orange County District Attorney")."""
+    key = match_key(title)
+    return same_text(block, title) or (count_words(block) >= 3 and key.endswith(match_key(block))) or (
+        bool(key) and match_key(block).startswith(key))
+
+
+def body_start(blocks: list[str], title: str | None, first_is_title: bool = True) -> int:
+    """Skip the header block: everything up to the dateline, or up to its last title, date or contact line.
+    The first block is a header line only when it is the page title, not when the title came apart."""
+    end, at_dateline = top_end(blocks, first_is_title)
+    if at_dateline or end == 0:
+        return end
+    anchors = [
+        i for i, b in enumerate(blocks[:end])
+        if (i == 0 and first_is_title) or date_in_line(b) or CONTACT.search(b) or (title and _is_title_heading(b, title))
+    ]
+    return max(anchors, default=-1) + 1
