@@ -38,10 +38,10 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 CORPUS = REPO.parent / "shared" / "corpora" / "prosecutor-press-releases"
 
+from crosswire.clean import clean_document, learn_boilerplate  # noqa: E402
+from crosswire.dedupe import assign_stories, exact_key, tokens  # noqa: E402
 from crosswire.settings import Settings  # noqa: E402
 from crosswire.store import Store  # noqa: E402
-from tasks.clean import clean_document, learn_boilerplate  # noqa: E402
-from tasks.dedupe import assign_stories, exact_key, tokens  # noqa: E402
 
 UI_JUNK = ["1 / 8", "Share", "Print", "Email", "   \t  ", "Read more", "Skip to content"]
 NUMBER = re.compile(r"\b\d+\b")
