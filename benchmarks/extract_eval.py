@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/extract_eval.py [--verbose]
 
 Each labelled page goes through the pipeline's own steps: decoded as ingest decodes it, cleaned by
-``tasks.clean.clean_document`` with its office folder's template (``learn_boilerplate`` over the whole
+``crosswire.clean.clean_document`` with its office folder's template (``learn_boilerplate`` over the whole
 folder, as the pipeline learns one per source), then extracted with the clean stage's title and date, as
 ``extract_batch`` does. A page the clean stage rejects yields nothing, as in the pipeline.
 
@@ -84,7 +84,7 @@ class OrgMatcher:
     """Organisation identity: keys, knowledge-base entries and the article's acronym definitions."""
 
     def __init__(self, *acronym_maps: dict[str, str]):
-        from crosswire.extraction.orgs import load_kb
+        from crosswire.extract import load_kb
 
         self.kb = load_kb()
         self.acronyms = {key(a): full for m in acronym_maps for a, full in m.items()}
@@ -141,7 +141,7 @@ def same_role(gold: str, pred: str) -> bool:
 
 
 def same_place(a: str, b: str) -> bool:
-    from crosswire.extraction.places import lookup
+    from crosswire.extract.gazetteer import lookup
 
     if key(a) == key(b):
         return True
@@ -274,7 +274,7 @@ def cleaned_dev_pages(gold: list[dict]) -> dict[str, object]:
 
 
 def evaluate(gold: list[dict], cleaned: dict, nlp) -> tuple[dict[str, Score], float]:
-    from tasks.extract import extract_article
+    from crosswire.extract import extract_article
 
     scores = {f: Score() for f in FIELDS}
     start = time.perf_counter()
@@ -332,7 +332,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", default="auto", help="spaCy model for the spaCy mode (default: auto)")
     args = parser.parse_args(argv)
     require_shared()
-    from tasks.extract import load_nlp
+    from crosswire.extract import load_nlp
 
     gold = [json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines() if line.strip()]
     cleaned = cleaned_dev_pages(gold)

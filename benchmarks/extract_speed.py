@@ -40,9 +40,21 @@ def peak_mb() -> float:
 def clear_caches() -> None:
     """Empty the per-text caches of the extractors; the one-off loads (knowledge base, gazetteer,
     model) stay."""
-    from crosswire.extraction import dates, kb, orgs, people, places, text, topics
+    from crosswire.extract import (
+        dates,
+        gazetteer,
+        kb,
+        lexicon,
+        names,
+        orgnames,
+        orgs,
+        people,
+        places,
+        text,
+        topics,
+    )
 
-    for module in (text, kb, orgs, people, places, dates, topics):
+    for module in (text, kb, gazetteer, lexicon, orgnames, orgs, names, people, places, dates, topics):
         for value in vars(module).values():
             info = getattr(value, "cache_info", None)
             if info and (info().maxsize or 0) > 64:
@@ -67,8 +79,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-cache", action="store_true", help="clean the corpus again instead of the cached texts")
     args = parser.parse_args(argv)
     require_shared()
+    from crosswire.extract import extract_batch, load_nlp
     from crosswire.settings import Settings
-    from tasks.extract import NER_BATCH_SIZE, extract_batch, load_nlp
 
     start = time.perf_counter()
     articles = cleaned_corpus(use_cache=not args.no_cache)
@@ -79,17 +91,18 @@ def main(argv: list[str] | None = None) -> int:
           f"ready in {time.perf_counter() - start:.1f} s")
 
     nlp, mode = load_nlp(args.model)
-    rules = Settings(extract={"model": "rules"})
+    model, rules = Settings(extract={"model": args.model}), Settings(extract={"model": "rules"})
+    batch_size = model.extract.ner_batch_size
     warm = articles.head(WARMUP)
     extract_batch(warm, rules, nlp=None)
     rates = {}
     if nlp is not None:
         texts = [t[: nlp.max_length - 1] for t in articles["text"]]
-        list(nlp.pipe(texts[:WARMUP], batch_size=NER_BATCH_SIZE))
-        extract_batch(warm, Settings(extract={"model": args.model}), nlp=nlp)
-        print(f"model: {mode}, pipes {nlp.pipe_names}, batch size {NER_BATCH_SIZE}")
-        rates["pipe"] = timed("spaCy nlp.pipe alone", n, lambda: list(nlp.pipe(texts, batch_size=NER_BATCH_SIZE)))
-        rates["spacy"] = timed("extract_batch with spaCy", n, lambda: extract_batch(articles, Settings(), nlp=nlp))
+        list(nlp.pipe(texts[:WARMUP], batch_size=batch_size))
+        extract_batch(warm, model, nlp=nlp)
+        print(f"model: {mode}, pipes {nlp.pipe_names}, batch size {batch_size}")
+        rates["pipe"] = timed("spaCy nlp.pipe alone", n, lambda: list(nlp.pipe(texts, batch_size=batch_size)))
+        rates["spacy"] = timed("extract_batch with spaCy", n, lambda: extract_batch(articles, model, nlp=nlp))
     else:
         print(f"no spaCy model ({mode}): only the rules mode is timed")
     rates["rules"] = timed("extract_batch rules only", n, lambda: extract_batch(articles, rules, nlp=None))

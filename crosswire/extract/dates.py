@@ -16,17 +16,27 @@ import re
 from datetime import date, datetime
 
 from crosswire.dates import (
-    DAY, DMY, MDY, MONTH, MONTH_ABBREVIATIONS, MONTHS, MY, NUMERIC, WEEKDAY, YEAR, day_without_year,
-    make_date, month_number, parse_full_date, relative_date,
+    DAY,
+    DMY,
+    MDY,
+    MONTH,
+    MY,
+    NUMERIC,
+    WEEKDAY,
+    YEAR,
+    day_without_year,
+    make_date,
+    month_number,
+    parse_full_date,
+    relative_date,
 )
-from crosswire.extraction.lexicon import following, words
-from crosswire.extraction.places import lookup
-from crosswire.extraction.text import Word, mention, select_spans
+from crosswire.extract.gazetteer import lookup
+from crosswire.extract.lexicon import MONTH_WORDS, following, words
+from crosswire.extract.text import Word, mention, select_spans
+from crosswire.settings import DEFAULTS, ExtractSettings
+from crosswire.vocabulary import vocabulary
 
-# The words date mentions are found from (see lexicon.py): a month name (the one literal all written
-# dates share; the day before it is read back from there, "27 and 28 October") or a relative date ("last
-# week", "Monday").
-MONTH_WORDS = [*MONTHS, *(abbr + dot for abbr in MONTH_ABBREVIATIONS for dot in ("", "."))]
+# Date mentions are found from the words of the lexicon (lexicon.py): a month name or a relative date.
 DATE_STARTS = " \n(“"  # what date words follow
 _MONTH_SET = frozenset(MONTH_WORDS)
 _DAYS_BEFORE = re.compile(rf"{DAY}(?:\s*(?:-|–|and|&|to)\s*{DAY})?\s+(?:of\s+)?$")
@@ -47,24 +57,22 @@ _DATELINE = re.compile(
 )
 _PAREN_ANYWHERE = re.compile(r"\((?P<paren>[A-Z][^()\n]{1,40}?)\)[ \t]*[–—-]+")
 # Labels that open a paragraph the way a dateline does.
-_NOT_DATELINES = {
-    "MEDIA ADVISORY", "FOR IMMEDIATE RELEASE", "UPDATE", "UPDATED", "NEWS RELEASE", "PRESS RELEASE", "STATEMENT",
-    "CORRECTION", "ANNOUNCEMENT", "NOTE", "ALERT", "LIVE", "DATE", "CONTACT", "WHO", "WHAT", "WHEN", "WHERE", "WHY",
-    "SPEAKERS", "BACKGROUND",
-}
+_NOT_DATELINES = frozenset(vocabulary("datelines")["not_datelines"])
 _SENTENCE_AFTER = re.compile(r"\b[a-z]{2,}\b")
 _COUNTY = re.compile(r"County|Parish")
-DATELINE_WITHIN = 2000
 
 
-def find_dateline(text: str) -> tuple[str | None, list[dict], datetime | None]:
-    """(dateline as written, location mentions of its places, date written in it), read from the
-    opening of the text (on the shared corpus every dateline starts in its first 1,000 characters)."""
-    for m in _DATELINE.finditer(text, 0, DATELINE_WITHIN):
+def find_dateline(
+    text: str, settings: ExtractSettings = DEFAULTS.extract
+) -> tuple[str | None, list[dict], datetime | None]:
+    """(dateline as written, location mentions of its places, date written in it), read from the first
+    ``settings.dateline_within`` characters of the text (on the shared corpus every dateline starts in
+    its first 1,000 characters)."""
+    for m in _DATELINE.finditer(text, 0, settings.dateline_within):
         found = _dateline_match(text, m)
         if found:
             return found
-    for m in _PAREN_ANYWHERE.finditer(text, 0, DATELINE_WITHIN):
+    for m in _PAREN_ANYWHERE.finditer(text, 0, settings.dateline_within):
         found = _dateline_match(text, m)
         if found:
             return found
@@ -134,8 +142,6 @@ def _dateline_places(text: str, start: int, end: int) -> list[dict]:
     return out
 
 
-
-
 def date_mentions(text: str, base: datetime | None) -> list[dict]:
     """Date mentions with ISO values; relative ones resolved against ``base``. Where matches overlap,
     a full date wins over a month or a numeric date, and those over a relative word."""
@@ -187,5 +193,3 @@ def _day_value(m: re.Match, base: datetime | None) -> tuple[str | None, str, flo
     if not days or any(x is None for x in days):
         return None, method, 0.3
     return "/".join(x.isoformat() for x in days), method, conf
-
-

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
-from crosswire.extraction.text import (
+from crosswire.extract.text import (
     CACHE_SIZE,
     WordRegex,
     digits,

@@ -8,6 +8,8 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
+from crosswire.vocabulary import vocabulary
+
 # Horizontal whitespace, or one line break: names and titles may wrap, but never across a blank line.
 SP = r"(?:[^\S\n]+|[^\S\n]*\n[^\S\n]*)"
 
@@ -192,11 +194,8 @@ def _render(node: dict) -> str:
     return f"(?:{body})?" if "" in node else body
 
 
-ABBREVIATIONS = {
-    "mr", "mrs", "ms", "dr", "st", "jr", "sr", "no", "vs", "gov", "sen", "rep", "det", "sgt", "lt", "capt",
-    "calif", "fla", "ill", "ariz", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
-    "nov", "dec", "inc", "co", "corp", "dept", "gen", "col", "mt", "ft", "u.s", "a.m", "p.m",
-}
+# Abbreviations whose full stop ends no sentence ("Calif.", "Jan."): crosswire/data/sentences.toml.
+ABBREVIATIONS = frozenset(vocabulary("sentences")["abbreviations"])
 _SENTENCE_END = re.compile(r"[.!?][”\"’')\]]*(?=\s+[“\"'(\[]?[A-Z0-9])|\n\s*\n")
 
 

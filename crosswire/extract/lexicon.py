@@ -10,6 +10,11 @@ scans cost about what two of the separate ones did).
 A match is the longest word at its place, so a shorter word of another vocabulary there is not seen
 ("United States" in "United States Attorney"): the longer word is what the text names at that place.
 Each extractor keeps only the matches that follow the characters its words may follow.
+
+The vocabularies are data: the knowledge base (``kb``), the gazetteer (``gazetteer``), the calendar words
+of ``crosswire.dates`` and the word lists of ``crosswire/data/people.toml``, made here into the lists the
+extractors read (the titles with their plurals, the charge verbs with their auxiliaries). The lexicon
+imports no extractor; the extractors import it.
 """
 
 from __future__ import annotations
@@ -17,10 +22,34 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from crosswire.dates import RELATIVE_WORDS
-from crosswire.extraction.text import LOWER_STARTS, Word, WordRegex, key, literal_pattern
+from crosswire.dates import MONTH_ABBREVIATIONS, MONTHS, RELATIVE_WORDS
+from crosswire.extract.gazetteer import region_names
+from crosswire.extract.kb import load_kb
+from crosswire.extract.text import LOWER_STARTS, Word, WordRegex, key, literal_pattern
+from crosswire.vocabulary import vocabulary
 
 CAPITALISED_STARTS = " \n(“-"  # the characters capitalised words of any vocabulary follow
+
+_PEOPLE = vocabulary("people")
+TITLES: list[str] = _PEOPLE["titles"]
+HONORIFICS = frozenset(_PEOPLE["honorifics"])
+# "Deputy District Attorneys W. Matthew Murray and Erika Mulhere": one title for a list of names
+PLURALS = {t + "s": t for t in TITLES if t[-1].isalpha() and t not in HONORIFICS and not t.isupper()}
+# People are found from words of the lexicon: titles, speech and charge verbs, name cues; people.py's
+# regexes read on from such a word.
+TITLE_WORDS = [*TITLES, *PLURALS]
+SAY_WORDS: list[str] = _PEOPLE["say_words"]
+# The subject of a passive charge verb is a defendant: "James Anderson was charged", "Lara pleaded".
+CHARGED_WORDS = [
+    f"{aux} {verb}" for aux in _PEOPLE["charged_auxiliaries"] for verb in _PEOPLE["charged_verbs"]
+] + _PEOPLE["charged_also"]
+# Words that stand before a person's name, with the role they give (None: "his wife, Victoria Anderson").
+NAME_CUES: dict[str, str | None] = {
+    cue: None if role == "none" else role for role, cues in _PEOPLE["name_cues"].items() for cue in cues
+}
+# The words date mentions are found from: a month name (the one literal all written dates share; the day
+# before it is read back from there, "27 and 28 October") or a relative date ("last week", "Monday").
+MONTH_WORDS = [*MONTHS, *(abbr + dot for abbr in MONTH_ABBREVIATIONS for dot in ("", "."))]
 
 
 @dataclass(frozen=True)
@@ -34,18 +63,14 @@ class Lexicon:
 
 @lru_cache(maxsize=1)
 def lexicon() -> Lexicon:
-    """The vocabularies of the extractors, read once per process (imported here, when first needed, since
-    the extractors import this module)."""
-    from crosswire.extraction import dates, people, places
-    from crosswire.extraction.kb import load_kb
-
+    """The vocabularies of the extractors, read once per process."""
     kb = load_kb()
     capitalised = {
-        "kb": kb.words, "region": places.region_names(), "month": dates.MONTH_WORDS,
-        "relative": [w for w in RELATIVE_WORDS if w[0].isupper()], "title": people.TITLE_WORDS,
+        "kb": kb.words, "region": region_names(), "month": MONTH_WORDS,
+        "relative": [w for w in RELATIVE_WORDS if w[0].isupper()], "title": TITLE_WORDS,
     }
     lower = {
-        "say": people.SAY_WORDS, "charged": people.CHARGED_WORDS, "cue": list(people.NAME_CUES),
+        "say": SAY_WORDS, "charged": CHARGED_WORDS, "cue": list(NAME_CUES),
         "relative": [w for w in RELATIVE_WORDS if not w[0].isupper()],
     }
     end = r"(?![\w&])"

@@ -1,0 +1,285 @@
+"""Organisation names read from the words of the text: runs of capitalised words headed by an
+organisation noun ("Fullerton Police Department", "Department of Justice", "180th District Court"), Spanish
+names head noun first ("Departamento de Policía de Dallas"), and the names that are units of a body or
+buildings ("Homicide Unit", "Central Justice Center"). ``orgs`` joins them with the knowledge base, the
+acronyms and NER; the head nouns are in crosswire/data/organizations.toml.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from crosswire.extract.gazetteer import lookup as place_lookup
+from crosswire.extract.text import (
+    ABBREVIATIONS,
+    CACHE_SIZE,
+    SP,
+    literal_pattern,
+    mention,
+)
+from crosswire.vocabulary import vocabulary
+
+# Where candidate mentions overlap, the higher priority is kept.
+KB_PRIORITY, ACRONYM_PRIORITY, PATTERN_PRIORITY, NER_PRIORITY = 4, 3, 2, 1
+
+_VOCABULARY = vocabulary("organizations")
+# Nouns that end (or start, as in "Department of Justice") an organisation's name.
+HEADS = frozenset(_VOCABULARY["heads"])
+# Sub-units of a body ("Homicide Unit", "Special Victims Bureau", "Communications Division"): part of the
+# organisation that employs them, not organisations of their own. A name ending in one is cut back to
+# the body before it ("Los Angeles Police Department's Robbery-Homicide Division"), else dropped.
+UNIT_HEADS = frozenset(_VOCABULARY["unit_heads"])
+# Buildings, not bodies: "Criminal Justice Center", "Central Jail", "Van Nuys Courthouse".
+FACILITY = re.compile(
+    r"(?:Justice Center|Detention (?:Center|Facility)|Correctional (?:Center|Facility|Institution)|Jail|Courthouse|"
+    r"Prison|Penitentiary|Juvenile Hall|Station|Hall of Justice)$"
+)
+# Heads that name a body only where the name ends or a title follows ("Anaheim Police Chief Jorge
+# Cisneros", "Cook County Clerk"), not in "Police Station" or "Clerk Monica Gordon".
+_ENDING_HEADS = frozenset(_VOCABULARY["ending_heads"])
+# Spanish names open with their head noun: "Oficina del Fiscal de Distrito del Condado de Dallas".
+SPANISH_HEADS = frozenset(_VOCABULARY["spanish_heads"])
+POLICE_TITLES = frozenset(_VOCABULARY["police_titles"])
+_CAP = r"(?:[A-Z][\w'’.&-]*|\d+(?:st|nd|rd|th))"
+_CONN = r"(?:of|for|and|&|on|de|del|de la)(?:\s+the)?"
+_RUN = re.compile(rf"(?=[A-Z\d]){_CAP}(?:{SP}(?:{_CONN}{SP})?{_CAP})*")
+_HEAD_IN_RUN = re.compile(literal_pattern(HEADS) + r"(?![a-z])")  # organisation names are found from their head
+_HOSPITAL = re.compile(r"(?=[A-Z])([A-Z][\w'’&-]*(?:[^\S\n]+[A-Z][\w'’&-]*)+) hospital\b")  # "Ben Taub hospital"
+_TOKEN = re.compile(r"\S+")
+_NOT_ORG_START = frozenset(_VOCABULARY["not_org_start"])
+
+
+def pattern_mentions(text: str) -> tuple[list[tuple[int, dict]], list[tuple[int, int]]]:
+    """Capitalised names headed by an organisation noun ("Fullerton Police Department",
+    "Department of Justice", "180th District Court"), split at "and" between two such names; and the
+    spans of names that are units or buildings ("Homicide Unit", "Central Justice Center"): no
+    organisations, but no people or places either."""
+    out, others = [], []
+    for m in _HOSPITAL.finditer(text) if " hospital" in text else ():
+        if not (place_lookup(m.group(1)) or any(map(is_head, m.group(1).split()))):  # not "a Garden Grove hospital"
+            out.append((PATTERN_PRIORITY, mention(text, "organization", *m.span(), m.group(), "pattern", 0.6)))
+    done = 0
+    for head in _HEAD_IN_RUN.finditer(text):
+        if head.start() < done:  # in the run just read
+            continue
+        run = _run_holding(text, head.start(), _clause_start(text, head.start(), done))
+        if run is None:
+            continue
+        done = run.end()
+        for start, end, is_org in _org_spans(text, run.start(), run.end()):
+            name = text[start:end]
+            if is_org and not FACILITY.search(name):
+                out.append((PATTERN_PRIORITY, mention(text, "organization", start, end, name, "pattern", 0.7)))
+            else:
+                others.append((start, end))
+    return _campus_names(text, out), others
+
+
+def _clause_start(text: str, pos: int, lo: int) -> int:
+    """A place before ``pos`` (and not before ``lo``) that no run goes on through: just after the last
+    comma, colon, bracket, quote mark or blank line, looked for in the 300 characters before ``pos``
+    (one backwards scan in C), else before them."""
+    window = max(lo, pos - 300)
+    last = _LAST_BREAK.match(text, window, pos) or _LAST_BREAK.match(text, lo, pos)
+    return last.end() if last else lo
+
+
+# the text up to its last character that no run holds: greedy, so the regex engine backtracks from the end
+_LAST_BREAK = re.compile(r"(?s:.*)(?:[,;:()“”\"!?]|\n[^\S\n]*\n)")
+
+
+def _run_holding(text: str, pos: int, clause: int) -> re.Match | None:
+    """The run of capitalised words that holds ``pos``, read from ``clause``, a place no run goes on
+    through (after a comma, colon, bracket, quote mark or blank line): only the runs of that clause are
+    read, not the forty or so of the whole text."""
+    for run in _RUN.finditer(text, clause):
+        if run.start() > pos:
+            return None
+        if run.end() > pos:
+            return run
+    return None
+
+
+
+
+
+def _campus_names(text: str, found: list[tuple[int, dict]]) -> list[tuple[int, dict]]:
+    """"University of California, Irvine Medical Center" is one name: a university named by its state,
+    then its campus city after a comma."""
+    out = []
+    for p, m in found:
+        if out and _STATE_UNIVERSITY.search(out[-1][1]["text"]) and text[out[-1][1]["end"] : m["start"]] == ", ":
+            campus = m["text"].split()[0]
+            if place_lookup(campus):
+                start = out[-1][1]["start"]
+                out[-1] = (p, mention(text, "organization", start, m["end"], text[start : m["end"]], "pattern", 0.7))
+                continue
+        out.append((p, m))
+    return out
+
+
+_STATE_UNIVERSITY = re.compile(r"^University of [A-Z]\w+$")
+
+
+def spanish_mentions(text: str) -> list[tuple[int, dict]]:
+    """Spanish names, head noun first ("Departamento de Policía de Dallas"); a run of two names is split
+    where the second head follows its connector ("Unidad de ... de la Oficina del Fiscal ...")."""
+    out = []
+    for run in _ES_RUN.finditer(text) if " de " in text or " del " in text else ():  # Spanish text only
+        starts = [run.start()] + [m.start("head") for m in _ES_SPLIT.finditer(text, run.start(), run.end())]
+        ends = [m.start() for m in _ES_SPLIT.finditer(text, run.start(), run.end())] + [run.end()]
+        for start, end in zip(starts, ends):
+            while text[end - 1] in _TRAILING:
+                end -= 1
+            name = text[start:end]
+            if " " in name and name.split(" ", 1)[0] not in UNIT_HEADS:
+                out.append((PATTERN_PRIORITY, mention(text, "organization", start, end, name, "pattern", 0.7)))
+    return out
+
+
+_TRAILING = ",.;:'’"
+_ES_HEAD = literal_pattern(SPANISH_HEADS)
+_ES_CONN = r"(?:de(?:[^\S\n]+(?:la|las|los))?|del|contra(?:[^\S\n]+(?:la|el))?|para(?:[^\S\n]+(?:la|el))?|la|las|los)"
+_ES_RUN = re.compile(rf"(?=[A-Z])(?:{_ES_HEAD})(?:[^\S\n]+(?:{_ES_CONN}[^\S\n]+)?(?:[A-ZÁÉÍÓÚÑ][\w'’-]*))+")
+# "Policía" goes on a name ("Departamento de Policía de Dallas"); the other heads start a new one
+_ES_SPLIT = re.compile(
+    rf"[^\S\n]+(?:de(?:[^\S\n]+(?:la|las|los))?|del)[^\S\n]+(?P<head>{literal_pattern(SPANISH_HEADS - {'Policía'})})\b"
+)
+
+
+def _org_spans(text: str, lo: int, hi: int) -> list[tuple[int, int, bool]]:
+    """(start, end, is an organisation) of the names in the run of capitalised words ``text[lo:hi]``."""
+    return [(lo + start, lo + end, is_org) for start, end, is_org in _run_spans(text[lo:hi])]
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def _run_spans(run: str) -> tuple[tuple[int, int, bool], ...]:
+    """Spans in ``run`` of the names it holds; sentence ends split the run. Cached: the same runs
+    ("the Orange County District Attorney’s Office") recur in article after article."""
+    spans, tokens = [], []
+    for m in _TOKEN.finditer(run):
+        word = m.group()
+        tokens.append((m.start(), m.end(), word, is_head(word)))
+        if _ends_sentence(word):
+            spans += _org_spans_of(run, tokens)
+            tokens = []
+    spans += _org_spans_of(run, tokens)
+    return tuple(spans)
+
+
+def _ends_sentence(token: str) -> bool:
+    """A token like "Proctor." ends a sentence; "U.S.", "Dept.", "Inc." and initials do not."""
+    if not token.endswith(".") or len(token) <= 2:
+        return False
+    stem = token[:-1]
+    return "." not in stem and stem.casefold() not in ABBREVIATIONS and not stem.isupper()
+
+
+def _org_spans_of(text: str, tokens: list[tuple[int, int, str, bool]]):
+    """Tokens are (start, end, word, is_head)."""
+    # split at "and"/"&" after a head noun ("Fullerton Police Department and Orange County Crime Lab")
+    # or before "the" ("Little Village and The Firehouse Community Arts Center"), but not inside one name
+    # ("Juvenile Probation and Court Services Department", "Civil Rights and Restorative Justice Project")
+    parts, current = [], []
+    for i, t in enumerate(tokens):
+        following = tokens[i + 1][2] if i + 1 < len(tokens) else ""
+        ends_name = current and (current[-1][3] or following in ("The", "the") or _long_unheaded(current))
+        if t[2] in ("and", "&") and ends_name:
+            parts.append(current)
+            current = []
+        elif t[2] in ("de", "del") and following in SPANISH_HEADS | {"la"} and current:
+            parts.append(current)  # "... Project de la Facultad de Derecho ...": two names
+            current = []
+        else:
+            current.append(t)
+    parts.append(current)
+    for part in parts:
+        while part and (part[0][2] in _NOT_ORG_START or not (part[0][2][0].isupper() or part[0][2][0].isdigit())):
+            part = part[1:]
+        heads = [i for i, t in enumerate(part) if t[3]]
+        unit = None
+        while heads and _not_final_head(part, heads[-1]):
+            unit = heads[-1] if unit is None and bare(part[heads[-1]][2]) in UNIT_HEADS else unit
+            heads.pop()
+        if unit is not None:
+            named = _drop_leading_segments(part[: unit + 1])  # "Jane Doe of the Homicide Unit": the unit only
+            yield named[0][0], named[-1][1], False
+        if not heads:
+            continue
+        last = heads[-1]
+        end_i = len(part) - 1 if last + 1 < len(part) and part[last + 1][2] in _EXTENDERS else last
+        span = _drop_leading_segments(part[: end_i + 1])
+        if len(span) < 2:
+            continue
+        start, end = span[0][0], span[-1][1]
+        while end > start and text[end - 1] in ",.;:'’" and not text[start:end].endswith(("Inc.", "Dept.")):
+            end -= 1
+        if text[end - 2 : end] in ("’s", "'s"):
+            end -= 2
+        yield start, end, True
+
+
+def _long_unheaded(tokens: list[tuple]) -> bool:
+    """More than two words without a head before "and": a list ("State Attorney Katherine Fernandez Rundle
+    and Miami-Beach Police Department"), not one name ("Civil Rights and Restorative Justice Project")."""
+    return len(tokens) > 2 and not any(t[3] for t in tokens)
+
+
+def _not_final_head(part: list[tuple], i: int) -> bool:
+    """Whether the head at ``i`` cannot end an organisation name: a police or clerk head before a word
+    other than a title ("Police Station"), or a unit's head ("Homicide Unit", but "Bureau of Prisons")."""
+    word = bare(part[i][2])
+    following = part[i + 1][2] if i + 1 < len(part) else ""
+    if word in _ENDING_HEADS:
+        return bool(following) and following[0].isupper() and following not in POLICE_TITLES
+    if word in _OPENING_HEADS:
+        return following != "of"
+    return word in UNIT_HEADS and following not in _EXTENDERS and part[0][2] not in _SCOPES
+
+
+_OPENING_HEADS = frozenset(_VOCABULARY["opening_heads"])  # "Government of El Salvador", not "OCDA Government Integrity"
+# A body of its own, not a unit, whatever its head: "National Insurance Crime Bureau".
+_SCOPES = frozenset(_VOCABULARY["scopes"])
+
+
+# a name goes on after its head: "Bureau of Prisons", "Project de Nueva York"
+_EXTENDERS = frozenset(_VOCABULARY["extenders"])
+
+
+def bare(token: str) -> str:
+    """The word without trailing punctuation and possessive: "Unit's," -> "Unit"."""
+    token = token.rstrip(",;:.")
+    return token[:-2] if token.endswith(("’s", "'s")) else token
+
+
+def _drop_leading_segments(span: list[tuple]) -> list[tuple]:
+    """From "<words> of the <Org>", keep "<Org>" unless the words name an institution themselves
+    ("Department of Justice", "City of Miami Police", which starts at "City" whatever comes before)."""
+    while True:
+        cut = next((i for i, t in enumerate(span) if t[2] in _SEGMENT_BREAKS), None)
+        if cut is None:
+            return span
+        first = span[:cut]
+        if any(t[3] for t in first):
+            return span
+        if first and first[-1][2] in _INSTITUTIONS:  # "... Rundle City of Miami Police": the city's police
+            return span[cut - 1 :]
+        span = span[cut + 1 :]
+        while span and span[0][2] in ("the", "The"):
+            span = span[1:]
+
+
+_SEGMENT_BREAKS = frozenset(_VOCABULARY["segment_breaks"])
+_INSTITUTIONS = frozenset(_VOCABULARY["institutions"])
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def is_head(token: str) -> bool:
+    """Whether a word is an organisation noun, also with a possessive or trailing punctuation
+    ("Sheriff's Office,") or as the last part of a hyphenated word ("Council-POL")."""
+    if token not in HEADS:
+        token = token.rstrip(",;:")
+        if token.endswith(("’s", "'s")):
+            token = token[:-2]
+    return token in HEADS or token.rstrip(".") in HEADS or token.split("-")[-1] in HEADS
