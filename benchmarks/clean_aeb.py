@@ -83,7 +83,7 @@ def run(named: dict[str, Callable[[str], str | None]], pages: dict[str, str], ro
 def extractors() -> dict[str, Callable[[str], str | None]]:
     import trafilatura
 
-    from tasks.clean import clean_document
+    from crosswire.clean import clean_document
 
     return {
         "trafilatura defaults": trafilatura.extract,

@@ -44,9 +44,9 @@ def survivors(raw: str, text: str, frequent: set[str]) -> list[str]:
     """The frequent lines that a page holds on a line of their own and that are still in its cleaned text:
     found there more often than the page quotes them inside its own longer lines ("... for the Dallas
     County District Attorney's Office."). Lines without a letter or digit (a lone dash) are left out."""
-    from tasks.clean import _lines
+    from crosswire.clean import split_lines
 
-    lines = _lines(raw)
+    lines = split_lines(raw)
     joined = " ".join(lines)  # a quote may wrap onto the next line
     found = []
     for line in frequent.intersection(lines):
@@ -73,14 +73,13 @@ def kept_on_purpose(line: str, text: str) -> str | None:
 
 
 def clean_source(folder: Path, settings):
-    from tasks.clean import boilerplate_from_stats, clean_document, line_stats
+    from crosswire.clean import boilerplate_from_stats, clean_document, line_stats
 
     pages = read_pages(folder)
     stats = line_stats({folder.name: pages.values()})
     template = boilerplate_from_stats(stats, folder.name)
     cleaned = {
-        name: clean_document(raw, "text/plain", boilerplate=template, min_words=settings.clean.min_article_words,
-                             max_words=settings.clean.max_article_words)
+        name: clean_document(raw, "text/plain", boilerplate=template, settings=settings)
         for name, raw in pages.items()
     }
     return pages, cleaned, frequent_lines(stats, folder.name), template
@@ -88,9 +87,9 @@ def clean_source(folder: Path, settings):
 
 def own_words(raw: str | None, template: frozenset[str]) -> int:
     """Words on the page outside its source's template lines: what cleaning could at most keep."""
-    from tasks.clean import _lines
+    from crosswire.clean import split_lines
 
-    return sum(len(line.split()) for line in _lines(raw or "") if line not in template)
+    return sum(len(line.split()) for line in split_lines(raw or "") if line not in template)
 
 
 def main() -> int:

@@ -31,7 +31,7 @@ CHROME = re.compile(
 
 
 def templates(offices: set[str]) -> dict[str, frozenset[str]]:
-    from tasks.clean import boilerplate_from_stats, line_stats
+    from crosswire.clean import boilerplate_from_stats, line_stats
     from crosswire.ingest import decode
 
     corpus = SHARED / "corpora" / "prosecutor-press-releases"
@@ -44,9 +44,9 @@ def main() -> int:
     if not GOLD.is_file():
         print(f"{GOLD} is absent: this benchmark needs ../shared beside the repository", file=sys.stderr)
         return 2
-    from crosswire.settings import Settings
-    from tasks.clean import clean_document
+    from crosswire.clean import clean_document
     from crosswire.ingest import decode
+    from crosswire.settings import Settings
 
     settings = Settings()
     labels = [json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -59,7 +59,7 @@ def main() -> int:
         path = Path(label["file"])
         raw = decode((SHARED / path).read_bytes())[0]
         cleaned = clean_document(raw, "text/plain", boilerplate=template.get(path.parent.name, frozenset()),
-                                 min_words=settings.clean.min_article_words, max_words=settings.clean.max_article_words)
+                                 settings=settings)
         hits["verdict"] += cleaned.is_article == label["is_article"]
         if cleaned.is_article != label["is_article"]:
             misses.append(f"verdict    {path.name}: {cleaned.is_article} ({cleaned.reason}), labelled {label['is_article']}")

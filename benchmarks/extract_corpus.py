@@ -40,15 +40,14 @@ def read_page(path: Path) -> str:
 def clean_folder(folder: Path, names: list[str] | None = None) -> dict[str, object]:
     """Cleaned pages of one source folder (all of them, or those ``names``), keyed by file name; the
     template is learned from every page of the folder, as the pipeline learns it per source."""
-    from tasks.clean import clean_document, learn_boilerplate
+    from crosswire.clean import clean_document, learn_boilerplate
     from crosswire.settings import Settings
 
     settings = Settings()
     pages = {p.name: read_page(p) for p in sorted(folder.glob("*.txt"))}
     template = learn_boilerplate(pages.values())
     return {
-        name: clean_document(pages[name], "text/plain", boilerplate=template,
-                             min_words=settings.clean.min_article_words, max_words=settings.clean.max_article_words)
+        name: clean_document(pages[name], "text/plain", boilerplate=template, settings=settings)
         for name in (names if names is not None else pages)
     }
 

@@ -138,24 +138,25 @@ def plain_child(files: str, out: str, model: str) -> None:
     import uuid
     from datetime import UTC, datetime
 
+    from crosswire.clean import sum_line_stats
     from crosswire.ingest import Discovery, Ledger, discover
     from crosswire.report import build_report
+    from crosswire.results import RunOutputs, RunState
     from crosswire.settings import Settings
     from crosswire.store import Store
     from crosswire.store.staging import read_batch, remove_all
     from expectations.runner import build_data_docs
-    from tasks.clean import clean_task, line_stats_task, sum_line_stats
+    from tasks.clean import clean_task, line_stats_task
     from tasks.dedupe import dedupe_task
     from tasks.extract import extract_task
     from tasks.ingest import ingest_task
-    from tasks.load import RunOutputs, load_task
+    from tasks.load import load_task
     from tasks.validate import validate_task
 
     settings, store = Settings(extract={"model": model}), Store(out)
-    run = {"run_id": str(uuid.uuid4()), "flow_run_id": None, "started_at": datetime.now(UTC),
-           "parameters": {"sources": [files], "out": str(store.root), **settings.model_dump()},
-           "seconds": {}, "suites": {}}
-    staging = Path(store.root) / ".staging" / run["run_id"]
+    run = RunState(run_id=str(uuid.uuid4()), started_at=datetime.now(UTC),
+                   parameters={"sources": [files], "out": str(store.root), **settings.model_dump()})
+    staging = Path(store.root) / ".staging" / run.run_id
     seconds, cpu, clock = {}, {}, (time.perf_counter(), time.process_time())
 
     def lap(stage: str) -> None:
@@ -165,45 +166,45 @@ def plain_child(files: str, out: str, model: str) -> None:
 
     def check(stage: str, id_column: str, paths: list[str], related: list | None = None) -> None:
         outcomes = validate_task.fn(stage, paths, id_column, settings, related)
-        run["suites"][stage] = "passed" if all(o["success"] for o in outcomes) else "failed"
+        run.suites[stage] = "passed" if all(o.success for o in outcomes) else "failed"
 
     with store.lock():
         ledger = Ledger(store.arrow("ledger"), set(store.read("documents", ["doc_id"])["doc_id"]))
         discovery = Discovery(discover([files]), ledger, settings)
-        reads = [ingest_task.fn(units, run["run_id"], ledger, str(staging / "ingest" / f"{n:05d}.parquet"), settings)
+        reads = [ingest_task.fn(units, run.run_id, ledger, str(staging / "ingest" / f"{n:05d}.parquet"), settings)
                  for n, units in enumerate(discovery.batches())]
         for read in reads:
-            ledger.update(read_batch(read["ledger"]))
-        ingested = [read["path"] for read in reads]
+            ledger.update(read_batch(read.ledger))
+        ingested = [read.path for read in reads]
         check("ingest", "doc_id", ingested)
-        ledger_path, failed_sources = ledger.write(staging / "ledger.parquet"), discovery.failed
+        ledger_path, run.failed_sources = ledger.write(staging / "ledger.parquet"), discovery.failed
         del ledger, discovery
         lap("ingest")
         stats = [line_stats_task.fn(p, str(staging / "clean" / f"stats-{n:05d}.parquet")) for n, p in enumerate(ingested)]
         line_stats, templates = (str(staging / "clean" / name) for name in ("line_stats.parquet", "templates.parquet"))
-        sum_line_stats(stats, line_stats, templates)
+        sum_line_stats(stats, line_stats, templates, settings)
         cleaned = [clean_task.fn(p, str(staging / "clean" / f"{n:05d}.parquet"), settings, templates)
                    for n, p in enumerate(ingested)]
         check("clean", "doc_id", cleaned)
         lap("clean")
-        stories = dedupe_task.fn(cleaned, str(store.root), run["run_id"], str(staging / "dedupe"), settings)
-        check("dedupe", "article_id", stories["articles"])
+        stories = dedupe_task.fn(cleaned, str(store.root), run.run_id, str(staging / "dedupe"), settings)
+        check("dedupe", "article_id", stories.articles)
         lap("dedupe")
         extracted = [extract_task.fn(p, str(staging / "extract" / f"{n:05d}"), settings)
-                     for n, p in enumerate(stories["articles"])]
-        check("extract", "article_id", [paths["articles"] for paths in extracted], extracted)
+                     for n, p in enumerate(stories.articles)]
+        check("extract", "article_id", [batch.articles for batch in extracted], extracted)
         lap("extract")
-        outputs = RunOutputs(clean=cleaned, ingest=ingested, assignments=stories["assignments"],
-                             merges=stories["merges"], signatures=stories["signatures"], line_stats=line_stats,
+        outputs = RunOutputs(clean=cleaned, ingest=ingested, assignments=stories.assignments,
+                             merges=stories.merges, signatures=stories.signatures, line_stats=line_stats,
                              ledger=ledger_path,
-                             **{t: [paths[t] for paths in extracted] for t in ("articles", "mentions", "quotes")})
-        run |= {"skipped_seen": 0, "failed_sources": failed_sources, "seconds": seconds}
+                             **{t: [getattr(batch, t) for batch in extracted] for t in ("articles", "mentions", "quotes")})
+        run.seconds = seconds
         result = load_task.fn(str(store.root), run, outputs, stories, settings)
         lap("load")
         remove_all(store.root)
-        build_data_docs(store.root, run["started_at"])
+        build_data_docs(store.root, run.started_at)
         build_report(store.root)
-    print(json.dumps({"stages": seconds, "cpu_stages": cpu, "articles": result["counts"]["articles"]}))
+    print(json.dumps({"stages": seconds, "cpu_stages": cpu, "articles": result.counts.articles}))
 
 
 def plain_run(files: Path, out: Path, model: str) -> dict:

@@ -74,8 +74,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def run(args: argparse.Namespace, server_ready) -> int:
     from crosswire import progress
-    from crosswire.store import files
-    from crosswire.store import RunLocked
+    from crosswire.store import RunLocked, files
     from crosswire.summary import text_summary
     from flows.etl import SuiteFailed, etl
 
@@ -127,7 +126,11 @@ def prefect_for_one_run():
     Flow-run heartbeats are off: no server outlives the run to watch for them, and stopping them costs up
     to a second at the end of each flow run."""
     server = None if os.environ.get("PREFECT_API_URL") else TemporaryServer()
-    from prefect.settings import PREFECT_API_URL, PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+    from prefect.settings import (
+        PREFECT_API_URL,
+        PREFECT_FLOWS_HEARTBEAT_FREQUENCY,
+        temporary_settings,
+    )
 
     if server and PREFECT_API_URL.value():  # the profile names a server
         server.stop()

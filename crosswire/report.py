@@ -14,8 +14,7 @@ import io
 
 import pandas as pd
 
-from crosswire.store import files, sql
-from crosswire.store import Store
+from crosswire.store import Store, files, sql
 
 REPORT = "report.html"
 TOP = 15  # names shown in the organization and people charts

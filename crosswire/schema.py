@@ -218,3 +218,33 @@ INGESTED = pa.schema(
         DOCUMENTS.field("previous_doc_id"),
     ]
 )
+
+# A cleaned batch: the ingested rows without their bytes, each ok row with its clean text and metadata;
+# rows that are not articles are quarantined with a reason.
+CLEANED = pa.schema(
+    [
+        *(f for f in INGESTED if f.name not in ("raw", "raw_text")),
+        *(DOCUMENTS.field(name) for name in ("text", "title", "published_at", "language", "junk_ratio", "word_count",
+                                             "author", "site_name", "url")),
+    ]
+)
+CLEAN_COLUMNS = [name for name in CLEANED.names if name not in INGESTED.names]  # what clean adds to a row
+
+# Dedupe: each of the run's ok documents (and the earlier documents whose story changed) with its story.
+ASSIGNMENTS = pa.schema(
+    [DOCUMENTS.field("doc_id"), DOCUMENTS.field("article_id"), DOCUMENTS.field("is_canonical"),
+     DOCUMENTS.field("similarity")]
+)
+# The stories a run makes or changes, to extract: an article row without what extract adds, and a status
+# that extract's validation may turn to 'quarantined'.
+EXTRACTED_COLUMNS = ["dateline", "organizations", "people", "locations", "topics"]  # what extract adds
+STORIES = pa.schema(
+    [
+        *(f for f in ARTICLES if f.name not in EXTRACTED_COLUMNS),
+        *(INGESTED.field(name) for name in ("status", "reason", "detail", "stage")),
+    ]
+)
+# A batch of extracted stories: the stories with what extract adds; mentions and quotes are those tables'.
+EXTRACTED = pa.schema([*STORIES, *(ARTICLES.field(name) for name in EXTRACTED_COLUMNS)])
+
+STAGED: dict[str, pa.Schema] = {"ingest": INGESTED, "clean": CLEANED, "dedupe": STORIES, "extract": EXTRACTED}

@@ -5,13 +5,16 @@ annotations, which must be the types themselves, not strings.
 """
 
 import hashlib
+import inspect
 import json
 import logging
 import time
 import uuid
 from contextlib import contextmanager
 from datetime import datetime, timezone
+from functools import partial
 
+import pandas as pd
 from prefect import Task, flow, get_run_logger
 from prefect.artifacts import (
     create_link_artifact,
@@ -22,20 +25,24 @@ from prefect.cache_policies import CacheKeyFnPolicy
 from prefect.runtime import flow_run
 from prefect.task_runners import ThreadPoolTaskRunner
 
+from crosswire.clean import sum_line_stats
+from crosswire.extract import cached_nlp
 from crosswire.ingest import Discovery, Ledger, discover
+from crosswire.load import run_row
 from crosswire.memory import give_back_freed_memory
 from crosswire.progress import Progress
 from crosswire.report import build_report
+from crosswire.results import LoadResult, RunOutputs, RunState
 from crosswire.settings import Settings
 from crosswire.store import Store, files, to_arrow
 from crosswire.store.staging import read_batch, remove_all, run_id_of, staging_dir
 from crosswire.summary import markdown_summary, new_stories
 from expectations.runner import build_data_docs
-from tasks.clean import clean_task, line_stats_task, sum_line_stats
+from tasks.clean import clean_task, line_stats_task
 from tasks.dedupe import dedupe_task
-from tasks.extract import cached_nlp, extract_task
+from tasks.extract import extract_task
 from tasks.ingest import ingest_task
-from tasks.load import RunOutputs, load_task, run_row
+from tasks.load import load_task
 from tasks.validate import validate_task
 
 
@@ -74,65 +81,50 @@ def etl(sources: list[str], out: str = "out", settings: Settings = Settings()) -
         settings: Every other knob (batch size, spaCy model, runner, dedupe and fetch settings), with defaults.
     """
     store = Store(out)
-    run = {"run_id": str(flow_run.id or uuid.uuid4()), "flow_run_id": flow_run.id and str(flow_run.id),
-           "started_at": datetime.now(timezone.utc),
-           "parameters": {"sources": sources, "out": store.root, **settings.model_dump()},
-           "seconds": {}, "suites": {}}
+    run = RunState(run_id=str(flow_run.id or uuid.uuid4()), flow_run_id=flow_run.id and str(flow_run.id),
+                   started_at=datetime.now(timezone.utc),
+                   parameters={"sources": sources, "out": store.root, **settings.model_dump()})
     with store.lock():
         staging = staging_dir(store.root, sources, settings.model_dump(mode="json"), last_run(store))
-        run["run_id"] = run_id_of(staging, run["run_id"])
+        run.run_id = run_id_of(staging, run.run_id)
         # the run id is in every batch's path, so that no other run's cache can match it
-        run["staging"] = files.join(staging, run["run_id"])
-        progress = Progress(run["run_id"])
+        run.staging = files.join(staging, run.run_id)
+        progress = Progress(run.run_id)
         try:
             stages = run_stages.with_options(task_runner=task_runner(settings))
-            result = stages(sources, store.root, run, settings, progress)
+            loaded = stages(sources, store.root, run, settings, progress)
         except SuiteFailed:
-            store.commit({"runs": to_arrow(failed_runs(store, run), "runs")}, run["run_id"])
+            runs = [store.read("runs"), run_row(run, run.suites, None, "failed")]
+            store.commit({"runs": to_arrow(pd.concat(runs, ignore_index=True), "runs")}, run.run_id)
             remove_all(store.root)
-            build_data_docs(store.root, run["started_at"])  # GX's account of the failure, to read
+            build_data_docs(store.root, run.started_at)  # GX's account of the failure, to read
             raise
         finally:
             progress.close()
         remove_all(store.root)  # any other failure leaves the staged batches for the run to resume
-        result |= {"data_docs": str(build_data_docs(store.root, run["started_at"])),
-                   "report": str(build_report(store.root))}
-    result |= {"run_id": run["run_id"], "out": store.root, "seconds": run["seconds"],
-               "extract_mode": cached_nlp(settings.extract.model)[1]}
-    create_markdown_artifact(key="crosswire-run-summary", markdown=markdown_summary(result),
-                             description=f"crosswire run {run['run_id']}")
-    create_table_artifact(key="crosswire-new-stories", table=new_stories(store.root, run["run_id"]),
-                          description=f"Stories that crosswire run {run['run_id']} created (at most 200, newest first)")
-    for key, label in (("report", "crosswire report"), ("data_docs", "GX Data Docs of the run's validations")):
-        if result.get(key):
-            create_link_artifact(key=f"crosswire-{key.replace('_', '-')}", link=files.uri(result[key]),
-                                 link_text=label, description=f"crosswire run {run['run_id']}")
+        result = summary(run, loaded, store.root, settings) | {
+            "data_docs": str(build_data_docs(store.root, run.started_at)), "report": str(build_report(store.root))}
+    publish_artifacts(result, store.root)
     if result["outcome"] != "success" and settings.fail_on_suite_failure:
-        raise SuiteFailed(f"run {run['run_id']} failed its checks: {result['failures']}")
+        raise SuiteFailed(f"run {run.run_id} failed its checks: {result['failures']}")
     return result
 
 
 @flow(name="crosswire-stages", validate_parameters=False)
-def run_stages(sources: list[str], out: str, run: dict, settings: Settings, progress: Progress) -> dict:
+def run_stages(sources: list[str], out: str, run: RunState, settings: Settings, progress: Progress) -> LoadResult:
     """The stages over batches. Batches go through ingest, clean and extract as tasks submitted to the
     run's task runner (settings.runner), so that a Dask cluster works on several at once; dedupe and
-    load see the whole run."""
+    load see the whole run. Only this flow changes `run`: the tasks read it."""
     logger = get_run_logger()
-    store = Store(out)
-    staging = run["staging"]
+    store, staging = Store(out), run.staging
     for stage in ("ingest", "clean", "dedupe", "extract"):
         files.makedirs(files.join(staging, stage))
-    ingest, count_lines, clean, dedupe, extract = (
-        resumable(task) for task in (ingest_task, line_stats_task, clean_task, dedupe_task, extract_task))
-    count_lines, clean, extract = (task.with_options(timeout_seconds=settings.runner.batch_timeout)
-                                   for task in (count_lines, clean, extract))
-    validate, load = (task.with_options(timeout_seconds=settings.runner.run_timeout) for task in (validate_task, load_task))
+    ingest, count_lines, clean, dedupe, extract, validate, load = stage_tasks(settings)
 
-    def check(stage: str, id_column: str, paths: list[str], related: list[dict] | None = None) -> None:
+    def check(stage: str, id_column: str, paths: list[str], related: list | None = None) -> None:
         # in this process, whatever the runner: GX keeps its results here for the run's Data Docs
-        outcomes = validate(stage, paths, id_column, settings, related)
-        failures = [o["failures"] for o in outcomes if not o["success"]]
-        run["suites"][stage] = "failed" if failures or run["suites"].get(stage) == "failed" else "passed"
+        failures = [o.failures for o in validate(stage, paths, id_column, settings, related) if not o.success]
+        run.suites[stage] = "failed" if failures or run.suites.get(stage) == "failed" else "passed"
         if failures and settings.fail_on_suite_failure:
             raise SuiteFailed(f"GX suite {stage!r} failed: {failures[0]}")
 
@@ -140,15 +132,15 @@ def run_stages(sources: list[str], out: str, run: dict, settings: Settings, prog
     discovery = Discovery(discover(sources), ledger, settings)
     logger.info("ingesting %s into %s", sources, store.root)
     with timed(run, "ingest"):
-        futures = [ingest.submit(units, run["run_id"], ledger, files.join(staging, "ingest", f"{n:05d}.parquet"),
+        futures = [ingest.submit(units, run.run_id, ledger, files.join(staging, "ingest", f"{n:05d}.parquet"),
                                  settings) for n, units in enumerate(discovery.batches())]
         reads = progress.wait("ingest", futures)
         for read in reads:
-            ledger.update(read_batch(read["ledger"]))
-        ingested = [read["path"] for read in reads]
-        skipped = [read["skipped"] for read in reads] + [discovery.unchanged]
-        check("ingest", "doc_id", list(ingested))
-    run["failed_sources"] = discovery.failed
+            ledger.update(read_batch(read.ledger))
+        ingested = [read.path for read in reads]
+        check("ingest", "doc_id", ingested)
+    run.failed_sources = discovery.failed
+    run.skipped_seen = sum(read.skipped for read in reads) + discovery.unchanged
     # staged for load now: the ledger holds a row per place ever seen, which the later stages need not hold
     ledger_path = ledger.write(files.join(staging, "ledger.parquet"))
     del ledger, discovery
@@ -156,76 +148,111 @@ def run_stages(sources: list[str], out: str, run: dict, settings: Settings, prog
         stats = [count_lines.submit(path, files.join(staging, "clean", f"stats-{n:05d}.parquet"))
                  for n, path in enumerate(ingested)]
         line_stats, templates = (files.join(staging, "clean", name) for name in ("line_stats.parquet", "templates.parquet"))
-        sum_line_stats([*store.parts("line_stats"), *(f.result() for f in stats)], line_stats, templates)
+        sum_line_stats([*store.parts("line_stats"), *(f.result() for f in stats)], line_stats, templates, settings)
         futures = [clean.submit(path, files.join(staging, "clean", f"{n:05d}.parquet"), settings, templates)
                    for n, path in enumerate(ingested)]
         cleaned = progress.wait("clean", futures)
         check("clean", "doc_id", cleaned)
     with timed(run, "dedupe"):
-        stories = dedupe(cleaned, store.root, run["run_id"], files.join(staging, "dedupe"), settings)
-        check("dedupe", "article_id", stories["articles"])
+        stories = dedupe(cleaned, store.root, run.run_id, files.join(staging, "dedupe"), settings)
+        check("dedupe", "article_id", stories.articles)
         progress.step("dedupe")
     with timed(run, "extract"):
         futures = [extract.submit(path, files.join(staging, "extract", f"{n:05d}"), settings)
-                   for n, path in enumerate(stories["articles"])]
+                   for n, path in enumerate(stories.articles)]
         extracted = progress.wait("extract", futures)
-        check("extract", "article_id", [paths["articles"] for paths in extracted], extracted)
-    outputs = RunOutputs(clean=cleaned, ingest=list(ingested), assignments=stories["assignments"],
-                         merges=stories["merges"], signatures=stories["signatures"], line_stats=line_stats,
+        check("extract", "article_id", [batch.articles for batch in extracted], extracted)
+    outputs = RunOutputs(clean=cleaned, ingest=ingested, assignments=stories.assignments,
+                         merges=stories.merges, signatures=stories.signatures, line_stats=line_stats,
                          ledger=ledger_path,
-                         **{table: [paths[table] for paths in extracted]
-                            for table in ("articles", "mentions", "quotes")})
-    run["skipped_seen"] = sum(skipped)
+                         **{table: [getattr(batch, table) for batch in extracted] for table in ("articles", "mentions", "quotes")})
     with timed(run, "load"):
-        result = load(store.root, run, outputs, stories, settings)
+        loaded = load(store.root, run, outputs, stories, settings)
+    run.suites = dict(loaded.suites)
     progress.step("load")
-    return result | {"failed_sources": run["failed_sources"]}
+    return loaded
+
+
+def stage_tasks(settings: Settings) -> tuple[Task, ...]:
+    """The tasks of the stages, with the run's time limits; the batch tasks keyed for resuming a run."""
+    batch, whole = settings.runner.batch_timeout, settings.runner.run_timeout
+    return (resumable(ingest_task, "out_path", listed=("units",)),
+            resumable(line_stats_task, "out_path", ("in_path",)).with_options(timeout_seconds=batch),
+            resumable(clean_task, "out_path", ("in_path",)).with_options(timeout_seconds=batch),
+            resumable(dedupe_task, "staging", ("clean_paths",)),
+            resumable(extract_task, "out_dir", ("in_path",)).with_options(timeout_seconds=batch),
+            validate_task.with_options(timeout_seconds=whole),
+            load_task.with_options(timeout_seconds=whole))
 
 
 def task_runner(settings: Settings):
     """The task runner settings.runner names: threads in this process, or a Dask cluster (the one at
-    settings.dask_address, else a LocalCluster of settings.runner.dask_workers processes)."""
-    if settings.runner.kind == "dask":
+    its dask_address, else a LocalCluster of its dask_workers processes)."""
+    runner = settings.runner
+    if runner.kind == "dask":
         from prefect_dask import DaskTaskRunner
 
-        if settings.runner.dask_address:
-            return DaskTaskRunner(address=settings.runner.dask_address)
-        return DaskTaskRunner(cluster_kwargs={"n_workers": settings.runner.dask_workers, "threads_per_worker": 1,
+        if runner.dask_address:
+            return DaskTaskRunner(address=runner.dask_address)
+        return DaskTaskRunner(cluster_kwargs={"n_workers": runner.dask_workers, "threads_per_worker": 1,
                                               "processes": True})
     return ThreadPoolTaskRunner(max_workers=1)  # one batch at a time: memory bounded by the batch
 
 
 @contextmanager
-def timed(run: dict, stage: str):
+def timed(run: RunState, stage: str):
     start = time.perf_counter()
     yield
     give_back_freed_memory()
-    run["seconds"][stage] = round(run["seconds"].get(stage, 0.0) + time.perf_counter() - start, 3)
+    run.seconds[stage] = round(run.seconds.get(stage, 0.0) + time.perf_counter() - start, 3)
 
 
-def resumable(task: Task) -> Task:
-    """`task` with its result (the path of the batch it wrote) persisted under the name of that path: when
-    a failed run is started again, it stages to the same folder, and Prefect's cache returns the batches
-    the failed run finished instead of redoing them."""
-    return task.with_options(cache_policy=CacheKeyFnPolicy(cache_key_fn=_batch_written), persist_result=True)
+def resumable(task: Task, output: str, inputs: tuple[str, ...] = (), listed: tuple[str, ...] = ()) -> Task:
+    """`task` with its result (what it wrote at its `output` parameter, a path) persisted under a key of that
+    path, of the state of the files its `inputs` parameters name (rewritten when their own batch was redone)
+    and of what its `listed` parameters ask for (a feed may list other pages when the run is started again):
+    when a failed run is started again, it stages to the same folder, and Prefect's cache returns the
+    batches the failed run finished instead of redoing them. The parameters are checked against the
+    task's signature here, so that renaming one fails at once instead of silently keying every batch alike."""
+    missing = {output, *inputs, *listed} - set(inspect.signature(task.fn).parameters)
+    if missing:
+        raise TypeError(f"task {task.name!r} has no parameter {sorted(missing)} to key its results on")
+    key = partial(_batch_key, output=output, inputs=inputs, listed=listed)
+    return task.with_options(cache_policy=CacheKeyFnPolicy(cache_key_fn=key), persist_result=True)
 
 
-def _batch_written(context, parameters: dict) -> str:
-    """The batch's output path, what it was asked to read (a feed may list other pages when the run is
-    started again) and the state of its input files (rewritten when their own batch was redone)."""
-    target = next(parameters[name] for name in ("out_path", "out_dir", "staging") if name in parameters)
-    inputs = [parameters.get("in_path"), *parameters.get("clean_paths", [])]
-    states = [f"{path}:{files.fingerprint(path)}" for path in inputs if path]
-    key = json.dumps([str(target), repr(parameters.get("units")), states])
+def _batch_key(context, parameters: dict, output: str, inputs: tuple[str, ...], listed: tuple[str, ...]) -> str:
+    paths = [path for name in inputs for path in _paths(parameters[name])]
+    states = [f"{path}:{files.fingerprint(path)}" for path in paths]
+    key = json.dumps([str(parameters[output]), [repr(parameters[name]) for name in listed], states])
     return "crosswire-" + hashlib.sha256(key.encode()).hexdigest()
+
+
+def _paths(value) -> list[str]:
+    return [str(p) for p in value if p] if isinstance(value, (list, tuple)) else [str(value)] if value else []
+
+
+def summary(run: RunState, loaded: LoadResult, out: str, settings: Settings) -> dict:
+    """The run's outcome as the CLI, the artifacts and a Python caller read it."""
+    return {"counts": vars(loaded.counts), "suites": loaded.suites, "outcome": loaded.outcome,
+            "failures": loaded.failures, "quarantine_reasons": loaded.quarantine_reasons,
+            "failed_sources": run.failed_sources, "run_id": run.run_id, "out": out, "seconds": run.seconds,
+            "extract_mode": cached_nlp(settings.extract.model)[1]}
+
+
+def publish_artifacts(result: dict, out: str) -> None:
+    """The run's summary, its new stories, and links to its report and Data Docs, on its Prefect run page."""
+    run_id = result["run_id"]
+    create_markdown_artifact(key="crosswire-run-summary", markdown=markdown_summary(result),
+                             description=f"crosswire run {run_id}")
+    create_table_artifact(key="crosswire-new-stories", table=new_stories(out, run_id),
+                          description=f"Stories that crosswire run {run_id} created (at most 200, newest first)")
+    for key, label in (("report", "crosswire report"), ("data_docs", "GX Data Docs of the run's validations")):
+        if result.get(key):
+            create_link_artifact(key=f"crosswire-{key.replace('_', '-')}", link=files.uri(result[key]),
+                                 link_text=label, description=f"crosswire run {run_id}")
 
 
 def last_run(store: Store) -> str | None:
     runs = store.read("runs", ["run_id", "started_at"])
     return runs.sort_values("started_at")["run_id"].iloc[-1] if len(runs) else None
-
-
-def failed_runs(store: Store, run: dict):
-    import pandas as pd
-
-    return pd.concat([store.read("runs"), run_row(run, {}, "failed")], ignore_index=True)

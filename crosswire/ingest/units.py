@@ -54,22 +54,6 @@ def load_sources(path: str | Path) -> list[Source]:
     return sources
 
 
-def load_sources(path: str | Path) -> list[Source]:
-    """The `[[source]]` tables of a sources.toml; relative paths are relative to the file."""
-    path = Path(path)
-    entries = tomllib.loads(path.read_text(encoding="utf-8")).get("source", [])
-    sources = []
-    for entry in entries:
-        source = Source(**entry)
-        if not source.is_url:
-            source = source.model_copy(update={"location": str((path.parent / source.location).resolve())})
-        sources.append(source)
-    names = [s.name for s in sources if s.name]
-    if len(names) != len(set(names)):
-        raise ValueError(f"{path}: source names must be unique, got {names}")
-    return sources
-
-
 @dataclass
 class Item:
     """One document as read, before decoding: its place, source, declared type and raw bytes."""

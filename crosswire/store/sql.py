@@ -11,11 +11,12 @@ import duckdb
 import pyarrow as pa
 
 from crosswire.schema import TABLES
+from crosswire.settings import DEFAULTS
 from crosswire.store import files
 
 
 @contextmanager
-def connection(memory_limit: str = "128MB") -> Iterator[duckdb.DuckDBPyConnection]:
+def connection(memory_limit: str = DEFAULTS.runner.sql_memory_limit) -> Iterator[duckdb.DuckDBPyConnection]:
     with tempfile.TemporaryDirectory(prefix="crosswire-duckdb-") as spill:
         connection = duckdb.connect(config={"memory_limit": memory_limit, "temp_directory": spill})
         try:

@@ -32,7 +32,12 @@ def run_id_of(staging: str, run_id: str) -> str:
     return run_id
 
 
-def write_batch(frame: pd.DataFrame | pa.Table, path: str) -> str:
+def write_batch(frame: pd.DataFrame | pa.Table, path: str, schema: pa.Schema | None = None) -> str:
+    """`frame` as a Parquet file at `path`; with a `schema` (crosswire.schema's staged batches), its columns
+    and types, so that what a stage hands the next is the contract's, whatever dtypes pandas happened to hold."""
+    if schema is not None and isinstance(frame, pd.DataFrame):
+        absent = {name: pd.Series(None, index=frame.index, dtype=object) for name in schema.names if name not in frame}
+        frame = pa.Table.from_pandas(frame.assign(**absent)[schema.names], schema=schema, preserve_index=False)
     if isinstance(frame, pa.Table):  # written as it is: no pandas copy of its list columns
         files.write_table(frame, str(path))
         return str(path)

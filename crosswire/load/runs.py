@@ -1,0 +1,52 @@
+"""The end of a run: its row of the runs table, its counts, and the commit of every table at once, or, when
+the row accounting failed, of the run's row alone."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+
+import pandas as pd
+
+from crosswire.load.accounting import article_counts
+from crosswire.load.loading import Loaded
+from crosswire.results import DedupeResult, LoadResult, RunCounts, RunState
+from crosswire.store import Store, to_arrow
+
+
+def run_row(run: RunState, suites: dict[str, str], counts: RunCounts | None, outcome: str) -> pd.DataFrame:
+    """The run's row of the runs table; without counts (a run stopped by a suite) they are null."""
+    return pd.DataFrame([{
+        "run_id": run.run_id, "started_at": run.started_at, "finished_at": pd.Timestamp.now(tz="UTC"),
+        "parameters": json.dumps(run.parameters, sort_keys=True, default=str), "outcome": outcome,
+        **(asdict(counts) if counts else {}), "suites": json.dumps(suites, sort_keys=True),
+        "seconds": json.dumps(run.seconds), "failed_sources": json.dumps(run.failed_sources, sort_keys=True),
+        "flow_run_id": run.flow_run_id,
+    }])
+
+
+def run_counts(run: RunState, loaded: Loaded, stories: DedupeResult, before: list[str]) -> RunCounts:
+    """This run's counts; `before`: the articles parts committed before it."""
+    articles, new_articles = article_counts(loaded.parts.files("articles"), before)
+    return RunCounts(ingested=loaded.ingested, skipped_seen=run.skipped_seen,
+                     quarantined=sum(loaded.quarantine_reasons.values()), articles=articles, new_articles=new_articles,
+                     copies_merged=stories.exact + stories.near, mentions=loaded.kept["mentions"],
+                     quotes=loaded.kept["quotes"])
+
+
+def commit_run(store: Store, run: RunState, loaded: Loaded, stories: DedupeResult, articles_before: list[str],
+               failures: list[dict]) -> LoadResult:
+    """Commit every table together, unless the row accounting found `failures`: then the committed tables
+    stay as they were, and only the run's row records the failed run (the commit clears the pending parts)."""
+    suites = {**run.suites, "load": "failed" if failures else "passed"}
+    outcome = "success" if all(v == "passed" for v in suites.values()) else "failed"
+    counts = run_counts(run, loaded, stories, articles_before)
+    runs = pd.concat([store.read("runs"), run_row(run, suites, counts, outcome)], ignore_index=True)
+    if not failures:
+        tables = loaded.tables | {"runs": runs}
+        store.commit({name: to_arrow(frame, name) for name, frame in tables.items()}, run.run_id,
+                     parts=loaded.parts.written, removed=loaded.parts.removed)
+    else:
+        store.commit({"runs": to_arrow(runs, "runs")}, run.run_id)
+    return LoadResult(counts=counts, suites=suites, outcome=outcome, failures=failures,
+                      quarantine_reasons={reason: n for reason, n in loaded.quarantine_reasons.items() if reason})
