@@ -17,6 +17,7 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 SAMPLE = REPO / "sample"
+CORPUS_SLICE = REPO / "tests" / "fixtures" / "corpus"  # real pages of every office, in the repository
 
 
 @pytest.fixture(scope="session")
@@ -24,6 +25,13 @@ def shared() -> Path:
     if not SHARED.is_dir():
         pytest.skip(f"{SHARED} is absent: corpus tests need the shared data beside the repository")
     return SHARED
+
+
+@pytest.fixture(scope="session")
+def corpus_slice() -> dict[str, dict[str, str]]:
+    """Office -> page name -> text of tests/fixtures/corpus (see its README)."""
+    return {office.name: {page.name: page.read_text(encoding="utf-8") for page in sorted(office.glob("*.txt"))}
+            for office in sorted(CORPUS_SLICE.iterdir()) if office.is_dir()}
 
 
 @pytest.fixture(scope="session")
@@ -39,6 +47,16 @@ def crosswire(*args: str) -> subprocess.CompletedProcess:
     """The CLI in a process of its own, as a user runs it."""
     return subprocess.run([sys.executable, "-m", "crosswire.cli", *args], capture_output=True, text=True,
                           cwd=REPO, timeout=600)
+
+
+@pytest.fixture
+def site():
+    """tests/website.py's web site, served on 127.0.0.1 for one test."""
+    from tests.website import Site
+
+    served = Site()
+    yield served
+    served.close()
 
 
 @pytest.fixture(scope="session")

@@ -8,8 +8,11 @@ import string
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from tasks.clean import clean_document, repair, unglue
-from tasks.extract import cached_nlp, extract_article
+from crosswire.clean import clean_document, repair, unglue
+from crosswire.extract import cached_nlp, extract_article
+from crosswire.settings import Settings
+
+ONE_WORD = Settings(clean={"min_article_words": 1})  # any text with a word is an article
 
 # derandomize: the same examples in every run, so that CI's verdict depends on the change, not on the draw;
 # a found failure is pinned with @example
@@ -92,9 +95,9 @@ def test_clean_never_raises_and_gives_a_verdict(text, content_type):
          "responses.The network\nresponses.The network")
 def test_cleaning_a_cleaned_text_changes_nothing(page):
     """A cleaned text, cleaned again with its title given apart (as an export carries it), stays as it is."""
-    first = clean_document(page, min_words=1)
+    first = clean_document(page, settings=ONE_WORD)
     if first.is_article:
-        again = clean_document(first.text, min_words=1,
+        again = clean_document(first.text, settings=ONE_WORD,
                                hints={"title": first.title or "A title", "published": first.published_at})
         assert (again.text, again.is_article) == (first.text, True)
 
@@ -115,7 +118,7 @@ def test_extraction_with_the_ner_model_keeps_offsets_valid(text):
 @settings(FAST, max_examples=60)
 @given(pages)
 def test_extraction_of_cleaned_pages_keeps_offsets_valid(page):
-    cleaned = clean_document(page, min_words=1)
+    cleaned = clean_document(page, settings=ONE_WORD)
     assert_offsets_slice(cleaned.text, extract_article(cleaned.text, title=cleaned.title,
                                                       published_at=cleaned.published_at))
 

@@ -11,8 +11,8 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.dataset as ds
 
+from crosswire.load import listed
 from crosswire.store import Store
-from tasks.load import listed
 from tests.conftest import REPO, SAMPLE, crosswire
 
 TABLES = ["documents", "raw", "articles", "mentions", "quotes", "quarantine", "runs", "signatures", "line_stats"]

@@ -8,8 +8,7 @@ import pandas as pd
 import pytest
 from distributed import Client, LocalCluster
 
-from crosswire.schema import TABLES
-from crosswire.schema import SORT_KEYS
+from crosswire.schema import SORT_KEYS, TABLES
 from tests.conftest import SAMPLE, crosswire
 
 RUN_COLUMNS = {"run_id", "updated_run_id", "ingested_at", "checked_at"}  # which run wrote a row, and when

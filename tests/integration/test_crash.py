@@ -20,11 +20,10 @@ import pandas as pd
 import pyarrow.dataset as ds
 import pytest
 
-from crosswire.schema import TABLES
-from crosswire.schema import SORT_KEYS
+from crosswire.load import accounting
+from crosswire.schema import SORT_KEYS, TABLES
 from crosswire.store import JOURNAL, Store, to_arrow
 from expectations.runner import validate
-from tasks.load import accounting
 from tests.conftest import REPO, SAMPLE
 
 # Run-specific columns, left out when two runs' tables are compared: which run wrote a row, and when the

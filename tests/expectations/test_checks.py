@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 
+from crosswire.clean import clean_document
+from crosswire.extract import extract_batch
 from crosswire.settings import Settings
 from crosswire.store.staging import read_batch, write_batch
-from tasks.clean import clean_document
-from tasks.extract import extract_batch
-from tasks.validate import extract_checks
+from expectations.checks import extract_checks
 
 
 def seed_extraction(seeds):

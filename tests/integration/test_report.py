@@ -10,10 +10,15 @@ import pandas as pd
 import pytest
 
 from crosswire.cli import main
-from crosswire.store import sql
-from crosswire.report import build_report, copies_per_story, stories_per_week, top_names, views
+from crosswire.report import (
+    build_report,
+    copies_per_story,
+    stories_per_week,
+    top_names,
+    views,
+)
 from crosswire.schema import TABLES
-from crosswire.store import Store, to_arrow
+from crosswire.store import Store, sql, to_arrow
 from expectations.runner import build_data_docs, validate
 
 UTC = "UTC"

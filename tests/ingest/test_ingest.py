@@ -1,5 +1,5 @@
 """Ingest on real files, exports and a real web site on 127.0.0.1: every item becomes a row or is skipped
-as seen, never a crash; runs over feeds and sitemaps are incremental, and a changed page is a new version."""
+as seen, never a crash."""
 
 from __future__ import annotations
 
@@ -7,14 +7,10 @@ import gzip
 import json
 
 import pandas as pd
-import pytest
 
 from crosswire.ingest import Discovery, Ledger, discover, doc_id_for, ingest_units
 from crosswire.settings import Settings
-from crosswire.summary import text_summary
-from flows.etl import etl
 from tests.conftest import SAMPLE
-from tests.test_fetch import page_html, site  # noqa: F401  (the served web site)
 
 
 def ingest(locations: list[str], ledger: Ledger | None = None, run_id: str = "run-1", **fetch):
@@ -105,88 +101,3 @@ def test_corpus_sample_ingests_without_loss(shared):
     frame, _, _ = ingest([str(f) for f in files])
     assert len(frame) == len(files) and frame["doc_id"].is_unique
     assert (frame["status"] == "ok").mean() > 0.9 and set(frame["source"]) == {"orange_ca"}
-
-
-# --- the flow over a served web site ---
-
-def flow_settings() -> Settings:
-    return Settings(extract={"model": "rules"}, fetch={"allowed_private_hosts": ["127.0.0.1"], "backoff": 0.05,
-                                                      "retries": 1})
-
-
-def test_feed_run_twice_ingests_nothing_the_second_time(site, tmp_path):
-    out = str(tmp_path / "out")
-    first = etl(sources=[site.url("/feed.xml")], out=out, settings=flow_settings())
-    assert first["outcome"] == "success" and first["counts"]["ingested"] == len(site.pages)
-    docs = pd.read_parquet(tmp_path / "out" / "documents")
-    assert set(docs["source"]) == {"127.0.0.1"}
-    quarantine = pd.read_parquet(tmp_path / "out" / "quarantine")
-    assert list(quarantine["reason"]) == ["bot-wall"]  # fetched pages meet the clean stage's checks
-    titled = docs.set_index("source_uri").loc[site.url("/page/3")]
-    assert titled["title"] == site.pages["/page/3"][0]
-    requests = sum(site.hits.values())
-
-    second = etl(sources=[site.url("/feed.xml")], out=out, settings=flow_settings())
-    assert second["counts"]["ingested"] == 0 and second["counts"]["skipped_seen"] == len(site.pages)
-    assert "0 new documents: ingested nothing" in text_summary(second)
-    assert sum(site.hits.values()) == requests + 1  # the feed alone: its pages are older than the last read
-    assert len(pd.read_parquet(tmp_path / "out" / "documents")) == len(docs)
-    ledger = pd.read_parquet(tmp_path / "out" / "ledger")
-    assert set(ledger["kind"]) == {"feed", "page"} and len(ledger) == len(site.pages) + 1
-
-
-def test_changed_page_is_a_new_version_and_failed_source_is_reported(site, tmp_path):
-    sources = tmp_path / "sources.toml"
-    sources.write_text(f"""
-[[source]]
-name = "county-da"
-kind = "sitemap"
-location = "{site.url('/sitemap.xml')}"
-
-[[source]]
-name = "gone"
-kind = "feed"
-location = "{site.url('/gone.xml')}"
-""")
-    out = str(tmp_path / "out")
-    first = etl(sources=[str(sources)], out=out, settings=flow_settings())
-    assert first["failed_sources"] == {"gone": "http-404: HTTP 404 Not Found after 1 attempt(s)"}
-    assert "source failed  gone: http-404" in text_summary(first)
-    before = pd.read_parquet(tmp_path / "out" / "documents")
-    assert set(before["source"]) == {"county-da", "gone"}
-
-    title, html = site.pages["/page/3"]
-    site.pages["/page/3"] = (title, html.replace("</article>", "<p>Update: all four defendants pleaded not "
-                                                 "guilty at their arraignment on Friday.</p></article>"))
-    second = etl(sources=[str(sources)], out=out, settings=flow_settings())
-    assert second["counts"]["ingested"] == 1 and second["outcome"] == "success"
-    assert site.hits[("/page/1", 304)] == 1  # unchanged pages answered a conditional GET
-    after = pd.read_parquet(tmp_path / "out" / "documents")
-    new = after[after["run_id"] == second["run_id"]].iloc[0]
-    old = before.set_index("source_uri").loc[site.url("/page/3")]
-    assert new["source_uri"] == site.url("/page/3") and new["previous_doc_id"] == old["doc_id"]
-    assert "pleaded not guilty" in new["text"]
-    # nothing earlier overwritten: each earlier document keeps its content (its story may gain a better copy)
-    own = ["doc_id", "source_uri", "source", "raw_sha256", "ingested_at", "run_id", "status", "title", "text"]
-    pd.testing.assert_frame_equal(after.loc[after["run_id"] != second["run_id"], own].reset_index(drop=True),
-                                  before[own].reset_index(drop=True), obj="earlier documents")
-    raw = pd.read_parquet(tmp_path / "out" / "raw").set_index("doc_id")["content"]
-    assert raw[old["doc_id"]] == html.encode() and raw[new["doc_id"]] == site.pages["/page/3"][1].encode()
-
-
-def test_private_addresses_are_refused_by_default(site, tmp_path):
-    refused = etl(sources=[site.url("/feed.xml")], out=str(tmp_path / "out"), settings=Settings(extract={"model": "rules"}))
-    assert "private-address" in refused["failed_sources"][site.url("/feed.xml")]
-    assert refused["counts"]["ingested"] == 1 and refused["quarantine_reasons"] == {"private-address": 1}
-    assert sum(site.hits.values()) == 0
-
-
-def test_cli_takes_source_lists_and_the_private_network_switch():
-    from crosswire.cli import main, parser
-
-    args = parser().parse_args(["run", "--sources", "a.toml", "--out", "d", "--allow-private-networks"])
-    assert args.sources == [] and args.source_lists == ["a.toml"] and args.allow_private_networks is True
-    assert parser().parse_args(["run", "x", "--out", "d"]).allow_private_networks is None  # the settings decide
-    with pytest.raises(SystemExit) as exit_:
-        main(["run", "--out", "d"])
-    assert exit_.value.code == 2

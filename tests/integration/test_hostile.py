@@ -19,7 +19,7 @@ from warcio.warcwriter import WARCWriter
 
 from crosswire.ingest import warc_items, warc_units
 from tests.conftest import REPO, SAMPLE
-from tests.test_crash import ENV
+from tests.integration.test_crash import ENV
 
 MAX_RSS_MIB = 1536  # generous: this run peaked at 598 MiB, with the 50 MiB file and 1 GiB bombs refused
 MEASURED = """

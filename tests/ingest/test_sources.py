@@ -25,7 +25,7 @@ from crosswire.ingest import (
 )
 from crosswire.settings import Settings
 from tests.conftest import REPO, SAMPLE
-from tests.test_fetch import local, site  # noqa: F401  (the served web site)
+from tests.website import local
 
 
 def units_of(source: Source, settings, ledger: Ledger | None = None, batch_size: int = 100):

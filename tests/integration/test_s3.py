@@ -13,7 +13,7 @@ from moto.server import ThreadedMotoServer
 from crosswire.schema import TABLES
 from crosswire.store import RunLocked, Store
 from tests.conftest import SAMPLE, crosswire
-from tests.test_dask import content
+from tests.integration.test_dask import content
 
 BUCKET = "crosswire-test"
 
