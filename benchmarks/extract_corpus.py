@@ -73,7 +73,9 @@ def cleaned_corpus(use_cache: bool = True) -> pd.DataFrame:
 
 
 def _cache_path(files: list[Path]) -> Path:
-    h = hashlib.sha256((REPO / "tasks" / "clean.py").read_bytes())
-    h.update((REPO / "tasks" / "ingest.py").read_bytes())
+    h = hashlib.sha256()
+    for module in sorted([*(REPO / "crosswire" / "clean").glob("*.py"), *(REPO / "crosswire" / "ingest").glob("*.py"),
+                          REPO / "crosswire" / "dates.py", *(REPO / "crosswire" / "data").glob("*.toml")]):
+        h.update(module.read_bytes())
     h.update("\n".join(str(f.relative_to(CORPUS)) for f in files).encode())
     return Path(tempfile.gettempdir()) / f"crosswire-cleaned-corpus-{h.hexdigest()[:16]}.parquet"
