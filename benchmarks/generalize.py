@@ -9,8 +9,9 @@ over a new source learns them; nothing of another office is used. The hand label
 (written while the rules were: a training score) and benchmarks/data/gold/*.jsonl (labelled before any
 rule was written for their pages: held out). Per source it prints:
 
-- kept: pages the clean stage keeps as articles, and the share of them still kept when the page comes as
-  one line (a page's textContent: no line breaks), so that no text is lost when lines are;
+- kept: pages the clean stage keeps as articles; 1-line: the share of them still kept when the page comes
+  as one line (a page's textContent: no line breaks), and the F1 of that text's words against the text
+  cleaned from the page's lines, so that no text is lost when lines are;
 - title affix: the share of the source's titles that carry no affix (a segment before or after a separator
   that recurs on at least 3 and 10 % of its titles: the site's name, "Newsroom" ...);
 - title, published, dateline: exact on the labelled pages (a null where the label is null counts right);
@@ -46,7 +47,7 @@ from noise import KINDS, Release  # noqa: E402
 
 HELD_OUT = sorted((REPO / "benchmarks" / "data" / "gold").glob("*.jsonl"))
 SEPARATOR = re.compile(r"\s+[|•–—-]\s+|\s*::\s*|\s+:\s+")
-COLUMNS = ["pages", "kept", "1-line", "no affix", "title", "published", "dated", "dateline", "orgs", "people",
+COLUMNS = ["pages", "kept", "1-line", "1-line F1", "no affix", "title", "published", "dated", "dateline", "orgs", "people",
            "places", "speakers", "copies", "false"]
 
 
@@ -74,6 +75,12 @@ def has_affix(title: str, found: set[str]) -> bool:
     return len(parts) > 1 and bool({("first", key(parts[0])), ("last", key(parts[-1]))} & found)
 
 
+def word_f1(truth: str, text: str) -> float:
+    want, got = Counter(re.findall(r"\w+", truth.lower())), Counter(re.findall(r"\w+", text.lower()))
+    tp = sum((want & got).values())
+    return 2 * tp / (sum(want.values()) + sum(got.values())) if tp else 0.0
+
+
 def one_line(page: str) -> str:
     return " ".join(line.strip() for line in page.splitlines() if line.strip())
 
@@ -91,12 +98,17 @@ class Source:
                         for name, page in self.pages.items()}
         self.articles = {name: c for name, c in self.cleaned.items() if c.is_article}
 
-    def one_line_kept(self, settings) -> float:
+    def one_line(self, settings) -> tuple[float, float]:
+        """(share of the articles kept when their page comes as one line, mean F1 of the words of that text
+        against the text cleaned from the page's lines)."""
         from crosswire.clean import clean_document
 
-        kept = [clean_document(one_line(self.pages[name]), boilerplate=self.template, settings=settings).is_article
-                for name in self.articles]
-        return sum(kept) / max(1, len(kept))
+        kept, f1 = [], []
+        for name, article in self.articles.items():
+            cleaned = clean_document(one_line(self.pages[name]), boilerplate=self.template, settings=settings)
+            kept.append(cleaned.is_article)
+            f1.append(word_f1(article.text, cleaned.text if cleaned.is_article else ""))
+        return sum(kept) / max(1, len(kept)), sum(f1) / max(1, len(f1))
 
 
 def extraction(cleaned, nlp, settings):
@@ -123,8 +135,9 @@ def score_labels(pages: list[dict], source: Source, nlp, settings) -> dict[str, 
     return scores
 
 
-def copies(source: Source, count: int, rng: random.Random, settings) -> tuple[dict[str, list[bool]], int]:
-    """Per kind, whether each copy joined its release; and the pairs of distinct releases merged."""
+def copies(source: Source, count: int, rng: random.Random, settings) -> tuple[dict[str, list[bool]], list[str]]:
+    """Per kind, whether each copy joined its release; and the pairs of distinct releases merged (their titles,
+    and the kinds of copies in their story)."""
     from crosswire.clean import clean_document
     from crosswire.dedupe import assign_stories, exact_key, tokens
     from crosswire.store import Store
@@ -159,7 +172,9 @@ def copies(source: Source, count: int, rng: random.Random, settings) -> tuple[di
     for i, (n, kind, text, _) in enumerate(rows):
         if kind is not None:
             joined[kind].append(text is not None and story_of[i] == story_of[original[n]])
-    false = sum(story_of[a] == story_of[b] for a, b in combinations(original.values(), 2))
+    false = [f"{rows[a][3]!r} + {rows[b][3]!r} (copies in the story: "
+             f"{sorted({kind for i, (_, kind, _, _) in enumerate(rows) if kind and story_of[i] == story_of[a]})})"
+             for a, b in combinations(original.values(), 2) if story_of[a] == story_of[b]]
     return joined, false
 
 
@@ -195,19 +210,21 @@ def main(argv: list[str] | None = None) -> int:
         titles = [c.title for c in source.articles.values() if c.title]
         found = affixes(titles)
         joined, false = copies(source, args.copies, rng, settings)
-        false_total += false
+        false_total += len(false)
         for kind, hits in joined.items():
             kinds[kind] += hits
         every = [hit for hits in joined.values() for hit in hits]
         title, published, dateline, orgs, people, places, speakers = cells(scores)
         rows[source.name] = {
             "pages": len(source.pages), "kept": len(source.articles) / len(source.pages),
-            "1-line": source.one_line_kept(settings),
+            **dict(zip(("1-line", "1-line F1"), source.one_line(settings))),
             "no affix": 1 - sum(has_affix(t, found) for t in titles) / max(1, len(titles)),
             "title": title, "published": published,
             "dated": sum(c.published_at is not None for c in source.articles.values()) / max(1, len(source.articles)),
             "dateline": dateline, "orgs": orgs, "people": people, "places": places, "speakers": speakers,
-            "copies": sum(every) / max(1, len(every)), "false": false}
+            "copies": sum(every) / max(1, len(every)), "false": len(false)}
+        for pair in false:
+            print(f"[{source.name}] false merge: {pair}")
         if args.verbose:
             for field, score in scores.items():
                 for error in score.errors:

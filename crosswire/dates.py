@@ -55,7 +55,7 @@ NUMERIC = re.compile(r"(?=\d)(?<![\d/-])(?P<m>1[0-2]|0?[1-9])/(?P<d>[12]\d|3[01]
 
 # Any case, as page headers write them ("JUNE 5, 2026"), English or Spanish.
 _ANY_CASE_MONTH = rf"(?:{alternation([*MONTHS, *MONTH_ABBREVIATIONS])})\.?"
-_LINE_DATE = re.compile(
+LINE_DATE = re.compile(
     rf"\b(?:{_ANY_CASE_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"  # June 10, 2011
     rf"|\d{{1,2}}\s+{_ANY_CASE_MONTH},?\s+\d{{4}}"  # 28 October 2021
     rf"|\d{{1,2}}\s+de\s+(?:{alternation(_WORDS['spanish_months'])}),?\s+(?:(?:de|del)\s+)?\d{{4}}"  # 14 de enero de 2025
@@ -77,7 +77,7 @@ def date_in_line(line: str) -> str | None:
     """The date of a date line ("Published February 19, 2026", "Date: ...", "June 5, 2026: Title"), as written."""
     if len(line) > 200 or not _FOUR_DIGITS.search(line):  # every date has its year
         return None
-    match = _LINE_DATE.search(line)
+    match = LINE_DATE.search(line)
     if not match or not _LINE_LABEL.match(line[: match.start()]) or (line.endswith(".") and len(line.split()) > 12):
         return None
     return match[0]

@@ -42,6 +42,12 @@ class CleanSettings(Section):
         2.0, ge=1, description="... and replaces it when its text is at least this many times longer.")
     language_chars: int = Field(
         600, ge=1, description="Characters of the text's opening that language identification reads.")
+    run_together_words: int = Field(
+        400, ge=1, description="A line of this many words is a page saved without its line breaks (no paragraph "
+        "is so long): it is cut into segments at sentence ends, glued elements and datelines ...")
+    long_line_words: int = Field(
+        60, ge=1, description="... and so is a line of this many words glued in several places, or any such line "
+        "of a page that, read as lines, leaves too little text.")
 
 
 class DedupeSettings(Section):

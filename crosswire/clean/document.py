@@ -27,6 +27,7 @@ from crosswire.clean.page import (
     wall_or_error,
 )
 from crosswire.clean.repairs import repair, unglue
+from crosswire.clean.segments import prose_run, ran_together, segments
 from crosswire.clean.text import count_words, nonspace_chars, same_text
 from crosswire.dates import date_in_line, parse_date
 from crosswire.settings import DEFAULTS, Settings
@@ -61,8 +62,8 @@ def clean_document(
 
     HTML goes through trafilatura first; its main text is already free of page chrome, so only the
     text repair and the fragment filter apply to it, and its title and date metadata are kept. Texts
-    under `settings.clean.min_article_words` words or over `max_article_words` are not articles."""
-    min_words, max_words = settings.clean.min_article_words, settings.clean.max_article_words
+    under `settings.clean.min_article_words` words or over `max_article_words` are not articles. A page
+    saved without its line breaks is cut into segments first (crosswire.clean.segments)."""
     hints = hints or {}
     if not isinstance(raw_text, str) or "\x00" in raw_text:
         return _rejected("not-text", "no decodable text", junk=0.0)
@@ -78,15 +79,32 @@ def clean_document(
                 "published": meta["published"] or extracted["published"]}
     else:
         text, page_chars = raw_text, nonspace_chars(raw_text)
-    lines = split_lines(repair(text))
+    lines = raw = split_lines(repair(text))
+    if not is_html:
+        words, long = settings.clean.run_together_words, settings.clean.long_line_words
+        total = sum(map(count_words, raw))
+        lines = segments(raw, boilerplate, lambda line: ran_together(line, words, long, total))
     wall = wall_or_error(lines, text)
     if wall:
         return _rejected(*wall)
+    cleaned = _from_lines(lines, is_html, meta, boilerplate, page_chars, settings, lines != raw)
+    if not is_html and cleaned.reason in ("too-short", "index-page"):  # perhaps a page whose lines ran together
+        cut = segments(raw, boilerplate, lambda line: count_words(line) >= settings.clean.long_line_words)
+        if cut != raw and (retry := _from_lines(cut, is_html, meta, boilerplate, page_chars, settings, True)).is_article:
+            return retry
+    return cleaned
 
+
+def _from_lines(lines: list[str], is_html: bool, meta: dict, boilerplate: frozenset[str], page_chars: int,
+                settings: Settings, segmented: bool = False) -> Cleaned:
+    """A page's lines (furniture and the source's template lines among them) read as `clean_document` reads
+    them; the segments of a page whose lines ran together (`segmented`) have their body found by density."""
+    min_words, max_words = settings.clean.min_article_words, settings.clean.max_article_words
     lines = drop_ui(lines)
     kept, listed = split_lists(blocks(lines))
     first_is_title = not meta["title"]  # an export or feed gives the title apart from the text
-    end = top_end(kept, first_is_title)[0]
+    body = prose_run(kept) if segmented else None
+    end = body[0] if body else top_end(kept, first_is_title)[0]
     title = meta["title"] or bare_title(find_title(kept[:end], kept[: end + 1], boilerplate))
     published = meta["published"] or find_date(kept[:end], listed, title, settings.dates)
     author = meta.get("author") or find_author(kept[:end])
@@ -97,6 +115,8 @@ def clean_document(
     if is_html:  # trafilatura's text may open with the headline and the date line
         while kept and ((title and same_text(kept[0], title)) or date_in_line(kept[0])):
             kept = kept[1:]
+    elif segmented:
+        kept = cut_footer(kept[slice(*prose_run(kept))])
     else:
         kept = cut_footer(kept[body_start(kept, title, first_is_title):])
     body_text = "\n\n".join(unglue(b) for b in kept)
@@ -123,6 +143,8 @@ def clean_document(
         site_name=meta.get("site_name"),
         url=meta.get("url"),
     )
+
+
 
 
 def _rejected(reason: str, detail: str, junk: float = 1.0) -> Cleaned:
