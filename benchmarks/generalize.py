@@ -12,15 +12,16 @@ rule was written for their pages: held out). Per source it prints:
 - kept: pages the clean stage keeps as articles; 1-line: the share of them still kept when the page comes
   as one line (a page's textContent: no line breaks), and the F1 of that text's words against the text
   cleaned from the page's lines, so that no text is lost when lines are;
-- title affix: the share of the source's titles that carry no affix (a segment before or after a separator
-  that recurs on at least 3 and 10 % of its titles: the site's name, "Newsroom" ...);
+- no site: the share of the source's titles that do not carry its site's name (its office's name or web host,
+  from counties.csv, before or after a separator);
 - title, published, dateline: exact on the labelled pages (a null where the label is null counts right);
   dated: the share of the source's articles with a publication date;
 - organizations, people, locations: F1 on the labelled pages; speakers: quotes attributed right;
   (scored as benchmarks/extract_eval.py scores them);
 - copies: releases of the source and copies of them made by every kind of benchmarks/noise.py, cleaned as
-  pages of other channels (no template) and grouped by the dedupe stage among all the source's releases:
-  pairwise recall of copies with their release, and pairs of distinct releases merged (false merges).
+  pages of other channels (each kind a channel, its template learned from its own copies) and grouped by the dedupe stage among all the source's releases:
+  pairwise recall of copies with their release, and pairs of distinct releases merged (false merges);
+  for the kinds that carry the title, how often the copy's title is the release's.
 
 Then the same fields over the held-out labels and over all, the copies per kind, and the article-extraction
 benchmark's main text against trafilatura's defaults in the same run.
@@ -47,7 +48,8 @@ from noise import KINDS, Release  # noqa: E402
 
 HELD_OUT = sorted((REPO / "benchmarks" / "data" / "gold").glob("*.jsonl"))
 SEPARATOR = re.compile(r"\s+[|•–—-]\s+|\s*::\s*|\s+:\s+")
-COLUMNS = ["pages", "kept", "1-line", "1-line F1", "no affix", "title", "published", "dated", "dateline", "orgs", "people",
+TITLED = ("site-move", "news-site", "teaser", "digest", "wire", "pdf", "markdown")  # copies that carry the title
+COLUMNS = ["pages", "kept", "1-line", "1-line F1", "no site", "title", "published", "dated", "dateline", "orgs", "people",
            "places", "speakers", "copies", "false"]
 
 
@@ -59,20 +61,21 @@ def labels() -> list[dict]:
     return found
 
 
-def affixes(titles: list[str]) -> set[str]:
-    """Segments before or after a separator that recur on at least 3 and 10 % of `titles`."""
-    counts = Counter()
-    for title in titles:
-        parts = SEPARATOR.split(title)
-        if len(parts) > 1:
-            counts.update({("first", key(parts[0])), ("last", key(parts[-1]))})
-    floor = max(3, 0.1 * len(titles))
-    return {part for part, n in counts.items() if n >= floor}
+def site_names() -> dict[str, list[str]]:
+    """Office folder -> the names its site goes by (counties.csv: the office's name and its web host)."""
+    import csv
+
+    rows = csv.DictReader((CORPUS / "counties.csv").open(encoding="utf-8"))
+    return {r["folder_key"]: [r["office_name"], r["press_release_url"].split("/")[2]] for r in rows}
 
 
-def has_affix(title: str, found: set[str]) -> bool:
+def names_site(title: str, names: list[str]) -> bool:
+    """Whether a short part (six words at most) of `title` before or after a separator is the site's name
+    (either holds the other)."""
     parts = SEPARATOR.split(title)
-    return len(parts) > 1 and bool({("first", key(parts[0])), ("last", key(parts[-1]))} & found)
+    ends = [key(p).replace(" ", "") for p in (parts[0], parts[-1]) if len(p.split()) <= 6] if len(parts) > 1 else []
+    wanted = [key(n).replace(" ", "") for n in names]
+    return any(len(e) > 5 and (e in w or w in e) for e in ends for w in wanted)
 
 
 def word_f1(truth: str, text: str) -> float:
@@ -138,7 +141,7 @@ def score_labels(pages: list[dict], source: Source, nlp, settings) -> dict[str, 
 def copies(source: Source, count: int, rng: random.Random, settings) -> tuple[dict[str, list[bool]], list[str]]:
     """Per kind, whether each copy joined its release; and the pairs of distinct releases merged (their titles,
     and the kinds of copies in their story)."""
-    from crosswire.clean import clean_document
+    from crosswire.clean import clean_document, learn_boilerplate
     from crosswire.dedupe import assign_stories, exact_key, tokens
     from crosswire.store import Store
 
@@ -150,16 +153,13 @@ def copies(source: Source, count: int, rng: random.Random, settings) -> tuple[di
             releases.append(Release(source.pages[name], c.title, c.text))
     rng.shuffle(releases)
     releases = releases[:max(count * 4, 40)]  # distinct releases of one office: their neighbours to tell apart
-    rows = []
-    for n, release in enumerate(releases):
-        rows.append((n, None, release.text, release.title))
-        for kind, make in KINDS.items() if n < count else ():
-            raw, content_type, hints = make(release, rng)
-            cleaned = clean_document(raw, content_type, hints=hints, settings=settings)
-            if cleaned.is_article:
-                rows.append((n, kind, cleaned.text, cleaned.title))
-            else:
-                rows.append((n, kind, None, None))
+    made = {kind: [(n, *make(release, rng)) for n, release in enumerate(releases[:count])] for kind, make in KINDS.items()}
+    rows = [(n, None, release.text, release.title) for n, release in enumerate(releases)]
+    for kind, copies_ in made.items():  # each kind a channel of its own, its template learned from its copies
+        template = learn_boilerplate((raw for _, raw, content_type, _ in copies_ if "html" not in content_type), settings)
+        for n, raw, content_type, hints in copies_:
+            cleaned = clean_document(raw, content_type, boilerplate=template, hints=hints, settings=settings)
+            rows.append((n, kind, *((cleaned.text, cleaned.title) if cleaned.is_article else (None, None))))
     docs = pd.DataFrame([{"doc_id": f"d{i}", "text": text, "title": title, "language": "en", "junk_ratio": 0.0,
                           "published_at": pd.NaT, "word_count": len(text.split()),
                           "ingested_at": pd.Timestamp("2024-01-01", tz="UTC"), "source_uri": f"/copies/{i}"}
@@ -169,9 +169,11 @@ def copies(source: Source, count: int, rng: random.Random, settings) -> tuple[di
     story_of = {i: stories.get(f"d{i}") for i in range(len(rows))}
     joined: dict[str, list[bool]] = defaultdict(list)
     original = {n: i for i, (n, kind, _, _) in enumerate(rows) if kind is None}
-    for i, (n, kind, text, _) in enumerate(rows):
+    for i, (n, kind, text, title) in enumerate(rows):
         if kind is not None:
             joined[kind].append(text is not None and story_of[i] == story_of[original[n]])
+            if kind in TITLED:
+                joined[f"{kind} title"].append(key(title or "") == key(releases[n].title))
     false = [f"{rows[a][3]!r} + {rows[b][3]!r} (copies in the story: "
              f"{sorted({kind for i, (_, kind, _, _) in enumerate(rows) if kind and story_of[i] == story_of[a]})})"
              for a, b in combinations(original.values(), 2) if story_of[a] == story_of[b]]
@@ -208,17 +210,17 @@ def main(argv: list[str] | None = None) -> int:
                 merge(total[field], score)
                 merge(scores[field], score)
         titles = [c.title for c in source.articles.values() if c.title]
-        found = affixes(titles)
+        named = site_names().get(source.name, [])
         joined, false = copies(source, args.copies, rng, settings)
         false_total += len(false)
         for kind, hits in joined.items():
             kinds[kind] += hits
-        every = [hit for hits in joined.values() for hit in hits]
+        every = [hit for kind, hits in joined.items() if kind in KINDS for hit in hits]
         title, published, dateline, orgs, people, places, speakers = cells(scores)
         rows[source.name] = {
             "pages": len(source.pages), "kept": len(source.articles) / len(source.pages),
             **dict(zip(("1-line", "1-line F1"), source.one_line(settings))),
-            "no affix": 1 - sum(has_affix(t, found) for t in titles) / max(1, len(titles)),
+            "no site": 1 - sum(names_site(t, named) for t in titles) / max(1, len(titles)),
             "title": title, "published": published,
             "dated": sum(c.published_at is not None for c in source.articles.values()) / max(1, len(source.articles)),
             "dateline": dateline, "orgs": orgs, "people": people, "places": places, "speakers": speakers,
@@ -238,10 +240,11 @@ def main(argv: list[str] | None = None) -> int:
         summary = cells(scores)
         print(f"  {name:<9} " + "  ".join(f"{field} {cell(value)}" for field, value in zip(
             ["title", "published", "dateline", "orgs", "people", "places", "speakers"], summary)))
-    print(f"\ncopies joined to their release, by kind (all sources); false merges of distinct releases: {false_total}")
+    print(f"\ncopies joined to their release, by kind (all sources; 'KIND title': the copy's title is the "
+          f"release's); false merges of distinct releases: {false_total}")
     for kind, hits in sorted(kinds.items(), key=lambda item: sum(item[1]) / len(item[1])):
         print(f"  {kind:<12} {sum(hits) / len(hits):.3f}  ({sum(hits)}/{len(hits)})")
-    every = [hit for hits in kinds.values() for hit in hits]
+    every = [hit for kind, hits in kinds.items() if kind in KINDS for hit in hits]
     print(f"  {'all':<12} {sum(every) / len(every):.3f}")
     main_text()
     return 0

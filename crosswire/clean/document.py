@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from crosswire.clean.affixes import strip_affixes
 from crosswire.clean.header import (
     bare_title,
     body_start,
@@ -105,7 +106,8 @@ def _from_lines(lines: list[str], is_html: bool, meta: dict, boilerplate: frozen
     first_is_title = not meta["title"]  # an export or feed gives the title apart from the text
     body = prose_run(kept) if segmented else None
     end = body[0] if body else top_end(kept, first_is_title)[0]
-    title = meta["title"] or bare_title(find_title(kept[:end], kept[: end + 1], boilerplate))
+    title = strip_affixes(meta["title"] or bare_title(find_title(kept[:end], kept[: end + 1], boilerplate)),
+                          boilerplate, meta.get("site_name"))
     published = meta["published"] or find_date(kept[:end], listed, title, settings.dates)
     author = meta.get("author") or find_author(kept[:end])
 

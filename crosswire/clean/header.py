@@ -12,6 +12,7 @@ from crosswire.clean.patterns import (
     CONTACT,
     CONTACT_IN_LINE,
     FOOTER,
+    GENRE_LABEL,
     NAME_END,
     PERSON_NAME,
     RELEASE_LABEL,
@@ -67,15 +68,24 @@ def top_end(blocks: list[str], first_is_title: bool = True) -> tuple[int, bool]:
 
 
 def _title_like(line: str, boilerplate: frozenset[str]) -> bool:
+    """A headline: four words to forty, not a line of the template, a breadcrumb, a date or a contact line,
+    not ending as a clause does; a headline in capitals may end with a stop, and a genre label may open it
+    ("MEDIA ADVISORY – Four Charged ...")."""
     n = count_words(line)
     return (
-        4 <= n <= 30
-        and not line.endswith((".", ":", ";", ","))
+        4 <= n <= 40
+        and (not line.endswith((".", ":", ";", ",")) or (line.endswith(".") and _capitalised(line)))
         and line not in boilerplate
         and " > " not in line
         and not date_in_line(line)
-        and not CONTACT.search(line)
+        and not CONTACT.search(GENRE_LABEL.sub("", line))
     )
+
+
+def _capitalised(line: str) -> bool:
+    """Whether most of the longer words of `line` open with a capital, as a headline's do."""
+    words = [w for w in line.split() if len(w) > 3]
+    return bool(words) and sum(w[0].isupper() for w in words) >= 0.7 * len(words)
 
 
 def _title_prefixes(page: str) -> list[str]:

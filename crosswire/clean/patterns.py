@@ -69,6 +69,9 @@ CONTACT = re.compile(
     re.I,
 )
 SEPARATOR = re.compile(r"\s+[|•–—-]\s+")
+# A genre label in front of a headline: "MEDIA ADVISORY – ", "Press Release: ".
+GENRE_LABEL = re.compile(r"^(?:media advisory|press release|news release|comunicado de prensa)\s*(?:[:|•–—-]\s*)(?=\S)",
+                         re.I)
 SITE_SEPARATOR = re.compile(r"\s+[|•]\s+")  # never inside a headline, unlike a dash
 RELEASE_LABEL = re.compile(r"^(?:for immediate release|para publicaci[oó]n inmediata)\s*:\s*(.+)$", re.I)
 # A line that stops mid-phrase ends on a comma, a dash, an opening quote or bracket, or one of these words.

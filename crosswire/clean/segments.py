@@ -80,7 +80,8 @@ def segments(lines: list[str], boilerplate: Iterable[str], cut) -> list[str]:
 @lru_cache(maxsize=64)
 def _phrases(boilerplate: frozenset[str]) -> tuple[str, ...]:
     """The source's template lines and the generic furniture lines, in lower case, longest first."""
-    return tuple(sorted({line.lower() for line in boilerplate if line} | UI_LINES, key=len, reverse=True))
+    lines = {line.lower() for line in boilerplate if line and not line.startswith(("⟨title suffix⟩", "⟨title prefix⟩"))}
+    return tuple(sorted(lines | UI_LINES, key=len, reverse=True))
 
 
 def _ends(line: str, phrases: tuple[str, ...]) -> list[str]:

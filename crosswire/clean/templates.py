@@ -12,6 +12,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from crosswire.clean.affixes import affix_lines
 from crosswire.clean.lines import split_lines
 from crosswire.schema import LINE_STATS
 from crosswire.settings import DEFAULTS, Settings
@@ -25,7 +26,8 @@ def line_stats(texts_by_source: Mapping[str, Iterable[str]], prior: pd.DataFrame
     """Per source, each distinct line and the number of its documents that hold it (`docs`), beside the
     number of documents seen from that source (`source_docs`); added to `prior`, so that statistics kept
     from earlier runs let a small later run recognise the site's template. Lines are compared stripped
-    and whitespace-collapsed, as clean_document compares them."""
+    and whitespace-collapsed, as clean_document compares them; the candidate title affixes of each page
+    are counted with them (crosswire.clean.affixes)."""
     frames = [] if prior is None else [prior]
     for source, texts in texts_by_source.items():
         counts: Counter[str] = Counter()
@@ -33,7 +35,8 @@ def line_stats(texts_by_source: Mapping[str, Iterable[str]], prior: pd.DataFrame
         for text in texts:
             if isinstance(text, str):
                 n += 1
-                counts.update({line for line in split_lines(text) if line})
+                lines = split_lines(text)
+                counts.update({line for line in lines if line} | affix_lines(lines))
         frames.append(pd.DataFrame({"source": source, "line": list(counts), "docs": list(counts.values()),
                                     "source_docs": n}))
     return add_line_stats(frames)
