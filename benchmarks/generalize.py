@@ -21,7 +21,8 @@ rule was written for their pages: held out). Per source it prints:
 - copies: releases of the source and copies of them made by every kind of benchmarks/noise.py, cleaned as
   pages of other channels (each kind a channel, its template learned from its own copies) and grouped by the dedupe stage among all the source's releases:
   pairwise recall of copies with their release, and pairs of distinct releases merged (false merges);
-  for the kinds that carry the title, how often the copy's title is the release's.
+  for the kinds that carry the title, how often the copy's title is the release's, and for those that
+  write its date, how often the copy's publication date is the release's.
 
 Then the same fields over the held-out labels and over all, the copies per kind, and the article-extraction
 benchmark's main text against trafilatura's defaults in the same run.
@@ -44,7 +45,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from extract_corpus import CORPUS, GOLD, REPO, read_page, require_shared  # noqa: E402
 from extract_eval import FIELDS, Score, key, score_page  # noqa: E402
-from noise import KINDS, Release  # noqa: E402
+from noise import DATED, KINDS, Release  # noqa: E402
 
 HELD_OUT = sorted((REPO / "benchmarks" / "data" / "gold").glob("*.jsonl"))
 SEPARATOR = re.compile(r"\s+[|•–—-]\s+|\s*::\s*|\s+:\s+")
@@ -150,9 +151,10 @@ def copies(source: Source, count: int, rng: random.Random, settings) -> tuple[di
         keys = (key(c.title or ""), exact_key(tokens(c.text)))
         if c.title and not seen & set(keys):
             seen |= set(keys)
-            releases.append(Release(source.pages[name], c.title, c.text))
+            releases.append(Release(source.pages[name], c.title, c.text, c.published_at and c.published_at.date()))
     rng.shuffle(releases)
     releases = releases[:max(count * 4, 40)]  # distinct releases of one office: their neighbours to tell apart
+    dated: dict[str, list[bool]] = defaultdict(list)
     made = {kind: [(n, *make(release, rng)) for n, release in enumerate(releases[:count])] for kind, make in KINDS.items()}
     rows = [(n, None, release.text, release.title) for n, release in enumerate(releases)]
     for kind, copies_ in made.items():  # each kind a channel of its own, its template learned from its copies
@@ -160,6 +162,9 @@ def copies(source: Source, count: int, rng: random.Random, settings) -> tuple[di
         for n, raw, content_type, hints in copies_:
             cleaned = clean_document(raw, content_type, boilerplate=template, hints=hints, settings=settings)
             rows.append((n, kind, *((cleaned.text, cleaned.title) if cleaned.is_article else (None, None))))
+            if kind in DATED and releases[n].published:
+                day = cleaned.published_at and cleaned.published_at.date()
+                dated[kind].append(day == releases[n].published)
     docs = pd.DataFrame([{"doc_id": f"d{i}", "text": text, "title": title, "language": "en", "junk_ratio": 0.0,
                           "published_at": pd.NaT, "word_count": len(text.split()),
                           "ingested_at": pd.Timestamp("2024-01-01", tz="UTC"), "source_uri": f"/copies/{i}"}
@@ -174,6 +179,7 @@ def copies(source: Source, count: int, rng: random.Random, settings) -> tuple[di
             joined[kind].append(text is not None and story_of[i] == story_of[original[n]])
             if kind in TITLED:
                 joined[f"{kind} title"].append(key(title or "") == key(releases[n].title))
+    joined |= {f"{kind} date": hits for kind, hits in dated.items()}
     false = [f"{rows[a][3]!r} + {rows[b][3]!r} (copies in the story: "
              f"{sorted({kind for i, (_, kind, _, _) in enumerate(rows) if kind and story_of[i] == story_of[a]})})"
              for a, b in combinations(original.values(), 2) if story_of[a] == story_of[b]]
@@ -240,8 +246,8 @@ def main(argv: list[str] | None = None) -> int:
         summary = cells(scores)
         print(f"  {name:<9} " + "  ".join(f"{field} {cell(value)}" for field, value in zip(
             ["title", "published", "dateline", "orgs", "people", "places", "speakers"], summary)))
-    print(f"\ncopies joined to their release, by kind (all sources; 'KIND title': the copy's title is the "
-          f"release's); false merges of distinct releases: {false_total}")
+    print(f"\ncopies joined to their release, by kind (all sources; 'KIND title' / 'KIND date': the copy's "
+          f"title / date is the release's); false merges of distinct releases: {false_total}")
     for kind, hits in sorted(kinds.items(), key=lambda item: sum(item[1]) / len(item[1])):
         print(f"  {kind:<12} {sum(hits) / len(hits):.3f}  ({sum(hits)}/{len(hits)})")
     every = [hit for kind, hits in kinds.items() if kind in KINDS for hit in hits]

@@ -15,6 +15,7 @@ import textwrap
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 NUMBER = re.compile(r"\b\d+\b")
 SENTENCE_END = re.compile(r"([.!?][”\"’]?)\s+(?=[“\"A-Z])")
@@ -26,6 +27,7 @@ class Release:
     page: str  # the page as scraped from the office's site (chrome, header and all)
     title: str
     text: str  # the cleaned body, paragraphs separated by blank lines
+    published: date | None = None
 
 
 Copy = tuple[str, str, dict]  # raw, content type, hints
@@ -146,6 +148,30 @@ def whitespace(r: Release, rng: random.Random) -> Copy:
     return f"\t{r.title}\n" + "\n".join("  " + line + "\t" for line in text.split("\n")), "text/plain", {}
 
 
+def cms(r: Release, rng: random.Random) -> Copy:
+    """A content management system's page: its template's timestamps of publication and of the last change
+    (a later day), ISO-written, around the headline."""
+    when = r.published or date(2021, 2, 11)
+    changed = when + timedelta(days=rng.randint(1, 30))
+    return (f"Newsroom\nPress releases\n{r.title}\n{when.isoformat()} 09:{rng.randint(10, 59)}:00\n\n{r.text}\n\n"
+            f"Last modified: {changed.isoformat()} 16:02:11\nShare this page"), "text/plain", {}
+
+
+def numeric_dates(r: Release, rng: random.Random) -> Copy:
+    """A date line in numbers, as sites in other countries write them: 11.02.2021, or 02/11/2021 in the US."""
+    when = r.published or date(2021, 2, 11)
+    written = rng.choice([f"{when.day:02d}.{when.month:02d}.{when.year}", f"{when.month:02d}/{when.day:02d}/{when.year}"])
+    return f"{r.title}\nPosted on {written} by Press Office\n\n{r.text}", "text/plain", {}
+
+
+def worded_dates(r: Release, rng: random.Random) -> Copy:
+    """A date line in words, in another of the ways sites write them."""
+    when = r.published or date(2021, 2, 11)
+    written = rng.choice([f"{when:%A}, {when.day} {when:%B} {when.year}", f"{when:%b}. {when.day}, {when.year}",
+                          f"{when:%B} {when.day}th, {when.year}", f"Release date: {when:%d %B %Y}"])
+    return f"{r.title}\n{written}\n\n{r.text}", "text/plain", {}
+
+
 def feed_entry(r: Release, rng: random.Random) -> Copy:
     """An export record: the body alone, the title and date given beside it."""
     return r.text, "text/plain", {"title": r.title}
@@ -155,5 +181,7 @@ KINDS: dict[str, Callable[[Release, random.Random], Copy]] = {
     "one-line": one_line, "seed": seed, "teaser": teaser, "update": update, "digest": digest,
     "quoted-mail": quoted_mail, "mojibake": mojibake, "ascii": ascii_only, "entities": entities,
     "news-site": news_site, "site-move": site_move, "pdf": pdf, "markdown": markdown, "wire": wire,
-    "truncated": truncated, "whitespace": whitespace, "feed-entry": feed_entry,
+    "truncated": truncated, "whitespace": whitespace, "feed-entry": feed_entry, "cms": cms,
+    "numeric-dates": numeric_dates, "worded-dates": worded_dates,
 }
+DATED = ("cms", "numeric-dates", "worded-dates")  # the kinds that write the release's date

@@ -1,7 +1,8 @@
 """Calendar dates in press releases: the one place that reads them, for clean, extract and validation.
 
 - `parse_date`: a value given as a date (page metadata, a feed's date, a date line) as midnight UTC.
-- `date_in_line`: the date of a line that states one ("Posted on: June 5, 2026", "June 5, 2026: Title").
+- `date_in_line`: the date of a line that states one ("Posted on: June 5, 2026", "June 5, 2026: Title");
+  `modified_in_line`: the date of a line that dates a change ("Last updated: ..."), kept apart.
 - `parse_full_date`: the first date with day, month and year in a string.
 - `find_published`: the publication date a text states, by one rule (below).
 - `relative_date`: a relative date ("last week", "Monday") resolved against a day.
@@ -9,8 +10,9 @@
 - `opens_with_full_date`: whether a text states a full date near its top (the validation's cue).
 
 Which date is the publication date: a date given apart from the text (an export's field, a feed entry,
-the page's metadata) first; else the date line of the header closest to the body; else, in the text, the
-dateline's date, a labelled date ("For Immediate Release", "Date:", "Posted on"), a date on a line of its
+the page's metadata) first; else the date line of the header closest to the body (labelled as published,
+posted, released ..., or a date alone, a template's timestamp; a line that dates a change, "Updated ...",
+never: that is the page's modified date); else, in the text, the dateline's date, a labelled date ("For Immediate Release", "Date:", "Posted on"), a date on a line of its
 own near the top, or the first full date of the opening. Dates before `DateSettings.earliest_year` are
 events, not publication dates.
 
@@ -59,26 +61,51 @@ LINE_DATE = re.compile(
     rf"\b(?:{_ANY_CASE_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"  # June 10, 2011
     rf"|\d{{1,2}}\s+{_ANY_CASE_MONTH},?\s+\d{{4}}"  # 28 October 2021
     rf"|\d{{1,2}}\s+de\s+(?:{alternation(_WORDS['spanish_months'])}),?\s+(?:(?:de|del)\s+)?\d{{4}}"  # 14 de enero de 2025
-    r"|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{4})\b",
+    r"|\d{4}-\d{2}-\d{2}(?=T\d|\b)"  # 2021-02-11, 2021-02-11T00:00:00Z
+    r"|\d{1,2}\.\d{1,2}\.\d{4}\b"  # 11.02.2021: day first
+    r"|\d{1,2}/\d{1,2}/(?:\d{4}|\d{2})\b)",  # 2/11/2021, 2/11/21
     re.I,
 )
-# What may stand before the date on a date line: a label, a byline ("Admin | "), a weekday.
-_LINE_LABEL = re.compile(
-    rf"^(?:(?:{alternation(_WORDS['date_labels'])})(?:\s+on)?\s*[:|–—-]?\s*|[\w .]{{1,30}}\|\s*)?"
-    rf"(?:{WEEKDAY},?\s*)?$",
-    re.I,
-)
-_FOUR_DIGITS = re.compile(r"\d\d\d\d")
+
+
+def _label(words: list[str]) -> re.Pattern:
+    """What may stand before the date on a date line labelled with one or two of `words` (or none): the
+    label, a byline ("Admin | "), a weekday."""
+    label = rf"(?:{alternation(words)})"
+    return re.compile(rf"^(?:{label}(?:\s+(?:{label}|on))?\s*[:|–—-]?\s*|[\w .]{{1,30}}\|\s*)?(?:{WEEKDAY},?\s*)?$",
+                      re.I)
+
+
+_LINE_LABEL = _label(_WORDS["date_labels"])
+_MODIFIED_LABEL = re.compile(rf"^(?:{alternation(_WORDS['modified_labels'])})(?:\s+on)?\s*[:|–—-]?\s*"
+                             rf"(?:{WEEKDAY},?\s*)?$", re.I)
+_DIGITS = re.compile(r"\d\d")
 DAY_OF_MONTH = re.compile(rf"^{_ANY_CASE_MONTH}\s+\d{{1,2}}$", re.I)  # "November 21" on yearly listing pages
 
 
 @lru_cache(maxsize=4096)  # a site's date lines recur on its pages
 def date_in_line(line: str) -> str | None:
-    """The date of a date line ("Published February 19, 2026", "Date: ...", "June 5, 2026: Title"), as written."""
-    if len(line) > 200 or not _FOUR_DIGITS.search(line):  # every date has its year
+    """The publication date of a date line ("Published February 19, 2026", "Date: ...", "June 5, 2026:
+    Title", "2021-02-11 00:00:00"), as written; None for a line that dates a change ("Updated ...")."""
+    return _dated(line, _LINE_LABEL)
+
+
+@lru_cache(maxsize=4096)
+def modified_in_line(line: str) -> str | None:
+    """The date of a line that dates a change to the page ("Last updated: February 20, 2026"), as written."""
+    return _dated(line, _MODIFIED_LABEL)
+
+
+def dated_line(line: str) -> bool:
+    """Whether `line` is a date line of either kind: a page's furniture, not its text."""
+    return bool(date_in_line(line) or modified_in_line(line))
+
+
+def _dated(line: str, label: re.Pattern) -> str | None:
+    if len(line) > 200 or not _DIGITS.search(line):  # every date has its year
         return None
     match = LINE_DATE.search(line)
-    if not match or not _LINE_LABEL.match(line[: match.start()]) or (line.endswith(".") and len(line.split()) > 12):
+    if not match or not label.match(line[: match.start()]) or (line.endswith(".") and len(line.split()) > 12):
         return None
     return match[0]
 
@@ -97,6 +124,10 @@ _DATEPARSER = {
 }
 _PLAIN_DATE = re.compile(rf"({'|'.join(MONTHS)}) ([0-9]{{1,2}})(?:st|nd|rd|th)?,? ([0-9]{{4}})")
 _ISO_VALUE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$")
+# Numbers only: "11.02.2021" is day first (as every country that writes a stop between them reads it);
+# "2/11/2021" month first (as US sources write it) unless its first number cannot be a month.
+_DOTTED = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
+_SLASHED = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})$")
 
 
 def parse_date(value, settings: DateSettings = DEFAULTS.dates) -> datetime | None:
@@ -115,7 +146,7 @@ def _parse_day(text: str) -> datetime | None:
             return _day(datetime.fromisoformat(text))
         except ValueError:
             pass
-    if day := _plain_day(text):
+    if day := _plain_day(text) or _numeric_day(text):
         return day
     import dateparser  # its import takes a second: only when a date needs it
 
@@ -134,6 +165,20 @@ def _plain_day(text: str) -> datetime | None:
         return datetime(year, MONTHS[match[1]], int(match[2]), tzinfo=timezone.utc)
     except ValueError:
         return None
+
+
+def _numeric_day(text: str) -> datetime | None:
+    if match := _DOTTED.fullmatch(text):
+        day, month, year = map(int, match.groups())
+    elif match := _SLASHED.fullmatch(text):
+        month, day, year = map(int, match.groups())
+        if month > 12:
+            day, month = month, day
+        year += 2000 if year < 100 else 0
+    else:
+        return None
+    found = valid_date(year, month, day)
+    return datetime(found.year, found.month, found.day, tzinfo=timezone.utc) if found else None
 
 
 def _day(moment: datetime) -> datetime:
@@ -231,14 +276,10 @@ def _occurrences(text: str, word: str):
         i = text.find(word, i + 1)
 
 
-# A full calendar date as the validation's cue reads it: any word that opens with a month's abbreviation.
-_CUE_MONTH = rf"(?:{alternation(['Sept', *(m for m in (n[:3] for n in MONTHS))])})[a-z]*"
-_FULL_DATE_CUE = re.compile(rf"\b(?:{_CUE_MONTH}\.? \d{{1,2}},? \d{{4}}|\d{{1,2}} {_CUE_MONTH} \d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})\b")
-
-
 def opens_with_full_date(text: str, within: int = 300) -> bool:
-    """Whether a full calendar date stands in the first `within` characters: the text carries its date."""
-    return bool(_FULL_DATE_CUE.search(text[:within]))
+    """Whether a full calendar date stands in the first `within` characters: the text carries its date (the
+    validation's cue, read by the reader that finds it)."""
+    return parse_full_date(text[:within]) is not None
 
 
 # --- relative dates -----------------------------------------------------------------------------------------

@@ -37,6 +37,7 @@ DOCUMENTS = pa.schema(
         pa.field("word_count", pa.int32()),
         pa.field("junk_ratio", pa.float64()),
         pa.field("previous_doc_id", pa.string()),  # the earlier version of the same page, when it changed
+        pa.field("modified_at", UTC_TS),  # when the page says it was changed ("Updated ..."), apart from published_at
     ]
 )
 
@@ -225,7 +226,7 @@ CLEANED = pa.schema(
     [
         *(f for f in INGESTED if f.name not in ("raw", "raw_text")),
         *(DOCUMENTS.field(name) for name in ("text", "title", "published_at", "language", "junk_ratio", "word_count",
-                                             "author", "site_name", "url")),
+                                             "author", "site_name", "url", "modified_at")),
     ]
 )
 CLEAN_COLUMNS = [name for name in CLEANED.names if name not in INGESTED.names]  # what clean adds to a row

@@ -29,6 +29,10 @@ def dateparser_reads(expr: str, base: datetime) -> str | None:
 
 @pytest.mark.parametrize("line, day", [
     ("Posted on: June 5, 2026", "2026-06-05"), ("Date: Jan. 5, 2020", "2020-01-05"),
+    ("2021-02-11 00:00:00", "2021-02-11"), ("2021-02-11T09:30:00Z", "2021-02-11"), ("11.02.2021", "2021-02-11"),
+    ("Posted on 02/11/2021 by Press Office", "2021-02-11"), ("13/02/2021", "2021-02-13"),
+    ("Release date: 11 February 2021", "2021-02-11"), ("Date Posted: Feb 11th, 2021", "2021-02-11"),
+    ("Updated: February 12, 2021", None), ("Last modified: 2021-02-12 16:02:11", None),
     ("Thursday, 28 October 2021", "2021-10-28"), ("14 de enero de 2025", "2025-01-14"),
     ("June 5, 2026: Four charged in fraud ring", "2026-06-05"),
     ("He was charged on June 5, 2026, with fraud and theft of public funds in the county.", None),
@@ -103,3 +107,10 @@ def test_parse_date_is_utc_midnight_and_refuses_future_or_garbage():
     assert dates.parse_date("June 10, 2999") is None
     assert dates.parse_date("Case # 18HF0459") is None
     assert dates.parse_date(None) is None
+
+
+def test_a_change_is_dated_apart_from_the_publication():
+    assert dates.modified_in_line("Last modified: 2021-02-12 16:02:11") == "2021-02-12"
+    assert dates.modified_in_line("Updated January 8, 2021 at 11 AM ET") == "January 8, 2021"
+    assert dates.modified_in_line("Posted on June 5, 2026") is None
+    assert dates.dated_line("Updated: Feb 12, 2021") and dates.dated_line("June 5, 2026")

@@ -58,7 +58,8 @@ def clean_rows(docs: pd.DataFrame, settings: Settings, templates: Mapping[str, f
     }
     for column in CLEAN_COLUMNS:
         out[column] = pd.Series({i: getattr(r, column) for i, r in results.items()}, index=out.index, dtype=object)
-    out["published_at"] = pd.to_datetime(out["published_at"], utc=True).astype("datetime64[us, UTC]")
+    for column in ("published_at", "modified_at"):
+        out[column] = pd.to_datetime(out[column], utc=True).astype("datetime64[us, UTC]")
     out["junk_ratio"] = out["junk_ratio"].astype("float64")
     out["word_count"] = out["word_count"].astype("Int32")
     for idx, result in results.items():

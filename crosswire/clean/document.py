@@ -13,6 +13,7 @@ from crosswire.clean.header import (
     body_start,
     find_author,
     find_date,
+    find_modified,
     find_title,
     top_end,
 )
@@ -30,7 +31,7 @@ from crosswire.clean.page import (
 from crosswire.clean.repairs import repair, unglue
 from crosswire.clean.segments import prose_run, ran_together, segments
 from crosswire.clean.text import count_words, nonspace_chars, same_text
-from crosswire.dates import date_in_line, parse_date
+from crosswire.dates import dated_line, parse_date
 from crosswire.settings import DEFAULTS, Settings
 
 
@@ -46,7 +47,8 @@ class Cleaned:
     detail: str | None  # human-readable detail for the quarantine row
     junk_ratio: float  # share of the input's non-space characters removed as junk
     word_count: int
-    author: str | None = None  # HTML only: the page's byline, site name and canonical URL
+    author: str | None = None  # the page's byline or press contact; HTML: its site name and canonical URL
+    modified_at: datetime | None = None  # when the page says it was changed (kept apart from published_at)
     site_name: str | None = None
     url: str | None = None
 
@@ -109,13 +111,14 @@ def _from_lines(lines: list[str], is_html: bool, meta: dict, boilerplate: frozen
     title = strip_affixes(meta["title"] or bare_title(find_title(kept[:end], kept[: end + 1], boilerplate)),
                           boilerplate, meta.get("site_name"))
     published = meta["published"] or find_date(kept[:end], listed, title, settings.dates)
+    modified = find_modified(kept[:end], settings.dates)
     author = meta.get("author") or find_author(kept[:end])
 
     own = drop_boilerplate(lines, boilerplate)
     if len(own) < len(lines):  # else the blocks are those above
         kept, listed = split_lists(blocks(own))
     if is_html:  # trafilatura's text may open with the headline and the date line
-        while kept and ((title and same_text(kept[0], title)) or date_in_line(kept[0])):
+        while kept and ((title and same_text(kept[0], title)) or dated_line(kept[0])):
             kept = kept[1:]
     elif segmented:
         kept = cut_footer(kept[slice(*prose_run(kept))])
@@ -142,6 +145,7 @@ def _from_lines(lines: list[str], is_html: bool, meta: dict, boilerplate: frozen
         junk_ratio=round(max(0.0, 1 - nonspace_chars(body_text) / max(1, page_chars)), 4),
         word_count=word_count,
         author=author if reason is None else None,
+        modified_at=modified if reason is None else None,
         site_name=meta.get("site_name"),
         url=meta.get("url"),
     )

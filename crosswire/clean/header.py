@@ -24,7 +24,7 @@ from crosswire.clean.patterns import (
 )
 from crosswire.clean.repairs import unglue
 from crosswire.clean.text import count_words, match_key, same_text
-from crosswire.dates import date_in_line, parse_date
+from crosswire.dates import date_in_line, dated_line, modified_in_line, parse_date
 from crosswire.settings import DEFAULTS, DateSettings
 
 
@@ -77,7 +77,7 @@ def _title_like(line: str, boilerplate: frozenset[str]) -> bool:
         and (not line.endswith((".", ":", ";", ",")) or (line.endswith(".") and _capitalised(line)))
         and line not in boilerplate
         and " > " not in line
-        and not date_in_line(line)
+        and not dated_line(line)
         and not CONTACT.search(GENRE_LABEL.sub("", line))
     )
 
@@ -154,6 +154,12 @@ def find_date(header: list[str], listing: list[str], title: str | None,
     return None
 
 
+def find_modified(header: list[str], dates: DateSettings = DEFAULTS.dates) -> datetime | None:
+    """The date the header says the page was changed ("Updated: ...", "Last modified ..."), the latest."""
+    found = [parse_date(date, dates) for line in header if (date := modified_in_line(line))]
+    return max((d for d in found if d), default=None)
+
+
 def find_author(header: list[str]) -> str | None:
     """The byline or press contact of the header block: "Author" / "Lei Lani Fera", "Contact: Susan
     Schroeder", "October 31, 2018 Contact: Kimberlee Leach"."""
@@ -184,6 +190,6 @@ def body_start(blocks: list[str], title: str | None, first_is_title: bool = True
         return end
     anchors = [
         i for i, b in enumerate(blocks[:end])
-        if (i == 0 and first_is_title) or date_in_line(b) or CONTACT.search(b) or (title and _is_title_heading(b, title))
+        if (i == 0 and first_is_title) or dated_line(b) or CONTACT.search(b) or (title and _is_title_heading(b, title))
     ]
     return max(anchors, default=-1) + 1

@@ -23,7 +23,7 @@ from crosswire.clean.patterns import (
     WORD,
 )
 from crosswire.clean.text import count_words
-from crosswire.dates import DAY_OF_MONTH, date_in_line
+from crosswire.dates import DAY_OF_MONTH, dated_line
 
 # --- furniture and template lines -------------------------------------------------------------------------
 
@@ -94,7 +94,7 @@ def _listing_spans(blocks: list[str]) -> list[range]:
 
 @lru_cache(maxsize=4096)  # as is_ui
 def _is_listing_mark(block: str) -> bool:
-    return bool(date_in_line(block) or DAY_OF_MONTH.match(block) or READ_MORE.match(block))
+    return bool(dated_line(block) or DAY_OF_MONTH.match(block) or READ_MORE.match(block))
 
 
 def split_lists(blocks: list[str]) -> tuple[list[str], list[str]]:
@@ -133,7 +133,7 @@ def cut_footer(blocks: list[str]) -> list[str]:
 
 
 def _is_trailing_chrome(line: str) -> bool:
-    if date_in_line(line) or DAY_OF_MONTH.match(line):
+    if dated_line(line) or DAY_OF_MONTH.match(line):
         return True
     if LABEL_START.match(line):  # a field of a media advisory ("WHERE: Department N-12, ...")
         return False

@@ -30,7 +30,7 @@ def view(connection: duckdb.DuckDBPyConnection, name: str, paths: list[str], sch
     if not paths:
         relation = connection.from_arrow(schema.empty_table())
     elif all(files.is_local(p) for p in paths):  # DuckDB's own reader: half the memory of an Arrow scan
-        relation = connection.read_parquet(paths)
+        relation = connection.read_parquet(paths, union_by_name=True)  # parts written before a column was added
     else:
         relation = connection.from_arrow(files.dataset(paths, schema))
     relation.create_view(name)
