@@ -16,7 +16,7 @@ import pandas as pd
 from crosswire.dates import find_published
 from crosswire.extract.dates import date_mentions, find_dateline
 from crosswire.extract.kb import load_kb
-from crosswire.extract.orgs import organization_mentions
+from crosswire.extract.orgs import organization_mentions, unit_parents
 from crosswire.extract.people import people_mentions
 from crosswire.extract.places import location_mentions
 from crosswire.extract.quotes import find_quotes
@@ -43,7 +43,7 @@ class Extraction:
     people: list[str]
     locations: list[str]
     topics: list[str]
-    affiliations: dict[str, str] = field(default_factory=dict)  # person -> organisation
+    affiliations: dict[str, str] = field(default_factory=dict)  # person, or a body's unit -> its organisation
     acronyms: dict[str, str] = field(default_factory=dict)  # acronym defined in the text -> organisation
     topic_evidence: dict[str, list[str]] = field(default_factory=dict)  # topic -> keywords found
 
@@ -79,12 +79,14 @@ def extract_parsed(text: str, title: str | None, published_at: datetime | None, 
 
     dateline_spans = [(m["start"], m["end"]) for m in dateline_places]
     org_mentions, acronyms, units = organization_mentions(text, kb, ents["ORG"], dateline_spans)
+    parents = unit_parents(org_mentions)
     # a title before a name outweighs an NER organisation: "Secretary General Stock" is a person
     sure_orgs = [m for m in org_mentions if m["method"] != "ner"]
     person_mentions, persons = people_mentions(text, sure_orgs, ents["PERSON"], dateline_spans + units)
     person_spans = Spans((m["start"], m["end"]) for m in person_mentions)
     org_mentions = [
-        m for m in org_mentions if m["method"] != "ner" or not person_spans.overlaps((m["start"], m["end"]))
+        m for m in org_mentions if m["method"] != "ner" or not (person_spans.overlaps((m["start"], m["end"]))
+                                                                or _names_a_person(m["normalized"], persons))
     ]
     org_mentions = [m for m in org_mentions if not _term_of_office(m, persons)]
     taken = [(m["start"], m["end"]) for m in org_mentions + person_mentions] + units
@@ -104,10 +106,16 @@ def extract_parsed(text: str, title: str | None, published_at: datetime | None, 
         people=[p.name for p in persons if p.name in named],
         locations=_distinct(locations),
         topics=topic_list,
-        affiliations={p.name: p.affiliation for p in persons if p.affiliation and p.name in named},
+        affiliations={p.name: p.affiliation for p in persons if p.affiliation and p.name in named} | parents,
         acronyms=acronyms,
         topic_evidence=evidence,
     )
+
+
+def _names_a_person(name: str, persons: list) -> bool:
+    """Whether an NER organisation is one of the article's people: their surname ("Foxx"), or a name that
+    holds a person's whole name ("Credit Eileen O’Neill", a photo credit)."""
+    return any(name == p.last or p.name in name for p in persons)
 
 
 def _term_of_office(org: dict, persons: list) -> bool:

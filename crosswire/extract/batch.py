@@ -48,7 +48,8 @@ def _tables(articles: pd.DataFrame, rows: list[Extraction]) -> tuple[pd.DataFram
         out[column] = [getattr(ex, column) for ex in rows]
     mentions = _frame(ids, [ex.mentions for ex in rows], MENTIONS.names)
     mentions["affiliation"] = [
-        ex.affiliations.get(m["normalized"]) if m["kind"] == "person" else None for ex in rows for m in ex.mentions
+        ex.affiliations.get(m["normalized"]) if m["kind"] in ("person", "organization") else None
+        for ex in rows for m in ex.mentions
     ]
     return out, mentions, _frame(ids, [ex.quotes for ex in rows], QUOTES.names)
 

@@ -48,13 +48,21 @@ _HEAD_IN_RUN = re.compile(literal_pattern(HEADS) + r"(?![a-z])")  # organisation
 _HOSPITAL = re.compile(r"(?=[A-Z])([A-Z][\w'’&-]*(?:[^\S\n]+[A-Z][\w'’&-]*)+) hospital\b")  # "Ben Taub hospital"
 _TOKEN = re.compile(r"\S+")
 _NOT_ORG_START = frozenset(_VOCABULARY["not_org_start"])
+_LEADING_THE = re.compile(r"^(?:the|The)\s+")
+ORGANIZATION, UNIT, OTHER = "organization", "unit", "other"  # what a name found from its head is
+# A title and a capitalised name after a body's name: the person it introduces, not part of the name.
+_TITLES_AFTER = sorted(_VOCABULARY["titles_after_names"], key=len, reverse=True)
+TITLED_PERSON = re.compile(rf"\s(?:{'|'.join(map(re.escape, _TITLES_AFTER))})\s+[A-Z][a-z]+(?:\s+[A-Z][\w.'’-]+)+$")
+# The heads of units that are organisations of their own, with their body ("Homicide Bureau"); a program,
+# a region or a group of units is not.
+ORGANIZATION_UNIT_HEADS = frozenset(_VOCABULARY["organization_unit_heads"])
 
 
 def pattern_mentions(text: str) -> tuple[list[tuple[int, dict]], list[tuple[int, int]]]:
     """Capitalised names headed by an organisation noun ("Fullerton Police Department",
-    "Department of Justice", "180th District Court"), split at "and" between two such names; and the
-    spans of names that are units or buildings ("Homicide Unit", "Central Justice Center"): no
-    organisations, but no people or places either."""
+    "Department of Justice", "180th District Court"), split at "and" between two such names, and a body's
+    units ("Homicide Unit", method 'unit', with the `parent` named before it); and the spans of names that
+    are buildings ("Central Justice Center"): no organisations, but no people or places either."""
     out, others = [], []
     for m in _HOSPITAL.finditer(text) if " hospital" in text else ():
         if not (place_lookup(m.group(1)) or any(map(is_head, m.group(1).split()))):  # not "a Garden Grove hospital"
@@ -67,13 +75,23 @@ def pattern_mentions(text: str) -> tuple[list[tuple[int, dict]], list[tuple[int,
         if run is None:
             continue
         done = run.end()
-        for start, end, is_org in _org_spans(text, run.start(), run.end()):
+        for start, end, kind in _org_spans(text, run.start(), run.end()):
             name = text[start:end]
-            if is_org and not FACILITY.search(name):
-                out.append((PATTERN_PRIORITY, mention(text, "organization", start, end, name, "pattern", 0.7)))
-            else:
+            if FACILITY.search(name) or kind == OTHER:
                 others.append((start, end))
+            elif kind == UNIT:  # a body's unit is an organisation too, with its parent named before it
+                found = mention(text, "organization", start, end, name, "unit", 0.6)
+                out.append((PATTERN_PRIORITY, found | {"parent": _parent_named(text, run.start(), start)}))
+            else:
+                out.append((PATTERN_PRIORITY, mention(text, "organization", start, end, name, "pattern", 0.7)))
     return _campus_names(text, out), others
+
+
+def _parent_named(text: str, run_start: int, unit_start: int) -> str | None:
+    """The body a unit belongs to as the run names it before the unit ("the District Attorney's" of "the
+    District Attorney's Homicide Bureau"), or None."""
+    before = _LEADING_THE.sub("", text[run_start:unit_start].strip(" ,")).removesuffix("’s").removesuffix("'s")
+    return before if before[:1].isupper() else None
 
 
 def _clause_start(text: str, pos: int, lo: int) -> int:
@@ -148,13 +166,13 @@ _ES_SPLIT = re.compile(
 )
 
 
-def _org_spans(text: str, lo: int, hi: int) -> list[tuple[int, int, bool]]:
-    """(start, end, is an organisation) of the names in the run of capitalised words ``text[lo:hi]``."""
-    return [(lo + start, lo + end, is_org) for start, end, is_org in _run_spans(text[lo:hi])]
+def _org_spans(text: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
+    """(start, end, ORGANIZATION or UNIT) of the names in the run of capitalised words ``text[lo:hi]``."""
+    return [(lo + start, lo + end, kind) for start, end, kind in _run_spans(text[lo:hi])]
 
 
 @lru_cache(maxsize=CACHE_SIZE)
-def _run_spans(run: str) -> tuple[tuple[int, int, bool], ...]:
+def _run_spans(run: str) -> tuple[tuple[int, int, str], ...]:
     """Spans in ``run`` of the names it holds; sentence ends split the run. Cached: the same runs
     ("the Orange County District Attorney’s Office") recur in article after article."""
     spans, tokens = [], []
@@ -203,8 +221,13 @@ def _org_spans_of(text: str, tokens: list[tuple[int, int, str, bool]]):
             unit = heads[-1] if unit is None and bare(part[heads[-1]][2]) in UNIT_HEADS else unit
             heads.pop()
         if unit is not None:
-            named = _drop_leading_segments(part[: unit + 1])  # "Jane Doe of the Homicide Unit": the unit only
-            yield named[0][0], named[-1][1], False
+            # after its body's name ("Los Angeles Police Department’s Robbery-Homicide Division"), and from
+            # "Jane Doe of the Homicide Unit" the unit only
+            body = max((i for i in range(unit) if part[i][3] or part[i][2].endswith(("’s", "'s"))), default=-1)
+            named = _drop_leading_segments(part[body + 1: unit + 1])
+            if named:
+                start, end = _trimmed(text, named[0][0], named[-1][1])
+                yield start, end, UNIT if bare(part[unit][2]) in ORGANIZATION_UNIT_HEADS else OTHER
         if not heads:
             continue
         last = heads[-1]
@@ -212,12 +235,19 @@ def _org_spans_of(text: str, tokens: list[tuple[int, int, str, bool]]):
         span = _drop_leading_segments(part[: end_i + 1])
         if len(span) < 2:
             continue
-        start, end = span[0][0], span[-1][1]
-        while end > start and text[end - 1] in ",.;:'’" and not text[start:end].endswith(("Inc.", "Dept.")):
-            end -= 1
-        if text[end - 2 : end] in ("’s", "'s"):
-            end -= 2
-        yield start, end, True
+        start, end = _trimmed(text, span[0][0], span[-1][1])
+        if titled := TITLED_PERSON.search(text, start, end):  # "... Commission President Anthony Driver"
+            end = titled.start()
+        yield start, end, ORGANIZATION
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """A name's span without the punctuation or possessive after it."""
+    while end > start and text[end - 1] in ",.;:'’" and not text[start:end].endswith(("Inc.", "Dept.")):
+        end -= 1
+    if text[end - 2 : end] in ("’s", "'s"):
+        end -= 2
+    return start, end
 
 
 def _long_unheaded(tokens: list[tuple]) -> bool:

@@ -26,12 +26,13 @@ from rapidfuzz import fuzz
 from crosswire.extract.acronyms import acronym_definitions
 from crosswire.extract.gazetteer import lookup as place_lookup
 from crosswire.extract.kb import KnowledgeBase, load_kb
-from crosswire.extract.lexicon import following, words
+from crosswire.extract.lexicon import PLURALS, following, words
 from crosswire.extract.orgnames import (
     ACRONYM_PRIORITY,
     FACILITY,
     KB_PRIORITY,
     NER_PRIORITY,
+    TITLED_PERSON,
     UNIT_HEADS,
     bare,
     is_head,
@@ -98,13 +99,16 @@ def clean_org_name(name: str) -> str:
     """Drop a leading "the", a trailing possessive and stray punctuation; collapse whitespace; spell out
     "DA's Office". Cached: the same names recur."""
     name = _SPACES.sub(" ", name).strip(" ,.;:–—-\"“”")
-    name = _DA.sub("District Attorney", _LEADING_THE.sub("", name))
+    name = _DA.sub("District Attorney", _LEADING_THE.sub("", _LEADING_MODIFIER.sub("", name)))
+    if titled := TITLED_PERSON.search(name):  # "... Commission President Anthony Driver": the body only
+        name = name[:titled.start()].rstrip(" ,")
     if name.endswith(("’s", "'s")) and not _HOLDER.search(name[:-2]):
         name = name[:-2]
     return name
 
 
 _DA = re.compile(r"\bDA(?=['’]s\b|\s+Office\b)")
+_LEADING_MODIFIER = re.compile(r"^[A-Za-z]+-(?:led|run|based|owned|funded|backed|sponsored)\s+")  # "Democrat-led"
 
 
 def canonical_org(name: str, kb: KnowledgeBase) -> tuple[str, str | None]:
@@ -181,7 +185,65 @@ def organization_mentions(
         m["normalized"] = rep.get(m["normalized"], m["normalized"])
     short = _join_short_forms(mentions, kb)
     acronyms = {a: short.get(rep.get(c, c), rep.get(c, c)) for a, c in acronyms.items()}
-    return mentions, defined_acronyms(mentions, kb) | acronyms, others
+    return mentions, defined_acronyms(mentions, kb) | acronyms | _join_initials(mentions, kb), others
+
+
+def _join_initials(mentions: list[dict], kb: KnowledgeBase) -> dict[str, str]:
+    """Point an acronym no definition or knowledge-base entry explains at the name of the article it is the
+    initials of ("CPD" and "Chicago Police Department", "NYPD" and "New York City Police Department", "JAC"
+    and "Cook County Justice Advisory Council"): acronym -> name, the mentions renamed."""
+    names = [m["normalized"] for m in mentions if " " in m["normalized"]]
+    joined = {}
+    for m in mentions:
+        acronym = m["normalized"]
+        if not _ACRONYM.fullmatch(acronym) or acronym in joined or kb.lookup(acronym, fuzzy=False):
+            continue
+        found = next((n for n in dict.fromkeys(names) if _initials_of(acronym, n)), None)
+        if found:
+            joined[acronym] = found
+    for m in mentions:
+        m["normalized"] = joined.get(m["normalized"], m["normalized"])
+    return joined
+
+
+def _initials_of(acronym: str, name: str) -> bool:
+    """Whether `acronym`'s letters are the initials of `name`'s words, from any word to the last, one word
+    at most left out between them (the words of "of", "the", "and" never count)."""
+    initials = [w[0].upper() for w in re.split(r"[\s-]+", name.replace("’s", "").replace("'s", ""))
+                if w and w[0].isalpha() and w.lower() not in _SKIPPED_IN_INITIALS]
+    letters = acronym.replace(".", "").replace("&", "")
+    if len(letters) < 2 or not initials or letters[-1] != initials[-1]:
+        return False
+    for first in (i for i, ch in enumerate(initials) if ch == letters[0]):
+        at, skipped = first, 0
+        for letter in letters[1:]:
+            nxt = next((j for j in range(at + 1, len(initials)) if initials[j] == letter), None)
+            if nxt is None:
+                break
+            skipped += nxt - at - 1
+            at = nxt
+        else:
+            if at == len(initials) - 1 and skipped <= 1:
+                return True
+    return False
+
+
+_ACRONYM = re.compile(r"[A-Z][A-Z&.]{1,7}")
+_SKIPPED_IN_INITIALS = frozenset({"of", "the", "and", "for", "&", "de", "del", "la", "on"})
+
+
+def unit_parents(mentions: list[dict]) -> dict[str, str]:
+    """Unit -> the organisation of the article it belongs to: the one whose name holds the words the text
+    names the unit's body with ("the District Attorney's Homicide Bureau" of the "Los Angeles County
+    District Attorney's Office"), else those words. Takes the `parent` out of the unit mentions."""
+    bodies = [m["normalized"] for m in mentions if m["method"] != "unit"]
+    parents = {}
+    for m in mentions:
+        named = m.pop("parent", None)
+        if m["method"] == "unit" and named:
+            wanted = key(named)
+            parents[m["normalized"]] = next((b for b in bodies if wanted in key(b)), named)
+    return parents
 
 
 def _outside_longer_names(known: list[tuple[int, dict]], patterns: list[tuple[int, dict]]) -> list[tuple[int, dict]]:
@@ -307,6 +369,8 @@ def _ner_mentions(text: str, ner_orgs: list[tuple[int, int]], blocked: Spans) ->
         if following and following.group(1) in _NOT_ORG_END:
             continue  # a cut-off name: "Angeles National" of "Angeles National Forest"
         name = _without_trailing_place(clean_org_name(text[start:end]))
+        if _fragment(text, start, end, name):
+            continue
         offset = text.find(name, start, end) if name and _looks_like_org(name, text) else -1
         if offset >= 0:  # the span shrinks to the cleaned name, so that text[start:end] is the name
             out.append((NER_PRIORITY, mention(text, "organization", offset, offset + len(name), name, "ner", 0.6)))
@@ -331,6 +395,34 @@ _SPACES = re.compile(r"\s+")
 _NEXT_WORD = re.compile(r"[^\S\n]+([A-Z]\w*)")
 
 
+def _fragment(text: str, start: int, end: int, name: str) -> bool:
+    """Whether an NER name is a piece of a headline or a form, not a body's name: it ends as a headline's verb
+    does ("East New York Man Sentenced", "Pre-Trial Detention Sought", "State Prison for Stealing"), it is a
+    field's label ("Media:", "Victim Services:"), or it stands in a line in title case without a head noun
+    or the capitals of an acronym (a headline the page kept in its text)."""
+    words = name.split()
+    last = words[-1] if words else ""
+    if last[:1].isupper() and ((last.endswith("ed") and len(last) > 4 and last not in _ED_NAMES)
+                               or (last.endswith("ing") and len(words) > 1 and words[-2] in ("for", "of"))):
+        return True
+    line_start, line_end = text.rfind("\n", 0, start) + 1, text.find("\n", end)
+    line = text[line_start:line_end if line_end >= 0 else len(text)]
+    if _FIELD_LABEL.match(text, end) and not text[line_start:start].strip():
+        return True
+    return not name.isupper() and not any(map(is_head, words)) and _headline(line)
+
+
+def _headline(line: str) -> bool:
+    """A line in title case that does not end as a sentence: a headline or a heading."""
+    words = [w for w in line.split() if len(w) > 3]
+    return (len(words) >= 3 and not line.rstrip().endswith((".", "”", '"', "?", "!"))
+            and sum(w[0].isupper() for w in words) >= 0.8 * len(words))
+
+
+_FIELD_LABEL = re.compile(r"\s*:")
+_ED_NAMES = frozenset(_VOCABULARY["ed_names"])
+
+
 def _without_trailing_place(name: str) -> str:
     """"Louis Vuitton Chicago" (a store) is "Louis Vuitton"; "Bank of America" and "Chicago Police" stay."""
     body, _, last = name.rpartition(" ")
@@ -351,6 +443,8 @@ def _looks_like_org(name: str, text: str) -> bool:
     words = name.split()
     if not words or len(words) > 12 or not name[0].isupper() or name in _GENERIC or "," in name:
         return False
+    if (len(words) == 1 and is_head(name)) or words[-1] in PLURALS or name.count("(") != name.count(")"):
+        return False  # a head alone ("Association"), people ("Victim-Witness Specialists"), a cut name
     if words[-1] in _NOT_ORG_END or name in NOT_ORGANIZATIONS or FACILITY.search(name) or place_lookup(name):
         return False
     if len(words) == 1 and not name.isupper() and next(word_spans(text, name.lower()), None):
