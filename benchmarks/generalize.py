@@ -90,17 +90,26 @@ def one_line(page: str) -> str:
 
 
 class Source:
-    """One office's pages, cleaned with what is learned from them alone."""
+    """One office's pages, cleaned with what is learned from them alone (each page when first asked for)."""
 
     def __init__(self, folder: Path, settings):
-        from crosswire.clean import clean_document, learn_boilerplate
+        from crosswire.clean import learn_boilerplate
 
-        self.name = folder.name
+        self.name, self.settings = folder.name, settings
         self.pages = {p.name: read_page(p) for p in sorted(folder.glob("*.txt"))}
         self.template = learn_boilerplate(self.pages.values(), settings)
-        self.cleaned = {name: clean_document(page, boilerplate=self.template, settings=settings)
-                        for name, page in self.pages.items()}
-        self.articles = {name: c for name, c in self.cleaned.items() if c.is_article}
+        self._cleaned: dict[str, object] = {}
+
+    def clean(self, name: str):
+        from crosswire.clean import clean_document
+
+        if name not in self._cleaned:
+            self._cleaned[name] = clean_document(self.pages[name], boilerplate=self.template, settings=self.settings)
+        return self._cleaned[name]
+
+    @property
+    def articles(self) -> dict[str, object]:
+        return {name: c for name in self.pages if (c := self.clean(name)).is_article}
 
     def one_line(self, settings) -> tuple[float, float]:
         """(share of the articles kept when their page comes as one line, mean F1 of the words of that text
@@ -128,7 +137,7 @@ def score_labels(pages: list[dict], source: Source, nlp, settings) -> dict[str, 
     scores = {f: Score() for f in [*FIELDS, "title"]}
     for label in pages:
         name = Path(label["file"]).name
-        cleaned = source.cleaned[name]
+        cleaned = source.clean(name)
         score_page(scores, label, extraction(cleaned, nlp, settings), name[:60])
         title = cleaned.title if cleaned.is_article else None
         right = " ".join((label["title"] or "").split()) == " ".join((title or "").split())
@@ -184,6 +193,28 @@ def copies(source: Source, count: int, rng: random.Random, settings) -> tuple[di
              f"{sorted({kind for i, (_, kind, _, _) in enumerate(rows) if kind and story_of[i] == story_of[a]})})"
              for a, b in combinations(original.values(), 2) if story_of[a] == story_of[b]]
     return joined, false
+
+
+def labelled_scores(model: str) -> dict[str, list[float | None]]:
+    """Set ("dev", "held-out") -> title, published, dateline, organizations, people, locations, speakers
+    (see `cells`) over its labelled pages, each office's template learned from its own pages: the figures
+    the quality gate (tests/test_quality_gate.py) holds."""
+    from crosswire.extract import load_nlp
+    from crosswire.settings import Settings
+
+    settings = Settings(extract={"model": model})
+    nlp, _ = load_nlp(model)
+    by_office = defaultdict(list)
+    for label in labels():
+        if label["file"].startswith("corpora/"):
+            by_office[Path(label["file"]).parent.name].append(label)
+    totals = {"dev": defaultdict(Score), "held-out": defaultdict(Score)}
+    for office, pages in sorted(by_office.items()):
+        source = Source(CORPUS / office, settings)
+        for name, total in totals.items():
+            for field, score in score_labels([g for g in pages if g["set"] == name], source, nlp, settings).items():
+                merge(total[field], score)
+    return {name: cells(scores) for name, scores in totals.items()}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -79,7 +79,7 @@ def _label(words: list[str]) -> re.Pattern:
 _LINE_LABEL = _label(_WORDS["date_labels"])
 _MODIFIED_LABEL = re.compile(rf"^(?:{alternation(_WORDS['modified_labels'])})(?:\s+on)?\s*[:|–—-]?\s*"
                              rf"(?:{WEEKDAY},?\s*)?$", re.I)
-_DIGITS = re.compile(r"\d\d")
+_YEAR_DIGITS = re.compile(r"\d{4}|/\d\d\b")  # a year, or one written in two digits after a slash
 DAY_OF_MONTH = re.compile(rf"^{_ANY_CASE_MONTH}\s+\d{{1,2}}$", re.I)  # "November 21" on yearly listing pages
 
 
@@ -102,7 +102,7 @@ def dated_line(line: str) -> bool:
 
 
 def _dated(line: str, label: re.Pattern) -> str | None:
-    if len(line) > 200 or not _DIGITS.search(line):  # every date has its year
+    if len(line) > 200 or not _YEAR_DIGITS.search(line):  # every date has its year
         return None
     match = LINE_DATE.search(line)
     if not match or not label.match(line[: match.start()]) or (line.endswith(".") and len(line.split()) > 12):

@@ -85,8 +85,10 @@ def clean_document(
     lines = raw = split_lines(repair(text))
     if not is_html:
         words, long = settings.clean.run_together_words, settings.clean.long_line_words
-        total = sum(map(count_words, raw))
-        lines = segments(raw, boilerplate, lambda line: ran_together(line, words, long, total))
+        longest = [line for line in raw if len(line) >= 2 * long]  # the lines that may hold `long` words
+        total = sum(map(count_words, raw)) if longest else 0
+        if any(ran_together(line, words, long, total) for line in longest):
+            lines = segments(raw, boilerplate, lambda line: ran_together(line, words, long, total))
     wall = wall_or_error(lines, text)
     if wall:
         return _rejected(*wall)

@@ -31,6 +31,7 @@ from crosswire.vocabulary import vocabulary
 # stop, and a capital at once; an end mark or a copyright sign.
 _GLUED = re.compile(r"(?<=[a-z]{3})(?=[A-Z])|(?<=\b\d{4})(?=[A-Z])|(?<=[a-z][.!?])(?=[A-Z][a-z])|(?=#{3}|# # #|©)")
 GLUES = 3  # glued words that make a long line one page run together
+_GLUE_HINT = re.compile(r"[a-z\d.!?][A-Z]|#{3}|# # #|©")  # where _GLUED may cut, found by a plain scan
 MOST = 0.7  # of a page's words in one line: no page of the shared corpus written in lines has a line so full
 # A sentence end: a stop, perhaps a closing quote or bracket, space, and a capital, a digit or an opening quote.
 _SENTENCE_END = re.compile(r"(?<=[.!?])[”\"’)]*\s+(?=[“\"‘(]?[A-Z0-9])")
@@ -48,10 +49,12 @@ def ran_together(line: str, words: int, long: int, page_words: int) -> bool:
     """Whether `line` is a page run together: longer than any paragraph (`words` words or more), or `long`
     words or more and holding most of the page's `page_words` (MOST), or glued in GLUES distinct words (a
     brand name, "DirecTV", is one word however often it stands)."""
+    if len(line) < 2 * long:  # fewer than `long` words, without counting them
+        return False
     n = count_words(line)
     if n >= words or (n >= long and n >= MOST * page_words):
         return True
-    if n < long:
+    if n < long or not _GLUE_HINT.search(line):  # most lines have no two elements glued: said in one scan
         return False
     glued = set()
     for match in _GLUED.finditer(line):

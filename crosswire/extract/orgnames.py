@@ -313,3 +313,35 @@ def is_head(token: str) -> bool:
         if token.endswith(("’s", "'s")):
             token = token[:-2]
     return token in HEADS or token.rstrip(".") in HEADS or token.split("-")[-1] in HEADS
+
+
+# Office holders: "the Orange County District Attorney" names the office itself.
+HOLDER = re.compile(
+    r"(?:District Attorney|State['’]s Attorney|State Attorney|County Attorney|Attorney General|"
+    r"Public Defender|City Attorney|Sheriff|U\.S\. Attorney|United States Attorney)$"
+)
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def clean_org_name(name: str) -> str:
+    """Drop a leading "the", a trailing possessive and stray punctuation; collapse whitespace; spell out
+    "DA's Office". Cached: the same names recur."""
+    name = " ".join(name.split()).strip(" ,.;:–—-\"“”")
+    name = _DA.sub("District Attorney", _LEADING_THE_ANY_CASE.sub("", _LEADING_MODIFIER.sub("", name)))
+    if titled := TITLED_PERSON.search(name):  # "... Commission President Anthony Driver": the body only
+        name = name[:titled.start()].rstrip(" ,")
+    if name.endswith(("’s", "'s")) and not HOLDER.search(name[:-2]):
+        name = name[:-2]
+    return name
+
+
+_DA = re.compile(r"\bDA(?=['’]s\b|\s+Office\b)")
+_LEADING_MODIFIER = re.compile(r"^[A-Za-z]+-(?:led|run|based|owned|funded|backed|sponsored)\s+")  # "Democrat-led"
+
+
+_LEADING_THE_ANY_CASE = re.compile(r"^(?:the|The|THE)\s+")
+
+
+def capitalised_name(name: str) -> bool:
+    words = [w for w in name.split() if w not in ("of", "for", "and", "the", "&", "de", "del", "la")]
+    return len(words) >= 2 and all(w[0].isupper() for w in words)

@@ -19,28 +19,26 @@ crosswire/data/organizations.toml.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from rapidfuzz import fuzz
 
 from crosswire.extract.acronyms import acronym_definitions
-from crosswire.extract.gazetteer import lookup as place_lookup
 from crosswire.extract.kb import KnowledgeBase, load_kb
-from crosswire.extract.lexicon import PLURALS, following, words
+from crosswire.extract.lexicon import following, words
+from crosswire.extract.nernames import ner_mentions
 from crosswire.extract.orgnames import (
     ACRONYM_PRIORITY,
-    FACILITY,
+    HOLDER,
     KB_PRIORITY,
-    NER_PRIORITY,
-    TITLED_PERSON,
     UNIT_HEADS,
     bare,
+    capitalised_name,
+    clean_org_name,
     is_head,
     pattern_mentions,
     spanish_mentions,
 )
 from crosswire.extract.text import (
-    CACHE_SIZE,
     Spans,
     digits,
     find_words,
@@ -52,14 +50,6 @@ from crosswire.extract.text import (
 from crosswire.vocabulary import vocabulary
 
 _VOCABULARY = vocabulary("organizations")
-# Office holders: "the Orange County District Attorney" names the office itself.
-_HOLDER = re.compile(
-    r"(?:District Attorney|State['’]s Attorney|State Attorney|County Attorney|Attorney General|"
-    r"Public Defender|City Attorney|Sheriff|U\.S\. Attorney|United States Attorney)$"
-)
-_LEADING_THE = re.compile(r"^(?:the|The|THE)\s+")
-_STATES_ATTORNEY = re.compile(r"['’]s\s+Attorney(?:['’]s\s+Office)?")
-_GENERIC = frozenset(_VOCABULARY["generic"])
 
 
 def kb_mentions(text: str, kb: KnowledgeBase, redefined: set[str] = frozenset()) -> list[tuple[int, dict]]:
@@ -94,30 +84,13 @@ _NATIONAL = frozenset(_VOCABULARY["national"])
 
 
 
-@lru_cache(maxsize=CACHE_SIZE)
-def clean_org_name(name: str) -> str:
-    """Drop a leading "the", a trailing possessive and stray punctuation; collapse whitespace; spell out
-    "DA's Office". Cached: the same names recur."""
-    name = _SPACES.sub(" ", name).strip(" ,.;:–—-\"“”")
-    name = _DA.sub("District Attorney", _LEADING_THE.sub("", _LEADING_MODIFIER.sub("", name)))
-    if titled := TITLED_PERSON.search(name):  # "... Commission President Anthony Driver": the body only
-        name = name[:titled.start()].rstrip(" ,")
-    if name.endswith(("’s", "'s")) and not _HOLDER.search(name[:-2]):
-        name = name[:-2]
-    return name
-
-
-_DA = re.compile(r"\bDA(?=['’]s\b|\s+Office\b)")
-_LEADING_MODIFIER = re.compile(r"^[A-Za-z]+-(?:led|run|based|owned|funded|backed|sponsored)\s+")  # "Democrat-led"
-
-
 def canonical_org(name: str, kb: KnowledgeBase) -> tuple[str, str | None]:
     """(canonical name, KB canonical or None) of an organisation name as written."""
     name = clean_org_name(name)
     entry = kb.lookup(name)
     if entry is None and name.endswith(" Police"):
         entry = kb.lookup(name + " Department")  # "Los Angeles Police" officers
-    if entry is None and _HOLDER.search(name):
+    if entry is None and HOLDER.search(name):
         # "the Orange County District Attorney" is the office: look it up as "... Attorney's Office"
         entry = kb.lookup(name + "’s Office")
         if entry is None:
@@ -171,7 +144,7 @@ def organization_mentions(
     patterns, others = pattern_mentions(text)
     patterns += spanish_mentions(text)
     candidates = _outside_longer_names(kb_mentions(text, kb, redefined), patterns) + patterns + acronym_candidates
-    candidates += _ner_mentions(text, ner_orgs, Spans(blocked))
+    candidates += ner_mentions(text, ner_orgs, Spans(blocked))
     mentions = select_spans(candidates)
     for m in mentions:
         if m["method"] in ("pattern", "ner"):
@@ -342,7 +315,7 @@ def _acronym_mentions(text: str, kb: KnowledgeBase) -> tuple[list[tuple[int, dic
             acronyms[acr] = known.canonical
             continue
         headed = in_kb or any(is_head(t) for t in long_form.split())
-        if bare(long_form.split()[-1]) in UNIT_HEADS or not (headed or _capitalised_name(long_form)):
+        if bare(long_form.split()[-1]) in UNIT_HEADS or not (headed or capitalised_name(long_form)):
             continue
         if known:
             redefined.add(key(acr))
@@ -354,105 +327,3 @@ def _acronym_mentions(text: str, kb: KnowledgeBase) -> tuple[list[tuple[int, dic
             for span in word_spans(text, acr):
                 out.append((ACRONYM_PRIORITY, mention(text, "organization", *span, canonical, "acronym", 0.85)))
     return out, acronyms, redefined
-
-
-def _ner_mentions(text: str, ner_orgs: list[tuple[int, int]], blocked: Spans) -> list[tuple[int, dict]]:
-    out = []
-    for start, end in ner_orgs:
-        if blocked.overlaps((start, end)):
-            continue
-        # "Cook County State" of "Cook County State's Attorney": the office holder names the office
-        if _ENDS_STATE.search(text, start, end):
-            holder = _STATES_ATTORNEY.match(text, end - 2 if text[end - 2 : end] in ("'s", "’s") else end)
-            end = holder.end() if holder else end
-        following = _NEXT_WORD.match(text, end)
-        if following and following.group(1) in _NOT_ORG_END:
-            continue  # a cut-off name: "Angeles National" of "Angeles National Forest"
-        name = _without_trailing_place(clean_org_name(text[start:end]))
-        if _fragment(text, start, end, name):
-            continue
-        offset = text.find(name, start, end) if name and _looks_like_org(name, text) else -1
-        if offset >= 0:  # the span shrinks to the cleaned name, so that text[start:end] is the name
-            out.append((NER_PRIORITY, mention(text, "organization", offset, offset + len(name), name, "ner", 0.6)))
-    return out
-
-
-# Last words of a law, a road, an award, a unit or a job ("Victim Services Specialist"), not of a body.
-_NOT_ORG_END = frozenset(_VOCABULARY["not_org_end"]) | UNIT_HEADS
-# Names NER tags as organisations that, in press releases, are something else: vehicle makes ("a black
-# Kia") and everyday abbreviations ("DOB", "EMS").
-NOT_ORGANIZATIONS = frozenset(_VOCABULARY["not_organizations"])
-# A charge or a headline, not a body: "Retail Theft", "Killing Ex-Girlfriend".
-_CHARGE = re.compile(
-    r"\b(?:murder\w*|homicide|killing|theft|burglary|robbery|assault|kidnapping|battery|manslaughter|arson|rape|"
-    r"carjacking|ex-\w+)\b",
-    re.IGNORECASE,
-)
-_ENDS_STATE = re.compile(r" State(?:['’]s)?$")
-_SENTENCE_INSIDE = re.compile(r"[.!?]\s+[A-Z]")
-_ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)\b")
-_SPACES = re.compile(r"\s+")
-_NEXT_WORD = re.compile(r"[^\S\n]+([A-Z]\w*)")
-
-
-def _fragment(text: str, start: int, end: int, name: str) -> bool:
-    """Whether an NER name is a piece of a headline or a form, not a body's name: it ends as a headline's verb
-    does ("East New York Man Sentenced", "Pre-Trial Detention Sought", "State Prison for Stealing"), it is a
-    field's label ("Media:", "Victim Services:"), or it stands in a line in title case without a head noun
-    or the capitals of an acronym (a headline the page kept in its text)."""
-    words = name.split()
-    last = words[-1] if words else ""
-    if last[:1].isupper() and ((last.endswith("ed") and len(last) > 4 and last not in _ED_NAMES)
-                               or (last.endswith("ing") and len(words) > 1 and words[-2] in ("for", "of"))):
-        return True
-    line_start, line_end = text.rfind("\n", 0, start) + 1, text.find("\n", end)
-    line = text[line_start:line_end if line_end >= 0 else len(text)]
-    if _FIELD_LABEL.match(text, end) and not text[line_start:start].strip():
-        return True
-    return not name.isupper() and not any(map(is_head, words)) and _headline(line)
-
-
-def _headline(line: str) -> bool:
-    """A line in title case that does not end as a sentence: a headline or a heading."""
-    words = [w for w in line.split() if len(w) > 3]
-    return (len(words) >= 3 and not line.rstrip().endswith((".", "”", '"', "?", "!"))
-            and sum(w[0].isupper() for w in words) >= 0.8 * len(words))
-
-
-_FIELD_LABEL = re.compile(r"\s*:")
-_ED_NAMES = frozenset(_VOCABULARY["ed_names"])
-
-
-def _without_trailing_place(name: str) -> str:
-    """"Louis Vuitton Chicago" (a store) is "Louis Vuitton"; "Bank of America" and "Chicago Police" stay."""
-    body, _, last = name.rpartition(" ")
-    headless = body and not body.endswith((" of", " de", " for")) and not any(map(is_head, body.split()))
-    if headless and place_lookup(last):
-        return body if _looks_like_org(name, "") else name  # "Angeles National Forest" is no store
-    return name
-
-
-def _capitalised_name(name: str) -> bool:
-    words = [w for w in name.split() if w not in ("of", "for", "and", "the", "&", "de", "del", "la")]
-    return len(words) >= 2 and all(w[0].isupper() for w in words)
-
-
-def _looks_like_org(name: str, text: str) -> bool:
-    """Whether an NER ORG name is worth keeping: not a generic word, a law, a road, a list, a unit, a
-    building, a place, a vehicle make, a charge, or a word the text also writes in lower case ("Justice")."""
-    words = name.split()
-    if not words or len(words) > 12 or not name[0].isupper() or name in _GENERIC or "," in name:
-        return False
-    if (len(words) == 1 and is_head(name)) or words[-1] in PLURALS or name.count("(") != name.count(")"):
-        return False  # a head alone ("Association"), people ("Victim-Witness Specialists"), a cut name
-    if words[-1] in _NOT_ORG_END or name in NOT_ORGANIZATIONS or FACILITY.search(name) or place_lookup(name):
-        return False
-    if len(words) == 1 and not name.isupper() and next(word_spans(text, name.lower()), None):
-        return False
-    if _CHARGE.search(name) and not any(map(is_head, words)):
-        return False
-    if _SENTENCE_INSIDE.search(name):  # runs across a sentence end: "Proctor. The Court"
-        return False
-    if any(ch.isdigit() for ch in name) and not _ORDINAL.search(name):
-        return False
-    return not (name.isupper() and len(words) > 3)  # shouted headline fragments
