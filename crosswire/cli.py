@@ -140,9 +140,22 @@ def prefect_for_one_run():
         return
     try:
         with temporary_settings(updates={PREFECT_API_URL: server.url, PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
-            yield server.wait
+            try:
+                yield server.wait
+            finally:
+                _send_logs_and_events()
     finally:
         server.stop()
+
+
+def _send_logs_and_events() -> None:
+    """Send the run's last logs and events while the temporary server still answers: sent after it stopped,
+    they were retried for about a minute before the process could exit."""
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+
+    for worker in (APILogWorker, EventsWorker):
+        worker.drain_all(timeout=10)
 
 
 def _stop_with_parent() -> None:
