@@ -21,7 +21,7 @@ SEED = 42  # rensa's permutations: part of the algorithm id stored with every si
 
 def algorithm(settings: DedupeSettings = DEFAULTS.dedupe) -> str:
     """Stored with every signature: signatures of another algorithm or version are not comparable."""
-    return (f"rensa-{version('rensa')}/RMinHash-v{rensa.RMinHash.ALGORITHM_VERSION}/hashed-words"
+    return (f"rensa-{version('rensa')}/RMinHash-v{rensa.RMinHash.ALGORITHM_VERSION}/hashed-words-unaccented"
             f"/word{settings.shingle_size}/lead{settings.lead_words}/perm{settings.num_perm}/seed{SEED}")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import chain
@@ -16,11 +17,16 @@ from crosswire.dedupe.arrays import PRIME, Ragged, distinct, mix, ranges
 from crosswire.settings import DEFAULTS, DedupeSettings
 
 WORD = re.compile(r"\w+")
+_MARKS = re.compile(r"[\u0300-\u036f]+")  # combining accents, apart after NFKD: "Policía" -> "Policia"
 
 
 def tokens(text: str) -> list[str]:
-    # \w+ tokens survive the damage scrapers do: lost spaces after full stops, joined lines, stray punctuation
-    return WORD.findall(text.casefold())
+    # \w+ tokens survive the damage scrapers do: lost spaces after full stops, joined lines, stray punctuation;
+    # without their accents, the words of a copy that lost them (an ASCII channel) are the same words
+    folded = text.casefold()
+    if not folded.isascii():
+        folded = _MARKS.sub("", unicodedata.normalize("NFKD", folded))
+    return WORD.findall(folded)
 
 
 def exact_key(words: list[str]) -> str:

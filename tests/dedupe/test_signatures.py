@@ -8,7 +8,7 @@ import sys
 import numpy as np
 import pandas as pd
 
-from crosswire.dedupe import Corpus, algorithm, held_texts, packed, signature, verified
+from crosswire.dedupe import Corpus, algorithm, held_texts, packed, signature, tokens, verified
 from crosswire.settings import DedupeSettings, Settings
 from tests.dedupe.helpers import SETTINGS, doc
 
@@ -48,9 +48,10 @@ def test_signatures_come_back_by_group_as_made(corpus_bodies):
 
 
 def test_the_algorithm_id_names_what_stored_digests_depend_on():
-    """Stored with every signature: the defaults give the id earlier runs stored, and a knob that changes the
-    digests changes it, so that earlier signatures are made again (see Earlier)."""
-    assert algorithm(SETTINGS.dedupe).endswith("/hashed-words/word5/lead60/perm128/seed42")
+    """Stored with every signature: the defaults give today's id (words without their accents since
+    "hashed-words-unaccented"), and a knob that changes the digests changes it, so that earlier signatures are
+    made again (see Earlier)."""
+    assert algorithm(SETTINGS.dedupe).endswith("/hashed-words-unaccented/word5/lead60/perm128/seed42")
     assert algorithm(Settings(dedupe={"lead_words": 40}).dedupe) != algorithm(SETTINGS.dedupe)
     assert algorithm(Settings(dedupe={"min_jaccard": 0.7}).dedupe) == algorithm(SETTINGS.dedupe)
 
@@ -60,3 +61,8 @@ def test_the_package_imports_neither_prefect_nor_great_expectations():
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('prefect', 'great_expectations')))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_a_copy_that_lost_its_accents_has_the_same_words():
+    assert tokens("El Departamento de Policía de Dallas arrestó a “José” Núñez.") == tokens(
+        'El Departamento de Policia de Dallas arresto a "Jose" Nunez.')
