@@ -14,8 +14,11 @@ gold item matched at most once. How items match (documented, the same for both m
   punctuation a space, whitespace collapsed, a leading "the" dropped;
 - organizations: equal keys, or both resolve to one body: through crosswire's knowledge base (an alias or
   acronym of the same entry), through the article's own acronym definitions (gold's and extracted), or
-  an office holder and the office ("Orange County District Attorney" = "... District Attorney's Office");
-  else a close spelling (rapidfuzz ratio >= 90 with the same digits);
+  an office holder and the office ("Orange County District Attorney" = "... District Attorney's Office"),
+  an abbreviation and its words ("DA's Office" = "District Attorney's Office"), or a unit named with its
+  body's possessive and the unit alone, which crosswire gives with its parent ("Riverside County District
+  Attorney's Fugitive Apprehension Unit" = "Fugitive Apprehension Unit"); else a close spelling (rapidfuzz
+  ratio >= 90 with the same digits);
 - acronyms: (acronym, long form) pairs; acronyms equal by key and long forms matching as organizations;
 - people: equal keys, or the same first and last name with initials, suffixes and nicknames ignored
   ("Nathan J. Hochman" = "Nathan Hochman"), or a one-word gold name that is the other's surname;
@@ -56,6 +59,7 @@ _APOSTROPHE = re.compile(r"['’‘`]")
 _PUNCT = re.compile(r"[^\w\s]")
 _THE = re.compile(r"^the ")
 _HOLDER_OFFICE = re.compile(r"\b(attorney|attorney general|sheriff|defender|prosecutor|clerk) office$")
+_UNIT_OF_BODY = re.compile(r"['’]s\s+((?:[A-Z][\w-]*\s+)+(?:Unit|Division|Bureau|Team|Section|Squad|Task Force))$")
 _INITIAL = re.compile(r"^\w$")
 _NICKNAME = re.compile(r"[\"“”].*?[\"“”]")
 _SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
@@ -90,8 +94,12 @@ class OrgMatcher:
         self.acronyms = {key(a): full for m in acronym_maps for a, full in m.items()}
 
     def ids(self, name: str) -> set[str]:
+        from crosswire.extract.orgnames import clean_org_name
+
         k = key(name)
-        out = {k, _HOLDER_OFFICE.sub(r"\1", k)}
+        out = {k, _HOLDER_OFFICE.sub(r"\1", k), key(clean_org_name(name))}
+        if unit := _UNIT_OF_BODY.search(name):
+            out.add(key(unit.group(1)))
         if k in self.acronyms:
             out |= self.ids_plain(self.acronyms[k])
         entry = self.kb.lookup(name)

@@ -10,10 +10,12 @@ from crosswire.extract.gazetteer import lookup as place_lookup
 from crosswire.extract.lexicon import PLURALS
 from crosswire.extract.orgnames import (
     FACILITY,
+    LEGAL_COMMA,
     NER_PRIORITY,
     UNIT_HEADS,
     clean_org_name,
     is_head,
+    with_legal_form,
 )
 from crosswire.extract.text import Spans, mention, word_spans
 from crosswire.vocabulary import vocabulary
@@ -32,6 +34,7 @@ def ner_mentions(text: str, ner_orgs: list[tuple[int, int]], blocked: Spans) -> 
         if _ENDS_STATE.search(text, start, end):
             holder = _STATES_ATTORNEY.match(text, end - 2 if text[end - 2 : end] in ("'s", "’s") else end)
             end = holder.end() if holder else end
+        end = with_legal_form(text, end)  # "Albri Consulting, LLC"
         following = _NEXT_WORD.match(text, end)
         if following and following.group(1) in _NOT_ORG_END:
             continue  # a cut-off name: "Angeles National" of "Angeles National Forest"
@@ -103,7 +106,7 @@ def _looks_like_org(name: str, text: str) -> bool:
     """Whether an NER ORG name is worth keeping: not a generic word, a law, a road, a list, a unit, a
     building, a place, a vehicle make, a charge, or a word the text also writes in lower case ("Justice")."""
     words = name.split()
-    if not words or len(words) > 12 or not name[0].isupper() or name in _GENERIC or "," in name:
+    if not words or len(words) > 12 or not name[0].isupper() or name in _GENERIC or "," in LEGAL_COMMA.sub("", name):
         return False
     if (len(words) == 1 and is_head(name)) or words[-1] in PLURALS or name.count("(") != name.count(")"):
         return False  # a head alone ("Association"), people ("Victim-Witness Specialists"), a cut name

@@ -24,8 +24,10 @@ from crosswire.vocabulary import vocabulary
 KB_PRIORITY, ACRONYM_PRIORITY, PATTERN_PRIORITY, NER_PRIORITY = 4, 3, 2, 1
 
 _VOCABULARY = vocabulary("organizations")
+# A company's legal form ("LLC", "Corp."): it ends a name, after a comma too, and holds it whole.
+LEGAL_FORMS = frozenset(_VOCABULARY["legal_forms"])
 # Nouns that end (or start, as in "Department of Justice") an organisation's name.
-HEADS = frozenset(_VOCABULARY["heads"])
+HEADS = frozenset(_VOCABULARY["heads"]) | LEGAL_FORMS
 # Sub-units of a body ("Homicide Unit", "Special Victims Bureau", "Communications Division"): part of the
 # organisation that employs them, not organisations of their own. A name ending in one is cut back to
 # the body before it ("Los Angeles Police Department's Robbery-Homicide Division"), else dropped.
@@ -83,7 +85,8 @@ def pattern_mentions(text: str) -> tuple[list[tuple[int, dict]], list[tuple[int,
                 found = mention(text, "organization", start, end, name, "unit", 0.6)
                 out.append((PATTERN_PRIORITY, found | {"parent": _parent_named(text, run.start(), start)}))
             else:
-                out.append((PATTERN_PRIORITY, mention(text, "organization", start, end, name, "pattern", 0.7)))
+                end = with_legal_form(text, end)
+                out.append((PATTERN_PRIORITY, mention(text, "organization", start, end, text[start:end], "pattern", 0.7)))
     return _campus_names(text, out), others
 
 
@@ -191,6 +194,8 @@ def _ends_sentence(token: str) -> bool:
     if not token.endswith(".") or len(token) <= 2:
         return False
     stem = token[:-1]
+    if any(ch.isdigit() for ch in stem):  # "INF10000496." ends a sentence, a case number no name holds
+        return True
     return "." not in stem and stem.casefold() not in ABBREVIATIONS and not stem.isupper()
 
 
@@ -199,10 +204,13 @@ def _org_spans_of(text: str, tokens: list[tuple[int, int, str, bool]]):
     # split at "and"/"&" after a head noun ("Fullerton Police Department and Orange County Crime Lab")
     # or before "the" ("Little Village and The Firehouse Community Arts Center"), but not inside one name
     # ("Juvenile Probation and Court Services Department", "Civil Rights and Restorative Justice Project")
+    # A company's legal form at the end holds one name ("Aya Service and Repair Corp.").
     parts, current = [], []
+    company = bool(tokens) and tokens[-1][2].rstrip(",;:") in LEGAL_FORMS
     for i, t in enumerate(tokens):
         following = tokens[i + 1][2] if i + 1 < len(tokens) else ""
-        ends_name = current and (current[-1][3] or following in ("The", "the") or _long_unheaded(current))
+        ends_name = current and (current[-1][2].rstrip(",;:") in LEGAL_FORMS or not company and (
+            current[-1][3] or following in ("The", "the") or _long_unheaded(current)))
         if t[2] in ("and", "&") and ends_name:
             parts.append(current)
             current = []
@@ -243,11 +251,25 @@ def _org_spans_of(text: str, tokens: list[tuple[int, int, str, bool]]):
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     """A name's span without the punctuation or possessive after it."""
-    while end > start and text[end - 1] in ",.;:'’" and not text[start:end].endswith(("Inc.", "Dept.")):
+    while end > start and text[end - 1] in ",.;:'’" and not text[start:end].endswith(_KEPT_STOPS):
         end -= 1
     if text[end - 2 : end] in ("’s", "'s"):
         end -= 2
     return start, end
+
+
+_KEPT_STOPS = ("Dept.", *(form for form in LEGAL_FORMS if form.endswith(".")))
+
+
+def with_legal_form(text: str, end: int) -> int:
+    """The end of a name that ends at ``end``, with the company's legal form written after it, perhaps after
+    a comma ("Albri Consulting, LLC")."""
+    found = _LEGAL_AFTER.match(text, end)
+    return found.end() if found else end
+
+
+_LEGAL_AFTER = re.compile(rf",?[^\S\n]+(?:{literal_pattern(LEGAL_FORMS)})(?!\w)")
+LEGAL_COMMA = re.compile(rf",(?=[^\S\n]+(?:{literal_pattern(LEGAL_FORMS)})\W*$)")  # the comma of "X, LLC"
 
 
 def _long_unheaded(tokens: list[tuple]) -> bool:

@@ -26,10 +26,12 @@ from crosswire.extract.acronyms import acronym_definitions
 from crosswire.extract.kb import KnowledgeBase, load_kb
 from crosswire.extract.lexicon import following, words
 from crosswire.extract.nernames import ner_mentions
+from crosswire.extract.orglists import plural_lists
 from crosswire.extract.orgnames import (
     ACRONYM_PRIORITY,
     HOLDER,
     KB_PRIORITY,
+    LEGAL_FORMS,
     UNIT_HEADS,
     bare,
     capitalised_name,
@@ -142,7 +144,7 @@ def organization_mentions(
     names overlapping ``blocked`` (the dateline's places) are left out."""
     acronym_candidates, acronyms, redefined = _acronym_mentions(text, kb)
     patterns, others = pattern_mentions(text)
-    patterns += spanish_mentions(text)
+    patterns += spanish_mentions(text) + plural_lists(text)
     candidates = _outside_longer_names(kb_mentions(text, kb, redefined), patterns) + patterns + acronym_candidates
     candidates += ner_mentions(text, ner_orgs, Spans(blocked))
     mentions = select_spans(candidates)
@@ -275,13 +277,18 @@ def _join_short_forms(mentions: list[dict], kb: KnowledgeBase) -> dict[str, str]
 
 def _ends_or_goes_on(long: str, short: str) -> bool:
     """Whether the key ``long`` ends with ``short`` (a plural ending aside: "Court of Appeals" ends "District
-    Court of Appeal") or goes on from it with "of", "for", "de" ("New Life Centers of Chicagoland")."""
+    Court of Appeal") or goes on from it with "of", "for", "de" ("New Life Centers of Chicagoland") or a
+    company's legal form ("Albri Consulting, LLC")."""
     if long.rstrip("s").endswith(" " + short.rstrip("s")):
         return True
-    return long.startswith(short + " ") and long[len(short) + 1 :].startswith(_GOES_ON)
+    if long.startswith(short + ", ") and long[len(short) + 2 :] in _LEGAL_KEYS:  # "Albri Consulting, LLC"
+        return True
+    rest = long[len(short) + 1 :]
+    return long.startswith(short + " ") and (rest.startswith(_GOES_ON) or rest in _LEGAL_KEYS)
 
 
 _GOES_ON = tuple(w + " " for w in _VOCABULARY["extenders"])  # "of ", "for ", "de ", "del "
+_LEGAL_KEYS = frozenset(key(form) for form in LEGAL_FORMS)  # "Albri Consulting" is "Albri Consulting, LLC"
 
 
 def _suffix_key(name: str) -> str:

@@ -3,6 +3,7 @@ units are organisations with their parent, and pieces of headlines, forms and pe
 
 from __future__ import annotations
 
+from crosswire.clean import clean_document
 from crosswire.extract import extract_article
 
 
@@ -31,3 +32,21 @@ def test_a_body_name_stops_before_the_person_it_introduces():
     assert "Community Commission for Public Safety and Accountability" in ex.organizations
     assert "Illinois General Assembly" in ex.organizations
     assert not [o for o in ex.organizations if "Anthony Driver" in o or "Democrat" in o]
+
+
+def test_a_list_with_a_plural_head_names_each_body():
+    ex = extract_article("The arrest was made with the Beaumont, Desert Hot Springs and Indio Police Departments and "
+                         "the Orange and Riverside County Sheriff’s Departments; the FBI, Menifee and Murrieta Police "
+                         "Departments were not involved.")
+    assert {"Beaumont Police Department", "Desert Hot Springs Police Department", "Indio Police Department",
+            "Orange County Sheriff’s Department", "Riverside County Sheriff’s Department"} <= set(ex.organizations)
+    assert "Beaumont" not in ex.locations and not [o for o in ex.organizations if o.startswith("FBI ")]
+
+
+def test_a_company_keeps_its_legal_form_and_roads_and_events_are_no_bodies(corpus_slice):
+    page = corpus_slice["miami_dade_fl"]["press-release_for-immediate-release-hammocks-controller-accountant-charged-in-hoa-thefts.txt"]
+    ex = extract_article(clean_document(page).text)
+    assert "Aya Service and Repair Corp" in ex.organizations and "Repair Corp" not in ex.organizations
+    ex = extract_article("The suspect was stopped near Wineville Ave and Limonite Ave before the Anti-Fraud Conference. "
+                         "In People v. Smith, INF10000496. The District Attorney’s Office filed charges.")
+    assert ex.organizations == ["District Attorney’s Office"]
