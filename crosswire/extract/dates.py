@@ -55,6 +55,14 @@ _DATELINE = re.compile(
     r"|(?P<comma>[,:])[ \t]+(?=[A-Z]))",
     re.MULTILINE,
 )
+# A known place and the release's date: "Miami, November 12, 2025 –", "Miami-June 26, 2025 –", "Miami –
+# February 12, 2025", "(Miami – November 8, 2024)", "Miami (October 7, 2024)".
+_PLACE_DATE = re.compile(
+    rf"^[ \t]*\(?(?P<place>[A-Z][\w.'’]*(?:[ \t-][A-Z][\w.'’]*){{0,3}})"
+    rf"(?:,[ \t]*(?P<region>[A-Z][\w.]*(?:[ \t][A-Z][\w.]*)?))?[ \t]*[-–—,(][ \t]*"
+    rf"(?P<date>{MONTH}\s+{DAY},?\s+{YEAR}|{DAY}\s+{MONTH}\s+{YEAR})\)?[ \t]*(?:[-–—:]+|(?=\n))",
+    re.MULTILINE,
+)
 _PAREN_ANYWHERE = re.compile(r"\((?P<paren>[A-Z][^()\n]{1,40}?)\)[ \t]*[–—-]+")
 # Labels that open a paragraph the way a dateline does.
 _NOT_DATELINES = frozenset(vocabulary("datelines")["not_datelines"])
@@ -68,7 +76,8 @@ def find_dateline(
     """(dateline as written, location mentions of its places, date written in it), read from the first
     ``settings.dateline_within`` characters of the text (on the shared corpus every dateline starts in
     its first 1,000 characters)."""
-    for m in _DATELINE.finditer(text, 0, settings.dateline_within):
+    within = settings.dateline_within
+    for m in sorted([*_DATELINE.finditer(text, 0, within), *_PLACE_DATE.finditer(text, 0, within)], key=re.Match.start):
         found = _dateline_match(text, m)
         if found:
             return found
@@ -95,6 +104,11 @@ def _dateline_match(text: str, m: re.Match) -> tuple[str, list[dict], datetime |
         start = m.start("caps")
         end = m.end("region") if groups.get("region") else m.end("caps")
         if not _caps_place(groups["caps"].strip(), groups.get("region"), bool(groups.get("comma"))):
+            return None
+    elif groups.get("place"):
+        start, end = m.start("place"), m.end("region") if groups.get("region") else m.end("place")
+        region = groups.get("region")
+        if not (_is_region(region) if region else lookup(groups["place"])):
             return None
     elif groups.get("mixed"):
         if not _is_region(groups["mregion"]):

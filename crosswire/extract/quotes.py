@@ -24,6 +24,7 @@ _CLOSE = {"“": re.compile(r"[”\"]"), '"': re.compile(r"[\"”]")}
 _VERB_FIRST = re.compile(rf"^[\s,]*{SAY}\b")
 _WHO_FIRST = re.compile(rf"^[\s,]*(?P<who>[^“”\"\n]{{1,80}}?)\s+{SAY}\b")
 _VERB_BEFORE = re.compile(rf"\b{SAY}\b[^“”\"\n.!?]{{0,30}}?[,:]?\s*$")
+_SAID_INSIDE = re.compile(rf",\s+{SAY}\s+(?P<who>[^“”\"\n,.]{{3,80}}(?:\.[^\S\n]*[A-Z][^“”\"\n,.]*)*)[.,]?\s*(?=[”\"]?$)")
 _STATEMENT = re.compile(r"\b(?:following|this|a|the) statement\b")
 _PRONOUN = re.compile(r"\b(?:he|she|He|She|they|They)\b")
 _WORDS = re.compile(r"\w+")
@@ -88,7 +89,7 @@ def find_quotes(text: str, person_mentions: list[dict], people: list[Person], or
     for opening, start, end, close in spans:
         recent = prev["speaker"] if prev and opening - prev["end"] < _RECENT else None
         speaker, attributed = _attribute(text, opening, close, outside_people, by_name, orgs, recent)
-        if not attributed and prev and _continues(prev, opening, outside_people):
+        if not attributed and prev and _continues(text, prev, opening, outside_people):
             speaker = prev["speaker"]
             attributed = prev["speaker"] is not None
         n_words = len(_WORDS.findall(text[start:end]))
@@ -132,6 +133,8 @@ def _attribute(
         m = _VERB_BEFORE.search(before, max(0, len(before.rstrip()) - 50))  # the verb is near the quote
         if m:
             window = (opening - len(before), opening - len(before) + m.end())
+    if window is None and (inside := _SAID_INSIDE.search(text, opening, close)):
+        window = inside.span("who")  # “…, said Chief Manuel A. Morales.”: the closing mark put after the attribution
     if window is None:
         # "X released the following statement ..." in the paragraph before the quote's paragraph
         para = text.rfind("\n\n", 0, opening)
@@ -197,11 +200,15 @@ def _resolve(text, window, opening, people, by_name, orgs, recent) -> str | None
     return candidates[0].name if len(candidates) == 1 else None
 
 
-def _continues(prev: dict, opening: int, people: list[dict]) -> bool:
+def _continues(text: str, prev: dict, opening: int, people: list[dict]) -> bool:
     """Whether a quote without attribution goes on with the previous quote's speaker: it follows
     closely, and nobody else is named in between."""
     gap = (prev["end"], opening)
     if gap[1] - gap[0] > 300:
         return False
-    others = [m for m in people if gap[0] <= m["start"] < gap[1] and m["normalized"] != prev["speaker"]]
+    others = [m for m in people if gap[0] <= m["start"] < gap[1] and m["normalized"] != prev["speaker"]
+              and not _POSSESSIVE.match(text, m["end"])]  # "said Craig Hawkins, Daniel's father": no new speaker
     return not others
+
+
+_POSSESSIVE = re.compile(r"['’]s\b")

@@ -28,10 +28,24 @@ from tests.extract.texts import seed_body
         ("(Dallas County) – The Dallas County District Attorney’s Office announced a new unit.", "Dallas County"),
         ("(PHOENIX) – Maricopa County Attorney Rachel Mitchell has announced the sentence.", "PHOENIX"),
         ("MEDIA ADVISORY –INVOLVED SHOOTING INVESTIGATION – David Dinh", None),
+        ("Justice, June 2, 2025 – A man was charged with the crime today.", None),
     ],
 )
 def test_datelines(line, dateline):
     assert find_dateline(line)[0] == dateline
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Miami, November 12, 2025 – The State Attorney announced the arrest of a man today.",
+     "Miami-November 12, 2025 – The State Attorney announced the arrest of a man today.",
+     "(Miami – November 12, 2025)\nThe State Attorney announced the arrest of a man today.",
+     "Miami (November 12, 2025)\nThe State Attorney announced the arrest of a man today.",
+     "Miami – 12 November 2025\n\nThe State Attorney announced the arrest of a man today."],
+)
+def test_a_known_place_and_a_date_make_a_dateline(line):
+    place, _, day = find_dateline(line)
+    assert place == "Miami" and day.date().isoformat() == "2025-11-12"
 
 
 def test_dateline_is_looked_for_in_the_opening_only():

@@ -1,0 +1,23 @@
+"""Who said a quote when the attribution is not where the rules of style put it."""
+
+from __future__ import annotations
+
+from crosswire.extract import extract_article
+
+
+def speakers(text: str) -> list[tuple[str, str | None]]:
+    return [(q["quote"].split()[0], q["speaker"]) for q in extract_article(text).quotes]
+
+
+def test_a_quote_after_an_attribution_naming_a_relative_goes_on_with_its_speaker():
+    text = ("Judge Valerie Navarro heard the families. “Every day we sense the absence of this young man,” said Craig "
+            "Hawkins, Daniel’s father. “The hole in our hearts and lives from the taking of our son’s life is staggering.”")
+    assert speakers(text) == [("Every", "Craig Hawkins"), ("The", "Craig Hawkins")]
+
+
+def test_an_attribution_left_inside_the_closing_mark_names_the_speaker():
+    text = ("Police Chief Manuel A. Morales and State Attorney Katherine Fernandez Rundle announced the arrest.\n\n"
+            "“The department can confirm the arrest of one of our members following an internal investigation, said "
+            "Police Chief Manuel A. Morales.”\n\n“As Chief of Police, I want to make it clear that we hold ourselves "
+            "to the same standards we ask of our community.”")
+    assert speakers(text) == [("The", "Manuel A. Morales"), ("As", "Manuel A. Morales")]
