@@ -4,13 +4,16 @@
 - `date_in_line`: the date of a line that states one ("Posted on: June 5, 2026", "June 5, 2026: Title");
   `modified_in_line`: the date of a line that dates a change ("Last updated: ..."), kept apart.
 - `parse_full_date`: the first date with day, month and year in a string.
+- `lead_date`: the date a body's dateline carries ("Miami, November 12, 2025 – ...").
 - `find_published`: the publication date a text states, by one rule (below).
 - `relative_date`: a relative date ("last week", "Monday") resolved against a day.
 - `labelled_date`: the first date after a label ("For Immediate Release", "Date:", "Posted on").
 - `opens_with_full_date`: whether a text states a full date near its top (the validation's cue).
 
 Which date is the publication date: a date given apart from the text (an export's field, a feed entry,
-the page's metadata) first; else the date line of the header closest to the body (labelled as published,
+the page's metadata) first; else the date of the body's own dateline, the release's date as its issuer
+wrote it ("Miami, November 12, 2025 – ..."; a page's header may date the post a week later); else the
+date line of the header closest to the body (labelled as published,
 posted, released ..., or a date alone, a template's timestamp; a line that dates a change, "Updated ...",
 never: that is the page's modified date); else, in the text, the dateline's date, a labelled date ("For Immediate Release", "Date:", "Posted on"), a date on a line of its
 own near the top, or the first full date of the opening. Dates before `DateSettings.earliest_year` are
@@ -254,6 +257,19 @@ def _published_candidates(head: str, dateline_date: datetime | None, earliest: i
     m = _OWN_LINE.search(head)
     yield parse_full_date(m.group("date")) if m else None
     yield parse_full_date(head[:300], earliest)
+
+
+def lead_date(block: str) -> str | None:
+    """The full date of the dateline that opens a body's first block: a place, then the date, then a dash,
+    a colon or the block's end ("Miami, November 12, 2025 – ", "(Miami – November 8, 2024)")."""
+    found = _LEAD_DATE.match(block)
+    return found.group("date") if found else None
+
+
+_LEAD_DATE = re.compile(
+    rf"\(?[A-Z][^\n–—:()]{{0,40}}?[ \t]*[,(–—-][ \t]*\(?(?P<date>{MONTH}\s+{DAY},?\s+{YEAR}|{DAY}\s+{MONTH}\s+{YEAR})"
+    rf"\)?[ \t]*(?:[–—:-]|\)|$)"
+)
 
 
 def labelled_date(head: str) -> re.Match | None:

@@ -29,9 +29,9 @@ from crosswire.clean.page import (
     wall_or_error,
 )
 from crosswire.clean.repairs import repair, unglue
-from crosswire.clean.segments import prose_run, ran_together, segments
+from crosswire.clean.segments import cut_run_together, prose_run, segments
 from crosswire.clean.text import count_words, nonspace_chars, same_text
-from crosswire.dates import dated_line, parse_date
+from crosswire.dates import dated_line, lead_date, parse_date
 from crosswire.settings import DEFAULTS, Settings
 
 
@@ -84,31 +84,29 @@ def clean_document(
         text, page_chars = raw_text, nonspace_chars(raw_text)
     lines = raw = split_lines(repair(text))
     if not is_html:
-        words, long = settings.clean.run_together_words, settings.clean.long_line_words
-        longest = [line for line in raw if len(line) >= 2 * long]  # the lines that may hold `long` words
-        total = sum(map(count_words, raw)) if longest else 0
-        if any(ran_together(line, words, long, total) for line in longest):
-            lines = segments(raw, boilerplate, lambda line: ran_together(line, words, long, total))
+        lines = cut_run_together(raw, boilerplate, settings.clean.run_together_words, settings.clean.long_line_words)
     wall = wall_or_error(lines, text)
     if wall:
         return _rejected(*wall)
-    cleaned = _from_lines(lines, is_html, meta, boilerplate, page_chars, settings, lines != raw)
+    cleaned = _from_lines(lines, is_html, meta, boilerplate, page_chars, settings, frozenset(raw) if lines != raw else None)
     if not is_html and cleaned.reason in ("too-short", "index-page"):  # perhaps a page whose lines ran together
         cut = segments(raw, boilerplate, lambda line: count_words(line) >= settings.clean.long_line_words)
-        if cut != raw and (retry := _from_lines(cut, is_html, meta, boilerplate, page_chars, settings, True)).is_article:
+        if cut != raw and (retry := _from_lines(cut, is_html, meta, boilerplate, page_chars, settings, frozenset(raw))).is_article:
             return retry
     return cleaned
 
 
 def _from_lines(lines: list[str], is_html: bool, meta: dict, boilerplate: frozenset[str], page_chars: int,
-                settings: Settings, segmented: bool = False) -> Cleaned:
+                settings: Settings, saved: frozenset[str] | None = None) -> Cleaned:
     """A page's lines (furniture and the source's template lines among them) read as `clean_document` reads
-    them; the segments of a page whose lines ran together (`segmented`) have their body found by density."""
+    them; the segments of a page whose lines ran together have their body found by density (`saved`: the
+    lines of that page as saved, before they were cut, else None)."""
+    segmented = saved is not None
     min_words, max_words = settings.clean.min_article_words, settings.clean.max_article_words
     lines = drop_ui(lines)
     kept, listed = split_lists(blocks(lines))
     first_is_title = not meta["title"]  # an export or feed gives the title apart from the text
-    body = prose_run(kept) if segmented else None
+    body = prose_run(kept, saved) if segmented else None
     end = body[0] if body else top_end(kept, first_is_title)[0]
     title = strip_affixes(meta["title"] or bare_title(find_title(kept[:end], kept[: end + 1], boilerplate)),
                           boilerplate, meta.get("site_name"))
@@ -123,11 +121,13 @@ def _from_lines(lines: list[str], is_html: bool, meta: dict, boilerplate: frozen
         while kept and ((title and same_text(kept[0], title)) or dated_line(kept[0])):
             kept = kept[1:]
     elif segmented:
-        kept = cut_footer(kept[slice(*prose_run(kept))])
+        kept = cut_footer(kept[slice(*prose_run(kept, saved))])
     else:
         kept = cut_footer(kept[body_start(kept, title, first_is_title):])
     body_text = "\n\n".join(unglue(b) for b in kept)
     word_count = count_words(body_text)
+    if not meta["published"] and kept and (lead := lead_date(kept[0])):  # the release's own date (crosswire.dates)
+        published = parse_date(lead, settings.dates) or published
 
     reason, detail = None, None
     if index := index_page(kept, listed, min_words):

@@ -3,6 +3,7 @@ dateline, or after the last title, date or contact line of the header)."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from functools import lru_cache
 
@@ -47,19 +48,25 @@ def _is_dateline(line: str) -> bool:
     return count_words(rest) >= 8 and lowercase >= 3 and (rest.endswith(TERMINAL) or count_words(rest) >= 20)
 
 
+_TWO_SENTENCES = re.compile(r"[a-z]{2}[.!?][”\"’]?\s*[A-Z]")  # "... a Brea home.Defendant", "... victim. WHO"
+
+
 def top_end(blocks: list[str], first_is_title: bool = True) -> tuple[int, bool]:
     """Index where the article proper begins, and whether it begins with a dateline.
 
     The first dateline before any real prose wins, or one right after a summary paragraph; else the
     first prose block, or the footer when the page has no prose. The first line is the page title
-    unless it reads as a finished sentence."""
-    page_title = _title_keys(blocks[0]) if blocks and first_is_title else set()
+    unless it reads as a finished sentence or holds two (a lead glued to what follows it is no headline)."""
+    glued = _TWO_SENTENCES.search(blocks[0]) if blocks else None
+    headline = blocks and first_is_title and not glued and not (is_prose(blocks[0]) and blocks[0].endswith(TERMINAL))
+    page_title = _title_keys(blocks[0]) if headline else set()
     for i, block in enumerate(blocks):
         if FOOTER.match(block):
             return i, False
         if _is_dateline(block):
             return i, True
-        if is_prose(block) and (i > 0 or block.endswith(TERMINAL)) and match_key(block) not in page_title:
+        lead = block[: glued.start() + 3] if i == 0 and glued else block  # "... converters.WHO: ..."
+        if is_prose(lead) and (i > 0 or lead.endswith(TERMINAL)) and match_key(block) not in page_title:
             for j in range(i + 1, min(i + 3, len(blocks))):
                 if _is_dateline(blocks[j]):
                     return j, True

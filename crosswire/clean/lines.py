@@ -28,8 +28,8 @@ def split_lines(text: str) -> list[str]:
 
 def dateline(line: str) -> re.Match | None:
     """The dateline ("TUNIS, Tunisia – ", "CHICAGO — ") that opens `line`, if any."""
-    # Only a line with a dash can be one: the pattern backtracks over the capitalised words of any other.
-    return DATELINE.match(line) if "-" in line or "–" in line or "—" in line else None
+    # Only a line with a dash or a colon can be one: the pattern backtracks over the capitalised words of any other.
+    return DATELINE.match(line) if "-" in line or "–" in line or "—" in line or ":" in line[:60] else None
 
 
 def _wrap_width(lines: list[str]) -> int:

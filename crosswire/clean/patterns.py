@@ -13,10 +13,12 @@ from crosswire.vocabulary import vocabulary
 
 _WORDS = vocabulary("clean")
 
-# Datelines: "TUNIS, Tunisia – ...", "SANTA ANA, Calif. – ...", "CHICAGO — ...", "(Dallas County) – ..."
+# Datelines: "TUNIS, Tunisia – ...", "SANTA ANA, Calif. – ...", "CHICAGO — ...", "(Dallas County) – ...", and
+# after a city and its region a colon too: "Miami, Florida: State Attorney ..."
 _PLACE = r"[A-Z][\w.'’]*(?:[ -][A-Z][\w.'’]*){0,3}"
 DATELINE = re.compile(
     rf"^\(?{_PLACE}(?:,\s*(?:the\s+)?{_PLACE})?\)?,?(?:\s*\([^)]{{1,30}}\))?(?:\s*[–—]+\s*|\s+-+\s+)(?=\S)"
+    rf"|^{_PLACE},[^\S\n]*{_PLACE}:[^\S\n]+(?=[A-Z])"
 )
 TERMINAL = ("." , "!", "?", "”", '"', "’", ")")
 

@@ -65,6 +65,15 @@ def ran_together(line: str, words: int, long: int, page_words: int) -> bool:
     return False
 
 
+def cut_run_together(lines: list[str], boilerplate: Iterable[str], words: int, long: int) -> list[str]:
+    """`lines`, or, when one of them is a page run together (see ran_together), the segments of that page."""
+    longest = [line for line in lines if len(line) >= 2 * long]  # the lines that may hold `long` words
+    total = sum(map(count_words, lines)) if longest else 0
+    if any(ran_together(line, words, long, total) for line in longest):
+        return segments(lines, boilerplate, lambda line: ran_together(line, words, long, total))
+    return lines
+
+
 def segments(lines: list[str], boilerplate: Iterable[str], cut) -> list[str]:
     """`lines` with each line for which `cut(line)` holds cut into the segments of the page it ran together."""
     phrases = _phrases(frozenset(boilerplate))
@@ -177,16 +186,21 @@ def _datelines(text: str) -> list[str]:
     return _split(text, cuts)
 
 
-def prose_run(blocks: list[str]) -> tuple[int, int]:
+def prose_run(blocks: list[str], saved: frozenset[str] = frozenset()) -> tuple[int, int]:
     """(start, end) of the run of `blocks` densest in sentences: each sentence counts its words (a media
-    advisory's field too when it reads as one, else nothing), each other block (a menu, a list of posts, a headline) its words against, and
-    the run is the one of the greatest sum (Kadane's maximum subarray), so that short headings between
-    paragraphs stay and long chrome goes."""
+    advisory's field too when it reads as one, else nothing), each other block cut out of a run-together line
+    (a menu, a list of posts, a headline) its words against, and the run is the one of the greatest sum
+    (Kadane's maximum subarray), so that short headings between paragraphs stay and long chrome goes. A
+    block that was a line of its own on the page as `saved` (a table's row, a list's item between two
+    glued paragraphs) counts nothing: the page kept its break, so it is no piece of a run-together menu."""
     best, best_span, total, start = 0, (0, 0), 0, 0
     for i, block in enumerate(blocks):
         words = len(block.split())
         field = _FIELD.match(block)
-        total += words if _sentence(block[block.find(":") + 1:] if field else block) else 0 if field else -words
+        if _sentence(block[block.find(":") + 1:] if field else block):
+            total += words
+        elif not field and block not in saved:
+            total -= words
         if total <= 0 and not field:
             total, start = 0, i + 1
         elif total > best:

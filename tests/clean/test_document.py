@@ -55,3 +55,26 @@ def test_article_length_limits_come_from_the_settings(seeds):
     assert (short.reason, short.detail) == ("too-short", f"{words} words < {words + 1}")
     assert (long.reason, long.detail) == ("too-long", f"{words} words > {words - 1}")
     assert clean_document(seeds["published"], settings=Settings(clean={"min_article_words": words})).is_article
+
+
+def test_the_date_of_the_body_dateline_is_the_release_date(corpus_slice):
+    """The page's header dates the post (a week later); the release's own dateline dates the release."""
+    page = corpus_slice["miami_dade_fl"][
+        "press-release_state-attorney-katherine-fernandez-rundle-to-receive-the-golden-eagle-award.txt"]
+    posted = "Admin | November 19, 2025\n"
+    lead = ("Miami, November 12, 2025 – State Attorney Katherine Fernandez Rundle announced today the arrest of a "
+            "property manager charged with stealing from the condominium association she managed for six years.\n\n")
+    body = clean_document(page).text
+    cleaned = clean_document(f"Former Property Manager Charged\n{posted}\n{lead}{body}")
+    assert cleaned.published_at == datetime(2025, 11, 12, tzinfo=timezone.utc)
+    assert clean_document(f"Former Property Manager Charged\n{posted}\n{body}").published_at == datetime(
+        2025, 11, 19, tzinfo=timezone.utc)
+
+
+def test_a_lead_glued_to_the_fields_of_an_advisory_is_no_title():
+    raw = ("Miami, Florida, State Attorney Jane Doe will hold a press conference to announce the arrest of 13 people "
+           "involved in the theft, sale and buying of catalytic converters.WHO: State Attorney Jane Doe\n"
+           "Police Director John Roe\nWHEN: Thursday, August 29, 2024 at 2:30 p.m.\n"
+           "WHERE: State Attorney’s Office, 1350 NW 12 Avenue, Miami\n")
+    cleaned = clean_document(raw)
+    assert cleaned.is_article and cleaned.title is None and cleaned.text.startswith("Miami, Florida, State Attorney")

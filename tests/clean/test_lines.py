@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from crosswire.clean import clean_document
-from crosswire.clean.lines import hangs
+from crosswire.clean.lines import dateline, hangs
 from crosswire.clean.patterns import HANGING_WORDS
 from tests.clean.helpers import corpus_file, corpus_lines
 
@@ -70,3 +70,9 @@ def test_hard_wrapped_pdf_text_becomes_paragraphs(shared, templates):
     assert "Frank Crowley Courts Building" not in cleaned.text  # the page footer of every PDF page
     assert cleaned.title.startswith("Dallas County Jury Sentences Kristopher Love to Death by Lethal Injection")
     assert cleaned.author == "Kimberlee Leach"  # "October 31, 2018 Contact: Kimberlee Leach"
+
+
+def test_a_city_and_its_region_before_a_colon_open_a_dateline():
+    assert dateline("Miami, Florida: State Attorney Jane Doe announced the arrest of a man today.")
+    assert not dateline("Note: State Attorney Jane Doe announced the arrest of a man today.")
+    assert not dateline("WHO: State Attorney Jane Doe, Police Director John Roe")
