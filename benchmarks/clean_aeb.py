@@ -1,6 +1,8 @@
 """crosswire's HTML cleaning on the ScrapingHub article-extraction benchmark, beside trafilatura's defaults.
 
     .venv/bin/python benchmarks/clean_aeb.py [--rounds N]
+    .venv/bin/python benchmarks/clean_aeb.py --through-run
+
 
 Prints precision, recall, F1 and docs/s for each extractor, the speed ratio to the baseline measured in
 the same run (the machine is shared, so absolute speeds drift; the extractors take turns page by page so
@@ -8,6 +10,12 @@ that they share its load alike), and the peak memory of the process.
 The metric is the benchmark's own: per page, multisets of word 4-gram shingles over `\\w+` tokens (case
 kept; a text under four tokens is one shingle) give tp, fp and fn; precision and recall are averaged over
 pages, and F1 is computed from the two averages.
+
+With --through-run the pages go through `crosswire run` as a user's folder of saved pages (one source: its
+template learned over all of them, copies merged, validation): each page's text is its document's text in
+the output's `documents` table, scored beside trafilatura's defaults; once for every document (the main text
+as stored, a quarantined document's too) and once for the documents kept as stories (none for a page
+quarantined, too short or too long to be an article).
 """
 
 from __future__ import annotations
@@ -91,15 +99,47 @@ def extractors() -> dict[str, Callable[[str], str | None]]:
     }
 
 
+def through_run(pages: dict[str, str], truths: dict[str, str]) -> int:
+    """The pages' texts as `crosswire run` stores them, scored beside trafilatura's defaults."""
+    import subprocess
+    import tempfile
+
+    import pandas as pd
+    import trafilatura
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder, out = Path(tmp) / "pages", Path(tmp) / "out"
+        folder.mkdir()
+        for page in pages:
+            (folder / f"{page}.html").write_bytes(gzip.decompress((BENCH / "html" / f"{page}.html.gz").read_bytes()))
+        done = subprocess.run([sys.executable, "-m", "crosswire.cli", "run", str(folder), "--out", str(out),
+                               "--model", "rules"], cwd=REPO, capture_output=True, text=True)
+        if done.returncode != 0:
+            print(done.stdout[-2000:], done.stderr[-2000:], file=sys.stderr)
+            return 1
+        docs = pd.read_parquet(out / "documents", columns=["source_uri", "status", "text"])
+    stored = {Path(uri).stem: text or "" for uri, _, text in docs.itertuples(index=False)}
+    kept = {Path(uri).stem: text or "" for uri, status, text in docs.itertuples(index=False) if status == "ok"}
+    print(f"{len(pages)} pages through `crosswire run` ({len(kept)} kept as stories)")
+    for name, predictions in [("trafilatura defaults", {p: trafilatura.extract(h) or "" for p, h in pages.items()}),
+                              ("crosswire run, documents", stored), ("crosswire run, stories", kept)]:
+        result = score(truths, predictions)
+        print(f"{name:<26} P {result['precision']:.3f}  R {result['recall']:.3f}  F1 {result['f1']:.3f}")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=3, help="passes over the pages (speeds are averaged)")
+    parser.add_argument("--through-run", action="store_true", help="score the texts `crosswire run` stores")
     args = parser.parse_args()
     if not BENCH.is_dir():
         print(f"{BENCH} is absent: this benchmark needs ../shared beside the repository", file=sys.stderr)
         return 2
     logging.getLogger("trafilatura").setLevel(logging.ERROR)  # "discarding data" on pages it finds empty
     pages, truths = load_pages()
+    if args.through_run:
+        return through_run(pages, truths)
     named = extractors()
     for extract in named.values():  # warm-up: imports, caches and lazily loaded models are not timed
         extract(next(iter(pages.values())))

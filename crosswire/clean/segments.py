@@ -22,6 +22,7 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
+from crosswire.clean.lines import dateline
 from crosswire.clean.patterns import DATELINE, TERMINAL, UI_LINES
 from crosswire.clean.text import collapse_spaces, count_words
 from crosswire.dates import LINE_DATE
@@ -192,7 +193,9 @@ def prose_run(blocks: list[str], saved: frozenset[str] = frozenset()) -> tuple[i
     (a menu, a list of posts, a headline) its words against, and the run is the one of the greatest sum
     (Kadane's maximum subarray), so that short headings between paragraphs stay and long chrome goes. A
     block that was a line of its own on the page as `saved` (a table's row, a list's item between two
-    glued paragraphs) counts nothing: the page kept its break, so it is no piece of a run-together menu."""
+    glued paragraphs) counts nothing: the page kept its break, so it is no piece of a run-together menu.
+    The run opens earlier at a lead that opens with a dateline among the `LEAD_REACH` blocks before it (a
+    release's lead set apart from the rest of its body by a table of defendants)."""
     best, best_span, total, start = 0, (0, 0), 0, 0
     for i, block in enumerate(blocks):
         words = len(block.split())
@@ -205,7 +208,15 @@ def prose_run(blocks: list[str], saved: frozenset[str] = frozenset()) -> tuple[i
             total, start = 0, i + 1
         elif total > best:
             best, best_span = total, (start, i + 1)
+    first, end = best_span
+    for i in range(first - 1, max(-1, first - LEAD_REACH), -1):
+        opening = dateline(blocks[i])
+        if opening and _sentence(blocks[i][opening.end():]):
+            return i, end
     return best_span
+
+
+LEAD_REACH = 20  # blocks: a table of several defendants, each in a few cells
 
 
 def _sentence(block: str) -> bool:
