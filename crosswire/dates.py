@@ -82,35 +82,43 @@ def _label(words: list[str]) -> re.Pattern:
 _LINE_LABEL = _label(_WORDS["date_labels"])
 _MODIFIED_LABEL = re.compile(rf"^(?:{alternation(_WORDS['modified_labels'])})(?:\s+on)?\s*[:|–—-]?\s*"
                              rf"(?:{WEEKDAY},?\s*)?$", re.I)
-_YEAR_DIGITS = re.compile(r"\d{4}|/\d\d\b")  # a year, or one written in two digits after a slash
+_FOUR_DIGITS, _SHORT_YEAR = re.compile(r"\d{4}"), re.compile(r"/\d\d\b")  # a year, or two digits after a slash
 DAY_OF_MONTH = re.compile(rf"^{_ANY_CASE_MONTH}\s+\d{{1,2}}$", re.I)  # "November 21" on yearly listing pages
 
 
-@lru_cache(maxsize=4096)  # a site's date lines recur on its pages
 def date_in_line(line: str) -> str | None:
     """The publication date of a date line ("Published February 19, 2026", "Date: ...", "June 5, 2026:
     Title", "2021-02-11 00:00:00"), as written; None for a line that dates a change ("Updated ...")."""
-    return _dated(line, _LINE_LABEL)
+    found = _line_date(line)
+    return found[1] if found and _LINE_LABEL.match(found[0]) else None
 
 
-@lru_cache(maxsize=4096)
 def modified_in_line(line: str) -> str | None:
     """The date of a line that dates a change to the page ("Last updated: February 20, 2026"), as written."""
-    return _dated(line, _MODIFIED_LABEL)
+    found = _line_date(line)
+    return found[1] if found and _MODIFIED_LABEL.match(found[0]) else None
 
 
+@lru_cache(maxsize=4096)  # asked of every block of a page, template lines among them
 def dated_line(line: str) -> bool:
     """Whether `line` is a date line of either kind: a page's furniture, not its text."""
-    return bool(date_in_line(line) or modified_in_line(line))
+    found = _line_date(line)
+    return bool(found) and bool(_LINE_LABEL.match(found[0]) or _MODIFIED_LABEL.match(found[0]))
 
 
-def _dated(line: str, label: re.Pattern) -> str | None:
-    if len(line) > 200 or not _YEAR_DIGITS.search(line):  # every date has its year
+@lru_cache(maxsize=4096)  # a site's date lines recur on its pages
+def _line_date(line: str) -> tuple[str, str] | None:
+    """(what stands before the date, the date) of a line short enough to be a date line: the date within its
+    first LABEL_REACH characters, as a label, a byline or a weekday leave it."""
+    if len(line) > 200 or not (_FOUR_DIGITS.search(line) or "/" in line and _SHORT_YEAR.search(line)):
+        return None  # every date has its year
+    match = LINE_DATE.search(line, 0, LABEL_REACH)
+    if not match or (line.endswith(".") and len(line.split()) > 12):
         return None
-    match = LINE_DATE.search(line)
-    if not match or not label.match(line[: match.start()]) or (line.endswith(".") and len(line.split()) > 12):
-        return None
-    return match[0]
+    return line[: match.start()], match[0]
+
+
+LABEL_REACH = 100  # characters: the longest label and weekday before a date, and the date
 
 
 # --- dates given as values ----------------------------------------------------------------------------------

@@ -82,9 +82,11 @@ def clean_document(
                 "published": meta["published"] or extracted["published"]}
     else:
         text, page_chars = raw_text, nonspace_chars(raw_text)
-    lines = raw = split_lines(repair(text))
+    repaired = repair(text)
+    lines = raw = split_lines(repaired)
     if not is_html:
-        lines = cut_run_together(raw, boilerplate, settings.clean.run_together_words, settings.clean.long_line_words)
+        lines = cut_run_together(raw, boilerplate, settings.clean.run_together_words, settings.clean.long_line_words,
+                                 count_words(repaired))
     wall = wall_or_error(lines, text)
     if wall:
         return _rejected(*wall)

@@ -32,7 +32,10 @@ from crosswire.vocabulary import vocabulary
 # stop, and a capital at once; an end mark or a copyright sign.
 _GLUED = re.compile(r"(?<=[a-z]{3})(?=[A-Z])|(?<=\b\d{4})(?=[A-Z])|(?<=[a-z][.!?])(?=[A-Z][a-z])|(?=#{3}|# # #|©)")
 GLUES = 3  # glued words that make a long line one page run together
-_GLUE_HINT = re.compile(r"[a-z\d.!?][A-Z]|#{3}|# # #|©")  # where _GLUED may cut, found by a plain scan
+# Where _GLUED may cut, found by plain scans: a capital after a lower-case letter, a digit or a stop (the
+# capital first: the engine skips to capitals, which are few), and the marks, looked for only where they stand
+_CAPITAL_GLUE = re.compile(r"[A-Z](?<=[a-z\d.!?][A-Z])")
+_MARK_GLUE = re.compile(r"#{3}|# # #|©")
 MOST = 0.7  # of a page's words in one line: no page of the shared corpus written in lines has a line so full
 # A sentence end: a stop, perhaps a closing quote or bracket, space, and a capital, a digit or an opening quote.
 _SENTENCE_END = re.compile(r"(?<=[.!?])[”\"’)]*\s+(?=[“\"‘(]?[A-Z0-9])")
@@ -55,10 +58,15 @@ def ran_together(line: str, words: int, long: int, page_words: int) -> bool:
     n = count_words(line)
     if n >= words or (n >= long and n >= MOST * page_words):
         return True
-    if n < long or not _GLUE_HINT.search(line):  # most lines have no two elements glued: said in one scan
+    marks = ("#" in line or "©" in line) and _MARK_GLUE.search(line)
+    if n < long or not (marks or _CAPITAL_GLUE.search(line)):  # most lines have nothing glued: said in one scan
         return False
     glued = set()
-    for match in _GLUED.finditer(line):
+    hints = sorted(m.start() for rx in (_CAPITAL_GLUE, _MARK_GLUE) for m in rx.finditer(line))
+    for at in hints:  # _GLUED tried only where a plain scan found it may cut
+        match = _GLUED.match(line, at)
+        if match is None:
+            continue
         left, right = line.rfind(" ", 0, match.start()) + 1, line.find(" ", match.start())
         glued.add(line[left:right if right >= 0 else None].strip("“”\"‘’'(),.;:"))
         if len(glued) >= GLUES:
@@ -66,10 +74,14 @@ def ran_together(line: str, words: int, long: int, page_words: int) -> bool:
     return False
 
 
-def cut_run_together(lines: list[str], boilerplate: Iterable[str], words: int, long: int) -> list[str]:
-    """`lines`, or, when one of them is a page run together (see ran_together), the segments of that page."""
+def cut_run_together(lines: list[str], boilerplate: Iterable[str], words: int, long: int,
+                     total: int | None = None) -> list[str]:
+    """`lines`, or, when one of them is a page run together (see ran_together), the segments of that page
+    (`total`: the page's words, when the caller has counted them)."""
     longest = [line for line in lines if len(line) >= 2 * long]  # the lines that may hold `long` words
-    total = sum(map(count_words, lines)) if longest else 0
+    if not longest:
+        return lines
+    total = sum(map(count_words, lines)) if total is None else total
     if any(ran_together(line, words, long, total) for line in longest):
         return segments(lines, boilerplate, lambda line: ran_together(line, words, long, total))
     return lines

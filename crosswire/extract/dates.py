@@ -77,10 +77,13 @@ def find_dateline(
     ``settings.dateline_within`` characters of the text (on the shared corpus every dateline starts in
     its first 1,000 characters)."""
     within = settings.dateline_within
-    for m in sorted([*_DATELINE.finditer(text, 0, within), *_PLACE_DATE.finditer(text, 0, within)], key=re.Match.start):
-        found = _dateline_match(text, m)
-        if found:
-            return found
+    at = 0
+    while 0 <= at < within:  # both patterns open a line: tried at each line's start only
+        for pattern in (_DATELINE, _PLACE_DATE):
+            m = pattern.match(text, at, within)
+            if m and (found := _dateline_match(text, m)):
+                return found
+        at = text.find("\n", at, within) + 1 or within
     for m in _PAREN_ANYWHERE.finditer(text, 0, settings.dateline_within):
         found = _dateline_match(text, m)
         if found:

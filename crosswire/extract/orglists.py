@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from crosswire.extract.orgnames import HEADS, PATTERN_PRIORITY, is_head
-from crosswire.extract.text import mention
+from crosswire.extract.text import literal_pattern, mention
 from crosswire.vocabulary import vocabulary
 
 _SHARED = frozenset(vocabulary("organizations")["shared_before_plural"])
@@ -26,6 +26,7 @@ _LIST = re.compile(
     rf"(?<![\w'’.-])(?P<names>{_NAME}(?:,[^\S\n]+{_NAME})*,?[^\S\n]+(?:and|&)[^\S\n]+{_NAME})[^\S\n]+"
     rf"(?P<head>{'|'.join(sorted(SINGULAR, key=len, reverse=True))})\b"
 )
+_PLURAL_HEAD = re.compile(rf" (?:{literal_pattern(SINGULAR)})\b")
 _CONJUNCT = re.compile(rf"{_NAME}")
 _WORD = re.compile(r"(\w+)[^\S\n]+")
 
@@ -33,7 +34,7 @@ _WORD = re.compile(r"(\w+)[^\S\n]+")
 def plural_lists(text: str) -> list[tuple[int, dict]]:
     """Organisation mentions of the bodies of each list with a plural head, one per body (method 'pattern')."""
     out = []
-    for m in _LIST.finditer(text) if any(p in text for p in _HEADS_SEEN) else ():
+    for m in _LIST.finditer(text) if _PLURAL_HEAD.search(text) else ():  # one scan: most texts have none
         start = m.start("names")
         while (word := _WORD.match(text, start)) and word.group(1) in _NOT_START:  # "The Orange and ..."
             start = word.end()
@@ -57,5 +58,3 @@ def plural_lists(text: str) -> list[tuple[int, dict]]:
             out.append((PATTERN_PRIORITY, mention(text, "organization", start, end, f"{first} {ending}", "pattern", 0.7)))
     return out
 
-
-_HEADS_SEEN = tuple(f" {p}" for p in SINGULAR)

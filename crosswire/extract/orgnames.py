@@ -46,7 +46,10 @@ POLICE_TITLES = frozenset(_VOCABULARY["police_titles"])
 _CAP = r"(?:[A-Z][\w'’.&-]*|\d+(?:st|nd|rd|th))"
 _CONN = r"(?:of|for|and|&|on|de|del|de la)(?:\s+the)?"
 _RUN = re.compile(rf"(?=[A-Z\d]){_CAP}(?:{SP}(?:{_CONN}{SP})?{_CAP})*")
-_HEAD_IN_RUN = re.compile(literal_pattern(HEADS) + r"(?![a-z])")  # organisation names are found from their head
+# organisation names are found from their head; "District" as one only where no office holder's title goes on
+# from it (a "School District", not the "District Attorney" of most releases, which is read from "Office")
+_HEAD_IN_RUN = re.compile(literal_pattern(HEADS) + r"(?![a-z])")
+_ATTORNEY_AFTER = re.compile(r"\s+Attorney")
 _HOSPITAL = re.compile(r"(?=[A-Z])([A-Z][\w'’&-]*(?:[^\S\n]+[A-Z][\w'’&-]*)+) hospital\b")  # "Ben Taub hospital"
 _TOKEN = re.compile(r"\S+")
 _NOT_ORG_START = frozenset(_VOCABULARY["not_org_start"])
@@ -71,8 +74,8 @@ def pattern_mentions(text: str) -> tuple[list[tuple[int, dict]], list[tuple[int,
             out.append((PATTERN_PRIORITY, mention(text, "organization", *m.span(), m.group(), "pattern", 0.6)))
     done = 0
     for head in _HEAD_IN_RUN.finditer(text):
-        if head.start() < done:  # in the run just read
-            continue
+        if head.start() < done or head.group() == "District" and _ATTORNEY_AFTER.match(text, head.end()):
+            continue  # in the run just read, or the title of a district attorney
         run = _run_holding(text, head.start(), _clause_start(text, head.start(), done))
         if run is None:
             continue

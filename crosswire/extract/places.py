@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from crosswire.dates import MONTHS, WEEKDAYS
 from crosswire.extract.gazetteer import US_STATE_ABBREVIATIONS, Place, lookup
 from crosswire.extract.lexicon import following, words
 from crosswire.extract.text import (
@@ -51,7 +52,8 @@ def _longest_place(words_text: str) -> tuple[int, int, Place] | None:
             e -= 1
         place = lookup(words_text[s:e])
         if place and words_text[s:e] not in _NOT_PLACES:
-            return s, e, place
+            goes_on = n < len(words) and words[n].group().rstrip(".,;:") not in _DAY_WORDS
+            return None if goes_on else (s, e, place)  # "Golden" of "the Golden Eagle Award" is no place
     return None
 
 
@@ -73,8 +75,14 @@ def location_mentions(
             s, e, place = found
             cands.append((2, mention(text, "location", s, e, place.name, "gazetteer", 0.8)))
     for start, end in ner_places:
+        end = _whole_word_end(text, end)
         name = _LEADING_THE.sub("", text[start:end])
         start = end - len(name)
+        if _POSSESSIVE_END.search(name):  # "Miami-Dade County’s": the place without its possessive
+            name, end = name[:-2], end - 2
+        if (after := _NAME_GOES_ON.match(text, end)) and after.group(1) not in _DAY_WORDS and not lookup(
+                name + after.group()):
+            continue  # a piece of a longer name: "Golden" of "Golden Eagle Award", not "Chicago" of "in Chicago Tuesday"
         place = lookup(name)
         if place is None and not _plausible_place(text, start, name):
             continue
@@ -82,6 +90,18 @@ def location_mentions(
         cands.append((1, mention(text, "location", start, end, normalized, "ner", 0.75)))
     cands = [(p, m) for p, m in cands if not blocked.overlaps((m["start"], m["end"]))]
     return select_spans(cands)
+
+
+_POSSESSIVE_END = re.compile(r"['’]s$")
+_NAME_GOES_ON = re.compile(r"[^\S\n]+([A-Z][a-z]+)")
+_DAY_WORDS = frozenset([*WEEKDAYS, *MONTHS])
+
+
+def _whole_word_end(text: str, end: int) -> int:
+    """The end of the word an NER span ends in ("South Miami-" of "South Miami-Dade")."""
+    while end < len(text) and (text[end].isalnum() or text[end] in "-’'" and end + 1 < len(text) and text[end + 1].isalnum()):
+        end += 1
+    return end
 
 
 def _plausible_place(text: str, start: int, name: str) -> bool:
