@@ -94,7 +94,7 @@ class OrgMatcher:
         self.acronyms = {key(a): full for m in acronym_maps for a, full in m.items()}
 
     def ids(self, name: str) -> set[str]:
-        from crosswire.extract.orgnames import clean_org_name
+        from crosswire.extract.orgs import clean_org_name
 
         k = key(name)
         out = {k, _HOLDER_OFFICE.sub(r"\1", k), key(clean_org_name(name))}
