@@ -1,13 +1,23 @@
-"""Lists of bodies that share one plural head: "the Beaumont, Blythe, Menifee and Indio Police Departments"
-names four police departments, "Orange and Riverside County Sheriff's Departments" two. Each is a name of
-its own, written as the list writes the last one ("Beaumont Police Department"). The words the names share
-before the head are in crosswire/data/organizations.toml (``shared_before_plural``)."""
+"""Organisation names that their head noun alone does not give:
+
+- lists of bodies that share one plural head: "the Beaumont, Blythe, Menifee and Indio Police Departments"
+  names four police departments, "Orange and Riverside County Sheriff's Departments" two. Each is a name of
+  its own, written as the list writes the last one ("Beaumont Police Department"). The words the names
+  share before the head are in crosswire/data/organizations.toml (``shared_before_plural``);
+- companies named with their legal form, whatever their last noun ("The TJX Companies, Inc.")."""
 
 from __future__ import annotations
 
 import re
 
-from crosswire.extract.orgnames import HEADS, PATTERN_PRIORITY, is_head
+from crosswire.extract.orgnames import (
+    HEADS,
+    LEGAL_AFTER,
+    LEGAL_FORMS,
+    PATTERN_PRIORITY,
+    RUN,
+    is_head,
+)
 from crosswire.extract.text import literal_pattern, mention
 from crosswire.vocabulary import vocabulary
 
@@ -58,3 +68,26 @@ def plural_lists(text: str) -> list[tuple[int, dict]]:
             out.append((PATTERN_PRIORITY, mention(text, "organization", start, end, f"{first} {ending}", "pattern", 0.7)))
     return out
 
+
+def company_mentions(text: str) -> list[tuple[int, dict]]:
+    """Companies named with their legal form, whatever their last noun ("The TJX Companies, Inc.",
+    "Stearns Weaver Miller, P.A."): the capitalised run before the form is the company's name."""
+    out = []
+    for form in LEGAL_AFTER.finditer(text) if any(f in text for f in _LEGAL_SEEN) else ():
+        run = _RUN_AT_END.search(text, max(0, form.start() - 120), form.start())
+        if run is None:
+            continue
+        start = run.start()
+        if inner := list(_LEGAL_INSIDE.finditer(text, start, form.start())):  # "X, LLC and Y Corp.": from Y
+            start = inner[-1].end()
+        while (word := _WORD.match(text, start, form.start())) and word.group(1) in _NOT_START:
+            start = word.end()  # "The TJX Companies": the name without its article
+        if start < form.start() and not is_head(text[start:form.start()].split()[-1]):  # a head: pattern_mentions'
+            out.append((PATTERN_PRIORITY, mention(text, "organization", start, form.end(), text[start:form.end()],
+                                                  "pattern", 0.7)))
+    return out
+
+
+_RUN_AT_END = re.compile(rf"(?<![\w'’.&-]){RUN.pattern}$")
+_LEGAL_INSIDE = re.compile(rf"(?<!\w)(?:{literal_pattern(LEGAL_FORMS)})(?!\w),?[^\S\n]+(?:(?:and|&)[^\S\n]+)?")
+_LEGAL_SEEN = ("LLC", "L.L.C.", "Inc", "Corp", "Ltd", "LLP", "L.L.P.", "P.A.", "PLLC", "P.C.", "N.A.", "L.P.")

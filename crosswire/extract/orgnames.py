@@ -45,7 +45,7 @@ SPANISH_HEADS = frozenset(_VOCABULARY["spanish_heads"])
 POLICE_TITLES = frozenset(_VOCABULARY["police_titles"])
 _CAP = r"(?:[A-Z][\w'’.&-]*|\d+(?:st|nd|rd|th))"
 _CONN = r"(?:of|for|and|&|on|de|del|de la)(?:\s+the)?"
-_RUN = re.compile(rf"(?=[A-Z\d]){_CAP}(?:{SP}(?:{_CONN}{SP})?{_CAP})*")
+RUN = re.compile(rf"(?=[A-Z\d]){_CAP}(?:{SP}(?:{_CONN}{SP})?{_CAP})*")
 # organisation names are found from their head; "District" as one only where no office holder's title goes on
 # from it (a "School District", not the "District Attorney" of most releases, which is read from "Office")
 _HEAD_IN_RUN = re.compile(literal_pattern(HEADS) + r"(?![a-z])")
@@ -117,7 +117,7 @@ def _run_holding(text: str, pos: int, clause: int) -> re.Match | None:
     """The run of capitalised words that holds ``pos``, read from ``clause``, a place no run goes on
     through (after a comma, colon, bracket, quote mark or blank line): only the runs of that clause are
     read, not the forty or so of the whole text."""
-    for run in _RUN.finditer(text, clause):
+    for run in RUN.finditer(text, clause):
         if run.start() > pos:
             return None
         if run.end() > pos:
@@ -267,11 +267,11 @@ _KEPT_STOPS = ("Dept.", *(form for form in LEGAL_FORMS if form.endswith(".")))
 def with_legal_form(text: str, end: int) -> int:
     """The end of a name that ends at ``end``, with the company's legal form written after it, perhaps after
     a comma ("Albri Consulting, LLC")."""
-    found = _LEGAL_AFTER.match(text, end)
+    found = LEGAL_AFTER.match(text, end)
     return found.end() if found else end
 
 
-_LEGAL_AFTER = re.compile(rf",?[^\S\n]+(?:{literal_pattern(LEGAL_FORMS)})(?!\w)")
+LEGAL_AFTER = re.compile(rf",?[^\S\n]+(?:{literal_pattern(LEGAL_FORMS)})(?!\w)")
 LEGAL_COMMA = re.compile(rf",(?=[^\S\n]+(?:{literal_pattern(LEGAL_FORMS)})\W*$)")  # the comma of "X, LLC"
 
 

@@ -26,7 +26,7 @@ from crosswire.extract.acronyms import acronym_definitions
 from crosswire.extract.kb import KnowledgeBase, load_kb
 from crosswire.extract.lexicon import following, words
 from crosswire.extract.nernames import ner_mentions
-from crosswire.extract.orglists import plural_lists
+from crosswire.extract.orglists import company_mentions, plural_lists
 from crosswire.extract.orgnames import (
     ACRONYM_PRIORITY,
     HOLDER,
@@ -144,10 +144,10 @@ def organization_mentions(
     names overlapping ``blocked`` (the dateline's places) are left out."""
     acronym_candidates, acronyms, redefined = _acronym_mentions(text, kb)
     patterns, others = pattern_mentions(text)
-    patterns += spanish_mentions(text) + plural_lists(text)
+    patterns += spanish_mentions(text) + plural_lists(text) + company_mentions(text)
     candidates = _outside_longer_names(kb_mentions(text, kb, redefined), patterns) + patterns + acronym_candidates
     candidates += ner_mentions(text, ner_orgs, Spans(blocked))
-    mentions = select_spans(candidates)
+    mentions = _outside_venues(text, select_spans(candidates))
     for m in mentions:
         if m["method"] in ("pattern", "ner"):
             m["normalized"], in_kb = canonical_org(m["normalized"], kb)
@@ -161,6 +161,16 @@ def organization_mentions(
     short = _join_short_forms(mentions, kb)
     acronyms = {a: short.get(rep.get(c, c), rep.get(c, c)) for a, c in acronyms.items()}
     return mentions, defined_acronyms(mentions, kb) | acronyms | _join_initials(mentions, kb), others
+
+
+def _outside_venues(text: str, mentions: list[dict]) -> list[dict]:
+    """Less the names a media advisory gives as its venue ("WHERE: State Attorney's Office, 1350 NW 12
+    Avenue"): a place there, not a body taking part."""
+    venues = Spans([m.span() for m in _VENUE.finditer(text)] if "WHERE" in text or "Where" in text else [])
+    return [m for m in mentions if not venues.overlaps((m["start"], m["end"]))]
+
+
+_VENUE = re.compile(r"^[ \t]*(?:WHERE|Where)[ \t]*:[^\n]*", re.MULTILINE)
 
 
 def _join_initials(mentions: list[dict], kb: KnowledgeBase) -> dict[str, str]:

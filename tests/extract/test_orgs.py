@@ -50,3 +50,10 @@ def test_a_company_keeps_its_legal_form_and_roads_and_events_are_no_bodies(corpu
     ex = extract_article("The suspect was stopped near Wineville Ave and Limonite Ave before the Anti-Fraud Conference. "
                          "In People v. Smith, INF10000496. The District Attorney’s Office filed charges.")
     assert ex.organizations == ["District Attorney’s Office"]
+
+
+def test_a_legal_form_names_a_company_whatever_its_last_noun_and_a_venue_is_no_body():
+    ex = extract_article("The TJX Companies, Inc. agreed to pay, and Albri Consulting, LLC and Aya Service and Repair "
+                         "Corp. were paid.\n\nWHERE: State Attorney’s Office, 1350 NW 12 Avenue, Miami")
+    assert {"TJX Companies, Inc", "Albri Consulting, LLC", "Aya Service and Repair Corp"} <= set(ex.organizations)
+    assert "State Attorney’s Office" not in ex.organizations
