@@ -88,7 +88,7 @@ def find_quotes(text: str, person_mentions: list[dict], people: list[Person], or
     prev: dict | None = None
     for opening, start, end, close in spans:
         recent = prev["speaker"] if prev and opening - prev["end"] < _RECENT else None
-        speaker, attributed = _attribute(text, opening, close, outside_people, by_name, orgs, recent)
+        speaker, attributed = _attribute(text, opening, close, outside_people, by_name, orgs, recent, person_mentions)
         if not attributed and prev and _continues(text, prev, opening, outside_people):
             speaker = prev["speaker"]
             attributed = prev["speaker"] is not None
@@ -116,8 +116,10 @@ def _attribute(
     by_name: dict[str, Person],
     orgs: list[dict],
     recent: str | None,
+    everyone: list[dict] = (),
 ) -> tuple[str | None, bool]:
-    """(speaker, whether an attribution was found) for the quote between ``opening`` and ``close``."""
+    """(speaker, whether an attribution was found) for the quote between ``opening`` and ``close``;
+    ``people`` are the mentions outside quotes, ``everyone`` all of them."""
     after_start = close + 1
     after = _after_text(text, after_start, continued=text[close - 1 : close] == ",")
     window = None
@@ -134,7 +136,8 @@ def _attribute(
         if m:
             window = (opening - len(before), opening - len(before) + m.end())
     if window is None and (inside := _SAID_INSIDE.search(text, opening, close)):
-        window = inside.span("who")  # “…, said Chief Manuel A. Morales.”: the closing mark put after the attribution
+        # “…, said Chief Manuel A. Morales.”: the closing mark put after the attribution, which names its speaker
+        return _resolve(text, inside.span("who"), opening, everyone, by_name, orgs, recent), True
     if window is None:
         # "X released the following statement ..." in the paragraph before the quote's paragraph
         para = text.rfind("\n\n", 0, opening)

@@ -16,8 +16,10 @@ def test_a_quote_after_an_attribution_naming_a_relative_goes_on_with_its_speaker
 
 
 def test_an_attribution_left_inside_the_closing_mark_names_the_speaker():
-    text = ("Police Chief Manuel A. Morales and State Attorney Katherine Fernandez Rundle announced the arrest.\n\n"
-            "“The department can confirm the arrest of one of our members following an internal investigation, said "
-            "Police Chief Manuel A. Morales.”\n\n“As Chief of Police, I want to make it clear that we hold ourselves "
-            "to the same standards we ask of our community.”")
+    """The speaker is named only inside the quote; another officer of his department is named outside it."""
+    text = ("State Attorney Jane Roe and Police Chief Manuel A. Morales announce the charging of City of Miami Police "
+            "Officer Zamir Vargas.\n\n"
+            "“The City of Miami Police Department can confirm the arrest of one of our members, Ofc. Zamir Vargas, "
+            "following an internal investigation, said City of Miami Police Chief Manuel A. Morales.”\n\n“As Chief "
+            "of Police, I want to make it clear that we hold ourselves to the same standards we ask of our community.”")
     assert speakers(text) == [("The", "Manuel A. Morales"), ("As", "Manuel A. Morales")]
