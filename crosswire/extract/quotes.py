@@ -134,7 +134,13 @@ def _attribute(
         before = _before_text(text, opening)
         m = _VERB_BEFORE.search(before, max(0, len(before.rstrip()) - 50))  # the verb is near the quote
         if m:
-            window = (opening - len(before), opening - len(before) + m.end())
+            lo, verb = opening - len(before), opening - len(before) + m.start()
+            # the verb's subject: the person named nearest before it, not set off by a comma ("Chauca
+            # confronted Cue, and Cue told him", not "Rundle, joined by Chief Morales, said")
+            subject = [p for p in people if lo <= p["start"] and p["end"] <= verb and "," not in text[p["end"]:verb]]
+            if subject:
+                return subject[-1]["normalized"], True
+            window = (lo, opening - len(before) + m.end())
     if window is None and (inside := _SAID_INSIDE.search(text, opening, close)):
         # “…, said Chief Manuel A. Morales.”: the closing mark put after the attribution, which names its speaker
         return _resolve(text, inside.span("who"), opening, everyone, by_name, orgs, recent), True
@@ -165,6 +171,8 @@ def _after_text(text: str, pos: int, continued: bool) -> str:
     seg = text[pos : min(len(text), pos + 200, _next_open(text, pos))]
     if continued or _SAID_NEXT.match(seg):
         seg = seg.replace("\n", " ")
+    elif seg.lstrip(" \t").startswith("\n\n"):
+        return ""  # a quote that ends its paragraph with a stop: the next paragraph is no attribution of it
     return seg[: sentence_end(seg, 0, 200)]
 
 
