@@ -19,7 +19,8 @@ Modules, from the entry points down (each imports only modules below it):
 - ``names``: what a person's name is made of, and how the mentions of one person join.
 - ``orgnames``: organisation names found from their head nouns, Spanish names, units and buildings, and
   how a name is cleaned.
-- ``orglists``: lists of bodies that share one plural head ("the Beaumont and Indio Police Departments").
+- ``orglists``: lists of bodies that share one plural head ("the Beaumont and Indio Police Departments"), and
+  companies named with their legal form ("The TJX Companies, Inc.").
 - ``nernames``: the organisation names a NER model tags, kept when they read as a body's name.
 - ``acronyms``: acronyms a text defines ("Full Name (ACR)") and their long forms.
 - ``dates``: datelines and date mentions (reading a date is ``crosswire.dates``'s job).
