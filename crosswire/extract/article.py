@@ -90,6 +90,8 @@ def extract_parsed(text: str, title: str | None, published_at: datetime | None, 
     ]
     org_mentions = [m for m in org_mentions if not _term_of_office(m, persons)]
     taken = [(m["start"], m["end"]) for m in org_mentions + person_mentions] + units
+    if not settings.extract.ner_organizations:  # a name NER alone calls a body is still no place
+        org_mentions = [m for m in org_mentions if m["method"] != "ner"]
     locations = location_mentions(text, taken, ents["GPE"] + ents["LOC"], dateline_places)
     dated = date_mentions(text, published)
     quote_list = find_quotes(text, person_mentions, persons, org_mentions)
