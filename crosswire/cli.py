@@ -11,11 +11,13 @@ import tempfile
 import time
 from contextlib import contextmanager
 
-EXIT_SUITE_FAILED, EXIT_USAGE, EXIT_LOCKED = 1, 2, 3
+# One exit code per kind of outcome (the README lists them).
+EXIT_SUITE_FAILED, EXIT_USAGE, EXIT_LOCKED, EXIT_PARTIAL, EXIT_NOTHING = 1, 2, 3, 4, 5
 
 
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="crosswire", description="Press releases in, clean story tables out.")
+    top.add_argument("--debug", action="store_true", help="show the traceback of a mistake in the options or files")
     commands = top.add_subparsers(dest="command", required=True)
     settings = settings_options()
     run = commands.add_parser("run", parents=[settings], help="run the pipeline over files and directories")
@@ -61,24 +63,46 @@ def main(argv: list[str] | None = None) -> int:
             parser().error("run: give at least one SOURCE or --sources FILE")
     if args.command == "report":
         return rebuild_report(args.out)
+    from crosswire.preflight import UsageError
+
+    try:
+        settings = checked(args)
+    except UsageError as error:
+        if args.debug:
+            raise
+        print("\n".join(f"crosswire: {line}" for line in str(error).splitlines()), file=sys.stderr)
+        return EXIT_USAGE
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     # Prefect's temporary server (ephemeral mode) gets 20 s to start by default: too few on a busy machine
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     if args.command == "serve":
-        return serve(args)
+        return serve(args, settings)
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")  # served runs keep Prefect's INFO logs, for the UI
     with prefect_for_one_run() as server_ready:
-        return run(args, server_ready)
+        return run(args, settings, server_ready)
 
 
-def run(args: argparse.Namespace, server_ready) -> int:
+def checked(args: argparse.Namespace):
+    """The run's settings, once its config, sources and output location are found usable (else a UsageError),
+    before any server starts or any file is written."""
+    from crosswire import preflight
+
+    settings = preflight.settings(args.config, **{
+        "batch_size": args.batch_size, "suites_dir": args.suites_dir, "extract.model": args.model,
+        "runner.dask_address": args.dask_address, "fetch.allow_private_networks": args.allow_private_networks,
+        "runner.kind": args.runner or ("dask" if args.dask_address else None)})
+    preflight.sources(args.sources)
+    preflight.output(args.out)
+    return settings
+
+
+def run(args: argparse.Namespace, settings, server_ready) -> int:
     from crosswire import progress
     from crosswire.store import RunLocked, files
     from crosswire.summary import text_summary
     from flows.etl import SuiteFailed, etl
 
-    settings = settings_from(args)
     progress.show_bars = sys.stderr.isatty()
     server_ready()
     try:
@@ -95,6 +119,22 @@ def run(args: argparse.Namespace, server_ready) -> int:
               file=sys.stderr)
         return EXIT_SUITE_FAILED
     print(text_summary(result))
+    return outcome_code(result)
+
+
+def outcome_code(result: dict) -> int:
+    """0, or the code of a run that read nothing or lost sources, with a line that says so."""
+    counts, failed = result["counts"], result.get("failed_sources", {})
+    if failed and len(failed) >= result["sources"]:
+        print(f"crosswire: nothing was read: every source failed ({', '.join(failed)})", file=sys.stderr)
+        return EXIT_NOTHING
+    if not counts["ingested"] and not counts["skipped_seen"]:
+        print("crosswire: nothing was read: no documents in the sources (run --help lists the file types read)",
+              file=sys.stderr)
+        return EXIT_NOTHING
+    if failed:
+        print(f"crosswire: {len(failed)} source(s) failed, the others were read: {', '.join(failed)}", file=sys.stderr)
+        return EXIT_PARTIAL
     return 0
 
 
@@ -107,15 +147,6 @@ def rebuild_report(out: str) -> int:
         return EXIT_USAGE
     print(build_report(out))
     return 0
-
-
-def settings_from(args: argparse.Namespace):
-    from crosswire.settings import Settings
-
-    return Settings.from_file(args.config, **{
-        "batch_size": args.batch_size, "suites_dir": args.suites_dir, "extract.model": args.model,
-        "runner.dask_address": args.dask_address, "fetch.allow_private_networks": args.allow_private_networks,
-        "runner.kind": args.runner or ("dask" if args.dask_address else None)})
 
 
 @contextmanager
@@ -210,7 +241,7 @@ class TemporaryServer:
         self.log.close()
 
 
-def serve(args: argparse.Namespace) -> int:
+def serve(args: argparse.Namespace, settings) -> int:
     """Register the deployment and run its scheduled and UI-triggered runs until stopped (Ctrl-C, or SIGTERM
     from a service manager); stopped, its schedule is paused, so that the server queues no runs that
     nothing would execute. Serving it again resumes the schedule."""
@@ -218,7 +249,6 @@ def serve(args: argparse.Namespace) -> int:
 
     from flows.etl import etl
 
-    settings = settings_from(args)
     try:
         etl.serve(name=args.name, schedules=[Cron(args.cron, timezone=args.timezone)],
                   parameters={"sources": args.sources, "out": args.out, "settings": settings.model_dump(mode="json")})
