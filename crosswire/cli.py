@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import socket
 import subprocess
@@ -104,6 +105,9 @@ def run(args: argparse.Namespace, settings, server_ready) -> int:
     from flows.etl import SuiteFailed, etl
 
     progress.show_bars = sys.stderr.isatty()
+    told = (FileNotFoundError, RunLocked, SuiteFailed)  # the CLI says these in a line of its own
+    for handler in logging.getLogger().handlers:  # Prefect's console handler
+        handler.addFilter(lambda record: not (record.exc_info and isinstance(record.exc_info[1], told)))
     server_ready()
     try:
         result = etl(sources=args.sources, out=args.out, settings=settings)

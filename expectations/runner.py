@@ -102,8 +102,20 @@ def validate(stage: str, frame: pd.DataFrame, id_column: str, parameters: dict |
             outcome.success = False
             failure = {"expectation": name, "kwargs": config.get("kwargs"), "result": _plain(item.result)}
             outcome.failures.append(failure)
-            log.error("GX suite %r failed: %s", stage, json.dumps(failure, default=str)[:4000])
+            log.error("GX suite %r failed: %s", stage, describe(failure))
     return outcome
+
+
+def describe(failure: dict) -> str:
+    """A failed expectation in one line: its name, how many rows failed, and a few of their values."""
+    result = failure.get("result") or {}
+    if "unexpected_count" in result:
+        examples = ", ".join(repr(str(v)[:40]) for v in (result.get("partial_unexpected_list") or [])[:3])
+        rows = f"{result['unexpected_count']} of {result.get('element_count')} rows unexpected"
+        return f"{failure['expectation']}: {rows}" + (f", e.g. {examples}" if examples else "")
+    if "observed_value" in result:
+        return f"{failure['expectation']}: observed {str(result['observed_value'])[:200]}"
+    return str(failure["expectation"])
 
 
 def build_data_docs(out: str, since: datetime) -> str:

@@ -37,7 +37,7 @@ from crosswire.settings import Settings
 from crosswire.store import Store, files, to_arrow
 from crosswire.store.staging import read_batch, remove_all, run_id_of, staging_dir
 from crosswire.summary import markdown_summary, new_stories
-from expectations.runner import build_data_docs
+from expectations.runner import build_data_docs, describe
 from tasks.clean import clean_task, line_stats_task
 from tasks.dedupe import dedupe_task
 from tasks.extract import extract_task
@@ -106,7 +106,7 @@ def etl(sources: list[str], out: str = "out", settings: Settings = Settings()) -
             "data_docs": str(build_data_docs(store.root, run.started_at)), "report": str(build_report(store.root))}
     publish_artifacts(result, store.root)
     if result["outcome"] != "success" and settings.fail_on_suite_failure:
-        raise SuiteFailed(f"run {run.run_id} failed its checks: {result['failures']}")
+        raise SuiteFailed(f"run {run.run_id} failed its checks: {'; '.join(map(describe, result['failures']))}")
     return result
 
 
@@ -126,7 +126,7 @@ def run_stages(sources: list[str], out: str, run: RunState, settings: Settings, 
         failures = [o.failures for o in validate(stage, paths, id_column, settings, related) if not o.success]
         run.suites[stage] = "failed" if failures or run.suites.get(stage) == "failed" else "passed"
         if failures and settings.fail_on_suite_failure:
-            raise SuiteFailed(f"GX suite {stage!r} failed: {failures[0]}")
+            raise SuiteFailed(f"GX suite {stage!r} failed: {describe(failures[0][0])}")
 
     ledger = Ledger(store.arrow("ledger"), set(store.read("documents", ["doc_id"])["doc_id"]))
     discovery = Discovery(discover(sources), ledger, settings)
