@@ -164,6 +164,7 @@ def prefect_for_one_run():
     from prefect.settings import (
         PREFECT_API_URL,
         PREFECT_FLOWS_HEARTBEAT_FREQUENCY,
+        PREFECT_UI_URL,
         temporary_settings,
     )
 
@@ -174,7 +175,9 @@ def prefect_for_one_run():
         yield lambda: None
         return
     try:
-        with temporary_settings(updates={PREFECT_API_URL: server.url, PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+        # no UI URL: the temporary server has no UI, and is gone when the run ends ("View at" would be a dead link)
+        with temporary_settings(updates={PREFECT_API_URL: server.url, PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None,
+                                         PREFECT_UI_URL: ""}):
             try:
                 yield server.wait
             finally:

@@ -128,7 +128,8 @@ class RunnerSettings(Section):
     dask_workers: int = Field(2, ge=1, description="Worker processes of the LocalCluster started without an address.")
     batch_timeout: float = Field(
         30 * 60.0, gt=0, description="Seconds one batch of a stage may take: a stuck task fails its run instead of "
-        "holding the output's lock for ever.")
+        "holding the output's lock for ever (with the local runner, when the batch returns: a worker thread "
+        "cannot be interrupted).")
     run_timeout: float = Field(2 * 60 * 60.0, gt=0, description="Seconds the whole-run tasks (dedupe, load) may take.")
     sql_memory_limit: str = Field(
         "128MB", description="DuckDB's memory for sums and joins over whole tables; it spills to disk past it.")

@@ -46,23 +46,14 @@ from tasks.load import load_task
 from tasks.validate import validate_task
 
 
-class OnceOnly(logging.Filter):
-    """Lets the first record through whose message starts with `start`, and no later one."""
-
-    def __init__(self, start: str):
-        super().__init__()
-        self.start, self.seen = start, False
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if not str(record.msg).startswith(self.start):
-            return True
-        seen, self.seen = self.seen, True
-        return not seen
+def not_thread_timeout_warning(record: logging.LogRecord) -> bool:
+    """Prefect warns at every task run that its timeout cannot interrupt a task running in a worker thread: true
+    of every batch of the local runner, where a batch's limit takes effect when it returns (see
+    RunnerSettings.batch_timeout), and nothing a user can act on, so a normal run stays quiet."""
+    return not str(record.msg).startswith("Timeout of")
 
 
-# Prefect warns at every task run that its timeout cannot interrupt a task running in a worker thread
-# (a batch task's limit takes effect when it returns): true of every batch, so said once per process.
-logging.getLogger("prefect.task_runs").addFilter(OnceOnly("Timeout of"))
+logging.getLogger("prefect.task_runs").addFilter(not_thread_timeout_warning)
 
 
 class SuiteFailed(RuntimeError):

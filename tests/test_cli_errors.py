@@ -89,3 +89,9 @@ def test_a_run_that_reads_nothing_or_loses_a_source_says_so(tmp_path):
     done = crosswire("run", str(good), refused_url, "--out", str(tmp_path / "out2"), "--model", "rules")
     assert done.returncode == EXIT_PARTIAL, done.stderr[-2000:]
     assert "1 source(s) failed" in done.stderr and refused_url in done.stderr
+
+
+def test_a_normal_run_is_quiet(sample_run):
+    """No warning, and no link to the temporary Prefect server, which has no UI and is gone after the run."""
+    _, done = sample_run
+    assert done.stderr.strip() == "", done.stderr[-2000:]
