@@ -19,6 +19,7 @@ EXIT_SUITE_FAILED, EXIT_USAGE, EXIT_LOCKED, EXIT_PARTIAL, EXIT_NOTHING = 1, 2, 3
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="crosswire", description="Press releases in, clean story tables out.")
     top.add_argument("--debug", action="store_true", help="show the traceback of a mistake in the options or files")
+    top.add_argument("--version", action="version", version=f"crosswire {installed_version()}")
     commands = top.add_subparsers(dest="command", required=True)
     settings = settings_options()
     run = commands.add_parser("run", parents=[settings], help="run the pipeline over files and directories")
@@ -45,6 +46,9 @@ def parser() -> argparse.ArgumentParser:
 def settings_options() -> argparse.ArgumentParser:
     options = argparse.ArgumentParser(add_help=False)
     options.add_argument("--config", metavar="FILE", help="settings as JSON (see crosswire/settings.py)")
+    loudness = options.add_mutually_exclusive_group()
+    loudness.add_argument("-v", "--verbose", action="store_true", help="log each stage and task (Prefect's INFO logs)")
+    loudness.add_argument("-q", "--quiet", action="store_true", help="print no summary: only errors, and the exit code")
     options.add_argument("--batch-size", type=int, help="documents per batch")
     options.add_argument("--model", help="'auto', 'rules' or a spaCy package name")
     options.add_argument("--suites", metavar="DIR", dest="suites_dir", help="folder of GX suite JSON files")
@@ -79,9 +83,19 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     if args.command == "serve":
         return serve(args, settings)
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")  # served runs keep Prefect's INFO logs, for the UI
+    # served runs keep Prefect's INFO logs, for the UI
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if args.verbose else "WARNING")
     with prefect_for_one_run() as server_ready:
         return run(args, settings, server_ready)
+
+
+def installed_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("crosswire")
+    except PackageNotFoundError:  # run from a source tree that was not installed
+        return "(not installed)"
 
 
 def checked(args: argparse.Namespace):
@@ -122,7 +136,8 @@ def run(args: argparse.Namespace, settings, server_ready) -> int:
         print(f"crosswire: GX Data Docs: {files.join(files.location(args.out), 'data_docs', 'index.html')}",
               file=sys.stderr)
         return EXIT_SUITE_FAILED
-    print(text_summary(result))
+    if not args.quiet:
+        print(text_summary(result))
     return outcome_code(result)
 
 

@@ -1,5 +1,6 @@
-"""Every mistake in what a user asks `crosswire run` gives a few lines naming the file and the field, exit 2,
-no traceback, and nothing written; a run that reads nothing, or loses a source, says so in its exit code."""
+"""The CLI tells the truth: every mistake in what a user asks `crosswire run` gives a few lines naming the file
+and the field, exit 2, no traceback, and nothing written; a run that reads nothing, or loses a source, says so
+in its exit code; a normal run is quiet."""
 
 from __future__ import annotations
 
@@ -86,9 +87,18 @@ def test_a_run_that_reads_nothing_or_loses_a_source_says_so(tmp_path):
     good = tmp_path / "good"
     shutil.copytree(SAMPLE, good)
     refused_url = "http://127.0.0.1:9/release.html"  # a private address: refused without a request
-    done = crosswire("run", str(good), refused_url, "--out", str(tmp_path / "out2"), "--model", "rules")
+    done = crosswire("run", "-q", str(good), refused_url, "--out", str(tmp_path / "out2"), "--model", "rules")
     assert done.returncode == EXIT_PARTIAL, done.stderr[-2000:]
     assert "1 source(s) failed" in done.stderr and refused_url in done.stderr
+    assert done.stdout == ""  # -q: no summary
+
+
+def test_version(capsys):
+    from importlib.metadata import version
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["--version"])
+    assert exit_.value.code == 0 and capsys.readouterr().out.strip() == f"crosswire {version('crosswire')}"
 
 
 def test_a_normal_run_is_quiet(sample_run):
