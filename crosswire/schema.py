@@ -69,6 +69,8 @@ ARTICLES = pa.schema(
         pa.field("title_from", pa.string()),  # doc_id each merged field was taken from
         pa.field("published_from", pa.string()),
         pa.field("updated_run_id", pa.string()),
+        pa.field("published_date", pa.date32()),  # the day of published_at as written: no time zone to shift it
+        pa.field("first_published_at", UTC_TS),  # the earliest date of any copy
     ]
 )
 
@@ -238,7 +240,7 @@ ASSIGNMENTS = pa.schema(
 )
 # The stories a run makes or changes, to extract: an article row without what extract adds, and a status
 # that extract's validation may turn to 'quarantined'.
-EXTRACTED_COLUMNS = ["dateline", "organizations", "people", "locations", "topics"]  # what extract adds
+EXTRACTED_COLUMNS = ["dateline", "organizations", "people", "locations", "topics", "published_date"]  # extract adds
 STORIES = pa.schema(
     [
         *(f for f in ARTICLES if f.name not in EXTRACTED_COLUMNS),

@@ -189,6 +189,7 @@ def merged_articles(members: pd.DataFrame, run_id: str) -> pd.DataFrame:
         "n_copies": stories.size().reindex(best.index),
         "source_uris": source_uris(members).reindex(best.index),
         "updated_run_id": run_id, "position": best["position"],
+        "first_published_at": stories["published_at"].min().reindex(best.index),
     }).reset_index(drop=True)  # in the order of article_id, as best is
 
 

@@ -43,6 +43,10 @@ def _tables(articles: pd.DataFrame, rows: list[Extraction]) -> tuple[pd.DataFram
     ids = list(articles["article_id"])
     out = articles.copy()
     out["published_at"] = pd.to_datetime([ex.published_at for ex in rows], utc=True)
+    out["published_date"] = out["published_at"].dt.date
+    if "first_published_at" in out:  # a date found in the text is a copy's date too
+        out["first_published_at"] = pd.concat([pd.to_datetime(out["first_published_at"], utc=True),
+                                               out["published_at"]], axis=1).min(axis=1)
     out["dateline"] = [ex.dateline for ex in rows]
     for column in ("organizations", "people", "locations", "topics"):
         out[column] = [getattr(ex, column) for ex in rows]

@@ -64,6 +64,19 @@ def test_seed_people_have_roles_and_quotes_have_speakers(sample_run):
     assert speaker_of["The repercussions of globalizat"[:30]] == "Mohammed Ben Ali Koman"
 
 
+def test_a_storys_day_does_not_move_with_the_session_time_zone_and_its_first_date_is_the_earliest(sample_run):
+    out, _ = sample_run
+    connection = duckdb.connect()
+    connection.sql("SET TimeZone = 'America/Chicago'")
+    rows = connection.sql(f"SELECT published_at::DATE, published_date, first_published_at <= published_at, title "
+                          f"FROM read_parquet('{out}/articles/*.parquet') WHERE published_at IS NOT NULL").fetchall()
+    assert rows and all(moved < day and earliest for moved, day, earliest, _ in rows)  # midnight UTC: the day before
+    assert seed_story(out)["published_date"] == pd.Timestamp("2021-10-28").date()
+    europol = next(title for *_, title in rows if title.startswith("Nine arrested"))
+    story = pd.read_parquet(out / "articles").set_index("title").loc[europol]
+    assert story["first_published_at"] < story["published_at"]  # the release, earlier than its re-post's date
+
+
 def test_every_document_is_accounted_for(sample_run):
     out, _ = sample_run
     documents = pd.read_parquet(out / "documents")
