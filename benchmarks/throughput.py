@@ -202,7 +202,7 @@ def plain_child(files: str, out: str, model: str) -> None:
         result = load_task.fn(str(store.root), run, outputs, stories, settings)
         lap("load")
         remove_all(store.root)
-        build_data_docs(store.root, run.started_at)
+        build_data_docs(store.root, run.started_at, run.run_id)
         build_report(store.root)
     print(json.dumps({"stages": seconds, "cpu_stages": cpu, "articles": result.counts.articles}))
 

@@ -10,7 +10,9 @@ Docs once the run ends (one build per run, not one per batch), then drops them.
 
 from __future__ import annotations
 
+import glob
 import hashlib
+import html
 import json
 import logging
 import os
@@ -118,23 +120,25 @@ def describe(failure: dict) -> str:
     return str(failure["expectation"])
 
 
-def build_data_docs(out: str, since: datetime) -> str:
-    """Render the validations made since `since` (a run's start) as GX Data Docs in `out`/data_docs.
+def build_data_docs(out: str, since: datetime, run_id: str) -> str:
+    """Render the validations made since `since` (the start of the run `run_id`) as GX Data Docs in
+    `out`/data_docs, each named by its run and its batch, under an index that reads offline (GX's own draws
+    its table with scripts from CDNs: it stays as gx-index.html).
 
     Returns the index page. The site shows the latest run: GX removes pages whose results it no longer
     holds, and the run's results are dropped once rendered, so a long-lived process does not pile them up.
     For an output location in an object store the site is built in a local folder, then uploaded."""
     target = files.join(files.location(out), "data_docs")
     if files.is_local(target):
-        _build_data_docs(target, since)
+        _build_data_docs(target, since, run_id)
     else:
         with TemporaryDirectory() as folder:
-            _build_data_docs(folder, since)
+            _build_data_docs(folder, since, run_id)
             files.upload_tree(folder, target)
     return files.join(target, "index.html")
 
 
-def _build_data_docs(folder: str, since: datetime) -> None:
+def _build_data_docs(folder: str, since: datetime, run_id: str) -> None:
     context = _context()
     site = {"class_name": "SiteBuilder", "show_how_to_buttons": False,
             "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
@@ -147,9 +151,66 @@ def _build_data_docs(folder: str, since: datetime) -> None:
     earlier = [key for key in store.list_keys() if key.run_id.run_time < since]
     for key in earlier:  # made outside any run: not this run's to show
         store.remove_key(key)
+    validations = [_named(store, key, run_id, n) for n, key in enumerate(sorted(
+        store.list_keys(), key=lambda k: k.run_id.run_time))]
     context.build_data_docs(site_names=[DATA_DOCS_SITE])
-    for key in store.list_keys():
+    for key, _ in validations:
         store.remove_key(key)
+    os.replace(os.path.join(folder, "index.html"), os.path.join(folder, "gx-index.html"))
+    Path(folder, "index.html").write_text(data_docs_index(folder, run_id, validations), encoding="utf-8")
+
+
+def _named(store, key, run_id: str, number: int):
+    """The validation result of `key` stored again under the crosswire run's id, its batch named by its
+    stage and its number in the run (GX names neither a dataframe's run nor its asset): (its key, its result)."""
+    from great_expectations.core.run_identifier import RunIdentifier
+    from great_expectations.data_context.types.resource_identifiers import ValidationResultIdentifier
+
+    result = store.get(key)
+    stage = _stage(key.expectation_suite_identifier.name)
+    named = ValidationResultIdentifier(key.expectation_suite_identifier,
+                                       RunIdentifier(run_name=run_id, run_time=key.run_id.run_time),
+                                       f"{stage}-batch-{number:05d}")
+    result.meta["run_id"] = named.run_id
+    result.meta["batch_spec"] = {**(result.meta.get("batch_spec") or {}), "data_asset_name": f"{stage} batch {number}"}
+    store.remove_key(key)
+    store.set(named, result)
+    return named, result
+
+
+def _stage(suite: str) -> str:
+    """The stage of a suite's name ("clean", or "clean-1a2b3c4d" for a suite from another folder)."""
+    return suite.split("-", 1)[0]
+
+
+def data_docs_index(folder: str, run_id: str, validations: list) -> str:
+    """An index of the run's validations that needs no script and no network: one row per validated batch,
+    with its stage, time, outcome and counts, linked to GX's page of it."""
+    rows = []
+    for key, result in validations:
+        stats = result.statistics
+        pages = glob.glob(os.path.join(folder, "validations", key.expectation_suite_identifier.name, run_id, "*",
+                                       f"{key.batch_identifier}.html"))
+        link = os.path.relpath(pages[0], folder) if pages else ""
+        state = "passed" if result.success else "failed"
+        rows.append(f'<tr class="{state}"><td>{html.escape(_stage(key.expectation_suite_identifier.name))}</td>'
+                    f'<td><a href="{html.escape(link)}">{html.escape(key.batch_identifier)}</a></td>'
+                    f"<td>{key.run_id.run_time:%Y-%m-%d %H:%M:%S} UTC</td><td>{state}</td>"
+                    f"<td>{stats.get('evaluated_expectations')}</td><td>{stats.get('unsuccessful_expectations')}</td></tr>")
+    suites = ", ".join(f'<a href="expectations/{html.escape(name)}.html">{html.escape(name)}</a>'
+                       for name in sorted({key.expectation_suite_identifier.name for key, _ in validations}))
+    title = f"crosswire run {html.escape(run_id)}"
+    return f"""<!doctype html>
+<html><head><meta charset="utf-8"><title>Data Docs: {title}</title>
+<style>body{{font:15px system-ui,sans-serif;margin:2em}} table{{border-collapse:collapse}}
+td,th{{padding:.3em .8em;border-bottom:1px solid #ddd;text-align:left}} tr.failed td{{color:#b00020}}</style></head>
+<body><h1>Data Docs: validations of {title}</h1>
+<p>Each stage's GX suite checks every batch the stage wrote. The suites: {suites}.
+GX's own index (its scripts come from the network): <a href="gx-index.html">gx-index.html</a>.</p>
+<table><tr><th>stage</th><th>batch</th><th>validated at</th><th>outcome</th><th>expectations</th><th>failed</th></tr>
+{chr(10).join(rows)}
+</table></body></html>
+"""
 
 
 def _plain(result: dict) -> dict:

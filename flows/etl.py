@@ -88,13 +88,13 @@ def etl(sources: list[str], out: str = "out", settings: Settings = Settings()) -
             runs = [store.read("runs"), run_row(run, run.suites, None, "failed")]
             store.commit({"runs": to_arrow(pd.concat(runs, ignore_index=True), "runs")}, run.run_id)
             remove_all(store.root)
-            build_data_docs(store.root, run.started_at)  # GX's account of the failure, to read
+            build_data_docs(store.root, run.started_at, run.run_id)  # GX's account of the failure, to read
             raise
         finally:
             progress.close()
         remove_all(store.root)  # any other failure leaves the staged batches for the run to resume
         result = summary(run, loaded, store.root, settings) | {
-            "data_docs": str(build_data_docs(store.root, run.started_at)), "report": str(build_report(store.root))}
+            "data_docs": str(build_data_docs(store.root, run.started_at, run.run_id)), "report": str(build_report(store.root))}
     publish_artifacts(result, store.root)
     if result["outcome"] != "success" and settings.fail_on_suite_failure:
         raise SuiteFailed(f"run {run.run_id} failed its checks: {'; '.join(map(describe, result['failures']))}")

@@ -125,12 +125,15 @@ def test_data_docs_show_the_validations_of_the_run(tmp_path):
     since = datetime.now(timezone.utc)
     validate("clean", frame, "doc_id")
     validate("load", frame.assign(listed=1, expected=True, accounted=True), "doc_id")
-    index = build_data_docs(tmp_path, since)
+    index = build_data_docs(tmp_path, since, "run-1")
     assert index == str(tmp_path / "data_docs" / "index.html") and Path(index).exists()
-    pages = sorted(p.relative_to(tmp_path / "data_docs" / "validations").parts[0]
+    pages = sorted(p.relative_to(tmp_path / "data_docs" / "validations").parts[:2]
                    for p in (tmp_path / "data_docs" / "validations").rglob("*.html"))
-    assert pages == ["clean", "load"]
-    load_page = next((tmp_path / "data_docs" / "validations" / "load").rglob("*.html")).read_text()
-    assert "Status: Succeeded" in visible_text(load_page)
-    build_data_docs(tmp_path / "next", datetime.now(timezone.utc))  # results are dropped once rendered
+    assert pages == [("clean", "run-1"), ("load", "run-1")]  # named by the run, not GX's "__none__"
+    load_page = visible_text(next((tmp_path / "data_docs" / "validations" / "load").rglob("*.html")).read_text())
+    assert "Status: Succeeded" in load_page and "Data asset: load batch 1" in load_page
+    listed = visible_text(Path(index).read_text())
+    assert "crosswire run run-1" in listed and "clean-batch-00000" in listed and "load-batch-00001" in listed
+    assert "http" not in Path(index).read_text().split("<body>")[0]  # no remote style or script
+    build_data_docs(tmp_path / "next", datetime.now(timezone.utc), "run-2")  # results are dropped once rendered
     assert not list((tmp_path / "next" / "data_docs" / "validations").rglob("*.html"))
