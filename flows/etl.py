@@ -35,7 +35,7 @@ from crosswire.report import build_report
 from crosswire.results import LoadResult, RunOutputs, RunState
 from crosswire.settings import Settings
 from crosswire.store import Store, files, to_arrow
-from crosswire.store.staging import read_batch, remove_all, run_id_of, staging_dir
+from crosswire.store.staging import read_batch, remove_all, rows, run_id_of, staging_dir
 from crosswire.summary import markdown_summary, new_stories
 from expectations.runner import build_data_docs, describe
 from tasks.clean import clean_task, line_stats_task
@@ -123,9 +123,12 @@ def run_stages(sources: list[str], out: str, run: RunState, settings: Settings, 
     discovery = Discovery(discover(sources), ledger, settings)
     logger.info("ingesting %s into %s", sources, store.root)
     with timed(run, "ingest"):
-        futures = [ingest.submit(units, run.run_id, ledger, files.join(staging, "ingest", f"{n:05d}.parquet"),
-                                 settings) for n, units in enumerate(discovery.batches())]
-        reads = progress.wait("ingest", futures)
+        futures, items = [], []
+        for n, units in enumerate(discovery.batches()):
+            futures.append(ingest.submit(units, run.run_id, ledger, files.join(staging, "ingest", f"{n:05d}.parquet"),
+                                         settings))
+            items.append(sum(unit.count for unit in units))
+        reads = progress.wait("ingest", futures, items)
         for read in reads:
             ledger.update(read_batch(read.ledger))
         ingested = [read.path for read in reads]
@@ -142,7 +145,7 @@ def run_stages(sources: list[str], out: str, run: RunState, settings: Settings, 
         sum_line_stats([*store.parts("line_stats"), *(f.result() for f in stats)], line_stats, templates, settings)
         futures = [clean.submit(path, files.join(staging, "clean", f"{n:05d}.parquet"), settings, templates)
                    for n, path in enumerate(ingested)]
-        cleaned = progress.wait("clean", futures)
+        cleaned = progress.wait("clean", futures, [rows(path) for path in ingested])
         check("clean", "doc_id", cleaned)
     with timed(run, "dedupe"):
         stories = dedupe(cleaned, store.root, run.run_id, files.join(staging, "dedupe"), settings)
@@ -151,7 +154,7 @@ def run_stages(sources: list[str], out: str, run: RunState, settings: Settings, 
     with timed(run, "extract"):
         futures = [extract.submit(path, files.join(staging, "extract", f"{n:05d}"), settings)
                    for n, path in enumerate(stories.articles)]
-        extracted = progress.wait("extract", futures)
+        extracted = progress.wait("extract", futures, [rows(path) for path in stories.articles], "stories")
         check("extract", "article_id", [batch.articles for batch in extracted], extracted)
     outputs = RunOutputs(clean=cleaned, ingest=ingested, assignments=stories.assignments,
                          merges=stories.merges, signatures=stories.signatures, line_stats=line_stats,

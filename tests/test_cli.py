@@ -105,3 +105,10 @@ def test_a_normal_run_is_quiet(sample_run):
     """No warning, and no link to the temporary Prefect server, which has no UI and is gone after the run."""
     _, done = sample_run
     assert done.stderr.strip() == "", done.stderr[-2000:]
+
+
+def test_verbose_logs_each_stage_in_documents(tmp_path):
+    done = crosswire("run", "-v", str(SAMPLE), "--out", str(tmp_path / "out"), "--model", "rules")
+    assert done.returncode == 0, done.stderr[-2000:]
+    for stage, count in (("ingest", "8 documents"), ("clean", "8 documents"), ("extract", "5 stories")):
+        assert f"{stage}: {count} in " in done.stderr, stage

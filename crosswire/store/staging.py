@@ -13,6 +13,7 @@ import json
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from crosswire.store import files
 
@@ -55,6 +56,13 @@ def read_batch(path: str, columns: list[str] | None = None) -> pd.DataFrame:
 def read_batches(paths: list[str], columns: list[str] | None = None) -> pd.DataFrame:
     frames = [read_batch(p, columns) for p in paths]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+
+
+def rows(path: str) -> int:
+    """Rows of a staged batch, from its Parquet footer: the file is not read."""
+    fs, where = files.split(str(path))
+    with (fs.open(where, "rb") if fs else open(where, "rb")) as handle:
+        return pq.ParquetFile(handle).metadata.num_rows
 
 
 def remove_all(out: str) -> None:
