@@ -27,16 +27,20 @@ def build_report(out: str) -> str:
     store = Store(out)
     with sql.connection() as connection:
         views(connection, store)
+        timeline, unit = stories_over_time(connection)
         charts = [
-            ("Stories per week", "by publication date", weekly_chart(stories_per_week(connection))),
-            ("Top organizations", "stories naming each", bar_chart(top_names(connection, "organizations"))),
+            (f"Stories per {unit}", "by publication date", timeline_chart(timeline, unit)),
+            ("Top organizations", "stories naming each; an acronym that stories define as one name counts as it",
+             bar_chart(top_names(connection, "organizations"))),
             ("Top people", "stories naming each", bar_chart(top_names(connection, "people"))),
             ("Copies per story", "stories by number of copies", bar_chart(copies_per_story(connection), horizontal=False)),
             ("Quarantine reasons", "documents kept out of the stories", bar_chart(quarantine_reasons(connection))),
         ]
+        tables = [("Newest stories", "by publication date", newest_stories(connection)),
+                  ("Quarantined documents", "a few of each reason", quarantine_examples(connection))]
         figures = headline(connection)
     path = files.join(store.root, REPORT)
-    files.write_text(page(store.root, figures, charts), path)  # a reader never sees half a page
+    files.write_text(page(store.root, figures, charts, tables), path)  # a reader never sees half a page
     return path
 
 
@@ -73,22 +77,59 @@ def counts(connection, query: str) -> pd.Series:
     return pd.Series([n for _, n in rows], index=[label for label, _ in rows], dtype="int64")
 
 
-def stories_per_week(connection) -> pd.Series:
-    """Stories per calendar week (Monday first, in UTC), every week of the span included, empty ones as 0."""
-    weekly = counts(connection, "SELECT date_trunc('week', published_at AT TIME ZONE 'UTC') AS week, count(*) "
-                                "FROM articles WHERE published_at IS NOT NULL GROUP BY week ORDER BY week")
-    if weekly.empty:
-        return weekly
-    weekly.index = pd.DatetimeIndex(weekly.index)
-    return weekly.reindex(pd.date_range(weekly.index[0], weekly.index[-1], freq="7D"), fill_value=0)
+# Bins of the stories timeline, finest first, with their length in days and pandas' frequency: the finest
+# that draws at most MAX_BARS bars over the stories' span is used.
+BINS = (("day", 1, "D"), ("week", 7, "7D"), ("month", 30.44, "MS"), ("quarter", 91.31, "QS"), ("year", 365.25, "YS"))
+MAX_BARS = 120
+
+
+def stories_over_time(connection) -> tuple[pd.Series, str]:
+    """Stories per day, week (Monday first), month, quarter or year (in UTC), binned to the span of their
+    dates, every bin of the span included (empty ones as 0); and the bin's name."""
+    first, last = connection.sql("SELECT min(published_at AT TIME ZONE 'UTC'), max(published_at AT TIME ZONE 'UTC') "
+                                 "FROM articles").fetchall()[0]
+    if first is None:
+        return pd.Series(dtype="int64"), "week"
+    days = (last - first).days
+    unit, _, freq = next((b for b in BINS if days / b[1] + 1 <= MAX_BARS), BINS[-1])
+    binned = counts(connection, f"SELECT date_trunc('{unit}', published_at AT TIME ZONE 'UTC') AS bin, count(*) "
+                                "FROM articles WHERE published_at IS NOT NULL GROUP BY bin ORDER BY bin")
+    binned.index = pd.DatetimeIndex(binned.index)
+    return binned.reindex(pd.date_range(binned.index[0], binned.index[-1], freq=freq), fill_value=0), unit
+
+
+def newest_stories(connection, n: int = 15) -> list[tuple]:
+    """The `n` newest stories: (day, title, copies, its first organizations)."""
+    rows = connection.sql(f"""
+        SELECT strftime(published_at AT TIME ZONE 'UTC', '%Y-%m-%d'), coalesce(title, '(no title)'), n_copies,
+               array_to_string(organizations[1:3], ', ')
+        FROM articles WHERE published_at IS NOT NULL ORDER BY published_at DESC, article_id LIMIT {int(n)}""").fetchall()
+    return [("published", "title", "copies", "organizations"), *rows]
+
+
+def quarantine_examples(connection, per_reason: int = 3) -> list[tuple]:
+    """Up to `per_reason` quarantined documents of each reason: (reason, where it came from, why)."""
+    rows = connection.sql(f"""
+        SELECT reason, coalesce(source_uri, doc_id), coalesce(detail, '') FROM (
+            SELECT *, row_number() OVER (PARTITION BY reason ORDER BY run_id DESC, doc_id) AS n FROM quarantine)
+        WHERE n <= {int(per_reason)} ORDER BY reason, n""").fetchall()
+    return [("reason", "document", "detail"), *rows]
 
 
 def top_names(connection, column: str, n: int = TOP) -> pd.Series:
     """How many stories name each entry of the list column `column` of articles, most named first."""
     if column not in LIST_COLUMNS:  # put into the query as a name: never a value from elsewhere
         raise ValueError(f"not a list column of articles: {column!r}")
-    return counts(connection, f"SELECT name, count(*) AS stories FROM (SELECT unnest(list_distinct({column})) AS name "
-                              f"FROM articles) GROUP BY name ORDER BY stories DESC, name LIMIT {int(n)}")
+    # an acronym a story left unresolved counts as the one name other stories define it as ("CPD")
+    defined = ("SELECT text AS acronym, any_value(normalized) AS full_name FROM mentions WHERE kind = 'organization' "
+               "AND text = upper(text) AND normalized <> text GROUP BY text HAVING count(DISTINCT normalized) = 1"
+               if column == "organizations" else "SELECT NULL AS acronym, NULL AS full_name WHERE false")
+    return counts(connection, f"""
+        WITH defined AS ({defined}),
+             named AS (SELECT DISTINCT article_id, coalesce(full_name, name) AS name
+                       FROM (SELECT article_id, unnest({column}) AS name FROM articles)
+                       LEFT JOIN defined ON acronym = name)
+        SELECT name, count(*) AS stories FROM named GROUP BY name ORDER BY stories DESC, name LIMIT {int(n)}""")
 
 
 def copies_per_story(connection, cap: int = 10) -> pd.Series:
@@ -122,14 +163,15 @@ def bar_chart(counts: pd.Series, horizontal: bool = True) -> str | None:
     return svg(figure, ax)
 
 
-def weekly_chart(weekly: pd.Series) -> str | None:
-    if weekly.empty:
+def timeline_chart(binned: pd.Series, unit: str) -> str | None:
+    if binned.empty:
         return None
     from matplotlib.figure import Figure
 
     figure = Figure(figsize=(9.6, 3.2))
     ax = figure.add_subplot()
-    ax.bar(weekly.index, weekly.to_numpy(), width=6, align="edge", color="#3a6ea5")
+    width = {"day": 0.8, "week": 6, "month": 27, "quarter": 85, "year": 340}[unit]  # in days, a gap between bars
+    ax.bar(binned.index, binned.to_numpy(), width=width, align="edge", color="#3a6ea5")
     ax.yaxis.get_major_locator().set_params(integer=True)
     return svg(figure, ax)
 
@@ -147,14 +189,16 @@ def svg(figure, ax) -> str:
     return text[text.index("<svg"):]
 
 
-def page(root: str, figures: dict[str, str], charts: list[tuple[str, str, str | None]]) -> str:
+def page(root: str, figures: dict[str, str], charts: list[tuple[str, str, str | None]],
+         tables: list[tuple[str, str, list[tuple]]] = ()) -> str:
     cells = "".join(f"<div><b>{html.escape(value)}</b><span>{html.escape(label)}</span></div>"
                     for label, value in figures.items())
     sections = "".join(
         f"<section><h2>{html.escape(title)}</h2><p>{html.escape(note)}</p>"
         f"{chart or '<p class=none>None yet.</p>'}</section>"
         for title, note, chart in charts
-    )
+    ) + "".join(f"<section><h2>{html.escape(title)}</h2><p>{html.escape(note)}</p>{html_table(rows)}</section>"
+                for title, note, rows in tables)
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>crosswire report: {html.escape(files.name(root))}</title>
 <style>
@@ -165,12 +209,24 @@ body {{ font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 70rem;
 .figures span, section p {{ color: #666; }}
 section {{ margin-top: 2rem; }}
 svg {{ max-width: 100%; height: auto; }}
+table {{ border-collapse: collapse; }} td, th {{ padding: .25rem .7rem; border-bottom: 1px solid #eee; text-align: left; }}
 </style></head>
 <body><h1>crosswire: {html.escape(root)}</h1>
 <div class="figures">{cells}</div>
 {data_docs_links(root)}{sections}
 </body></html>
 """
+
+
+def html_table(rows: list[tuple]) -> str:
+    """A header row and its rows as an HTML table ("None yet." without rows)."""
+    if len(rows) < 2:
+        return "<p class=none>None yet.</p>"
+    def cells(row: tuple, tag: str) -> str:
+        return "".join(f"<{tag}>{html.escape(str(value))}</{tag}>" for value in row)
+
+    return ("<table><tr>" + cells(rows[0], "th") + "</tr>"
+            + "".join(f"<tr>{cells(row, 'td')}</tr>" for row in rows[1:]) + "</table>")
 
 
 def data_docs_links(root: str) -> str:

@@ -13,7 +13,7 @@ from crosswire.cli import main
 from crosswire.report import (
     build_report,
     copies_per_story,
-    stories_per_week,
+    stories_over_time,
     top_names,
     views,
 )
@@ -92,12 +92,12 @@ def test_report_covers_every_run_in_one_offline_page(two_runs):
     assert figures["latest run"] == "2026-01-02 08:30 UTC, success"
 
 
-def test_weeks_are_contiguous_and_stories_count_once_per_name(two_runs):
+def test_timeline_bins_are_contiguous_and_stories_count_once_per_name(two_runs):
     with sql.connection() as connection:
         views(connection, Store(two_runs))
-        weekly = stories_per_week(connection)
-        assert list(weekly) == [1, 1, 0, 0, 1]  # weeks of Oct 25, Nov 1, (8, 15 empty), Nov 22
-        assert weekly.index[0] == pd.Timestamp("2021-10-25")
+        daily, unit = stories_over_time(connection)  # 28 days of stories: a bar a day
+        assert unit == "day" and len(daily) == 28 and daily.sum() == 3
+        assert daily.index[0] == pd.Timestamp("2021-10-28") and daily.iloc[0] == 1 and daily.iloc[1] == 0
         assert top_names(connection, "organizations")["INTERPOL"] == 1  # named twice in one story
         assert top_names(connection, "people").to_dict() == {"Elena Ruiz": 2, "Jürgen Stock": 1}
         assert copies_per_story(connection).to_dict() == {"1": 2, "2": 1, "10+": 1}
@@ -108,7 +108,7 @@ def test_empty_charts_say_so(tmp_path):
     runs = pd.DataFrame({"run_id": ["r1"], "started_at": [pd.Timestamp("2026-01-01", tz=UTC)], "outcome": ["failed"]})
     store.commit({"runs": table(runs, "runs")}, "r1")
     page = Path(build_report(tmp_path)).read_text(encoding="utf-8")
-    assert not svgs(page) and page.count("None yet.") == 5
+    assert not svgs(page) and page.count("None yet.") == 7  # five charts, two tables
 
 
 def test_cli_rebuilds_the_report(two_runs, tmp_path, capsys):
@@ -137,3 +137,29 @@ def test_data_docs_show_the_validations_of_the_run(tmp_path):
     assert "http" not in Path(index).read_text().split("<body>")[0]  # no remote style or script
     build_data_docs(tmp_path / "next", datetime.now(timezone.utc), "run-2")  # results are dropped once rendered
     assert not list((tmp_path / "next" / "data_docs" / "validations").rglob("*.html"))
+
+
+def test_long_spans_get_coarser_bins_and_acronyms_count_as_their_names(tmp_path):
+    store = Store(tmp_path)
+    stories = articles("r1", [
+        ("Police seize drugs", "2003-01-15", 1, ["Chicago Police Department"], []),
+        ("CPD arrests two", "2026-06-30", 1, ["CPD"], []),
+        ("CPD again", "2026-07-01", 1, ["CPD", "INTERPOL"], []),
+    ])
+    mentions = pd.DataFrame({"article_id": ["r1-0", "r1-0"], "kind": "organization",
+                             "text": ["Chicago Police Department", "CPD"],
+                             "normalized": ["Chicago Police Department", "Chicago Police Department"]})
+    quarantine = pd.DataFrame({"run_id": "r1", "stage": "clean", "doc_id": ["d1", "d2"],
+                               "source_uri": ["feeds/a.html", "feeds/b.html"], "reason": "bot-wall",
+                               "detail": "Pardon Our Interruption"})
+    tables = {"articles": stories, "mentions": mentions, "quarantine": quarantine}
+    store.commit({name: table(frame, name) for name, frame in tables.items()}, "r1")
+    with sql.connection() as connection:
+        views(connection, store)
+        binned, unit = stories_over_time(connection)  # 23 years: 94 quarters
+        assert unit == "quarter" and len(binned) == 95 and binned.sum() == 3
+        assert top_names(connection, "organizations").to_dict() == {"Chicago Police Department": 3, "INTERPOL": 1}
+    page = visible_text(Path(build_report(tmp_path)).read_text(encoding="utf-8"))
+    assert "Stories per quarter" in page
+    assert "Newest stories" in page and page.index("CPD again") < page.index("CPD arrests two")
+    assert "bot-wall feeds/a.html Pardon Our Interruption" in page
