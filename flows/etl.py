@@ -27,7 +27,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from crosswire.clean import sum_line_stats
 from crosswire.extract import cached_nlp
-from crosswire.ingest import Discovery, Ledger, discover
+from crosswire.ingest import Discovery, Ledger, discover, without_earlier_copies
 from crosswire.load import run_row
 from crosswire.memory import give_back_freed_memory
 from crosswire.progress import Progress
@@ -128,15 +128,16 @@ def run_stages(sources: list[str], out: str, run: RunState, settings: Settings, 
         if failures and settings.fail_on_suite_failure:
             raise SuiteFailed(f"GX suite {stage!r} failed: {failures[0]}")
 
-    ledger = Ledger(store.arrow("ledger"), set(store.read("documents", ["doc_id"])["doc_id"]))
+    ledger = Ledger.of(store)
     discovery = Discovery(discover(sources), ledger, settings)
     logger.info("ingesting %s into %s", sources, store.root)
     with timed(run, "ingest"):
         futures = [ingest.submit(units, run.run_id, ledger, files.join(staging, "ingest", f"{n:05d}.parquet"),
                                  settings) for n, units in enumerate(discovery.batches())]
-        reads = progress.wait("ingest", futures)
-        for read in reads:
-            ledger.update(read_batch(read.ledger))
+        reads = []
+        for read in progress.wait("ingest", futures):
+            reads.append(without_earlier_copies(read, ledger))
+            ledger.update(read_batch(reads[-1].ledger))
         ingested = [read.path for read in reads]
         check("ingest", "doc_id", ingested)
     run.failed_sources = discovery.failed
