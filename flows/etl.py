@@ -129,8 +129,11 @@ def run_stages(sources: list[str], out: str, run: RunState, settings: Settings, 
             raise SuiteFailed(f"GX suite {stage!r} failed: {failures[0]}")
 
     ledger = Ledger.of(store)
-    discovery = Discovery(discover(sources), ledger, settings)
+    discovery = Discovery(discover(sources), ledger, settings, output=store.root)
     logger.info("ingesting %s into %s", sources, store.root)
+    for source in discovery.holding_output():  # a warning: the CLI shows no info line
+        logger.warning("skipping %s inside source %s: it is this run's output, never read as input",
+                       store.root, source)
     with timed(run, "ingest"):
         futures = [ingest.submit(units, run.run_id, ledger, files.join(staging, "ingest", f"{n:05d}.parquet"),
                                  settings) for n, units in enumerate(discovery.batches())]
