@@ -1,5 +1,5 @@
-"""Documents are identified by their bytes, not by where they sit: real runs of the CLI over copied and
-moved input."""
+"""Documents are identified by their bytes, not by where they sit, and the output is never read as input:
+real runs of the CLI over copied and moved input, and over a folder that holds its own DIR."""
 
 from __future__ import annotations
 
@@ -48,3 +48,19 @@ def test_the_same_bytes_at_two_paths_of_one_run_are_one_document(tmp_path):
     assert ledger[published[0]] == ledger[published[1]] and ledger[published[0]] in set(documents["doc_id"])
     articles = pd.read_parquet(out / "articles")
     assert list(articles["n_copies"]) == [2], "the published release and its scraped copy, not the copy of a file"
+
+
+def test_an_output_inside_its_source_folder_is_never_read(sample_run, tmp_path):
+    """DIR inside the source folder as a first run left it (tables, Data Docs, report): the next run
+    reads the folder without it, and says so."""
+    out, _ = sample_run
+    source = tmp_path / "mix"
+    shutil.copytree(SAMPLE, source)
+    shutil.copytree(out, source / "out")
+    done = crosswire("run", str(source), "--out", str(source / "out"))
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "0 new documents: ingested nothing" in done.stdout
+    said = f"skipping {source / 'out'} inside source {source}: it is this run's output, never read as input"
+    assert (done.stdout + done.stderr).count(said) == 1
+    ledger = pd.read_parquet(source / "out" / "ledger")
+    assert not ledger["source_uri"].str.startswith(str(source / "out")).any()
