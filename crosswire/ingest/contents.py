@@ -59,7 +59,9 @@ class Contents:
         new = np.ones(len(keys), bool)
         new[1:] = (keys[1:] != keys[:-1]) | (checks[1:] != checks[:-1])
         left, right = np.searchsorted(self.keys, keys, "left"), np.searchsorted(self.keys, keys, "right")
-        for n in np.flatnonzero(new & (left < right)):  # a key held already: the same content, or (rarely) not
+        held = left < right  # a key held already: the same content, or (rarely) another sharing its key
+        new[held] &= self.checks[left[held]] != checks[held]
+        for n in np.flatnonzero(new & (right - left > 1)):  # a key two contents held share: each looked at
             new[n] = checks[n] not in self.checks[left[n]:right[n]]
         # merged in, after the hashes held: a sort of everything for each batch of a run would cost more
         self.keys = np.insert(self.keys, right[new], keys[new])

@@ -69,5 +69,6 @@ def test_two_contents_sharing_their_first_64_bits_are_told_apart():
     contents = Contents()
     contents.add(["d1"], [first])
     contents.add(["d2"], [second])
-    assert contents.find(first) == "d1" and contents.find(second) == "d2"
+    contents.add(["d3", "d4"], [second, first])  # known already, behind or before the other
+    assert contents.find(first) == "d1" and contents.find(second) == "d2" and len(contents) == 2
     assert contents.find(sha("a")[:16] + sha("c")[16:]) is None
