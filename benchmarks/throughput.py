@@ -139,7 +139,7 @@ def plain_child(files: str, out: str, model: str) -> None:
     from datetime import UTC, datetime
 
     from crosswire.clean import sum_line_stats
-    from crosswire.ingest import Discovery, Ledger, discover
+    from crosswire.ingest import Discovery, Ledger, discover, without_earlier_copies
     from crosswire.report import build_report
     from crosswire.results import RunOutputs, RunState
     from crosswire.settings import Settings
@@ -169,12 +169,14 @@ def plain_child(files: str, out: str, model: str) -> None:
         run.suites[stage] = "passed" if all(o.success for o in outcomes) else "failed"
 
     with store.lock():
-        ledger = Ledger(store.arrow("ledger"), set(store.read("documents", ["doc_id"])["doc_id"]))
+        ledger = Ledger.of(store)
         discovery = Discovery(discover([files]), ledger, settings)
-        reads = [ingest_task.fn(units, run.run_id, ledger, str(staging / "ingest" / f"{n:05d}.parquet"), settings)
-                 for n, units in enumerate(discovery.batches())]
-        for read in reads:
-            ledger.update(read_batch(read.ledger))
+        batches = [ingest_task.fn(units, run.run_id, ledger, str(staging / "ingest" / f"{n:05d}.parquet"), settings)
+                   for n, units in enumerate(discovery.batches())]
+        reads = []
+        for read in batches:
+            reads.append(without_earlier_copies(read, ledger))
+            ledger.update(read_batch(reads[-1].ledger))
         ingested = [read.path for read in reads]
         check("ingest", "doc_id", ingested)
         ledger_path, run.failed_sources = ledger.write(staging / "ledger.parquet"), discovery.failed

@@ -27,7 +27,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from crosswire.clean import sum_line_stats
 from crosswire.extract import cached_nlp
-from crosswire.ingest import Discovery, Ledger, discover
+from crosswire.ingest import Discovery, Ledger, discover, without_earlier_copies
 from crosswire.load import run_row
 from crosswire.memory import give_back_freed_memory
 from crosswire.progress import Progress
@@ -119,18 +119,22 @@ def run_stages(sources: list[str], out: str, run: RunState, settings: Settings, 
         if failures and settings.fail_on_suite_failure:
             raise SuiteFailed(f"GX suite {stage!r} failed: {describe(failures[0][0])}")
 
-    ledger = Ledger(store.arrow("ledger"), set(store.read("documents", ["doc_id"])["doc_id"]))
-    discovery = Discovery(discover(sources), ledger, settings)
+    ledger = Ledger.of(store)
+    discovery = Discovery(discover(sources), ledger, settings, output=store.root)
     logger.info("ingesting %s into %s", sources, store.root)
+    for source in discovery.holding_output():  # a warning: the CLI shows no info line
+        logger.warning("skipping %s inside source %s: it is this run's output, never read as input",
+                       store.root, source)
     with timed(run, "ingest"):
         futures, items = [], []
         for n, units in enumerate(discovery.batches()):
             futures.append(ingest.submit(units, run.run_id, ledger, files.join(staging, "ingest", f"{n:05d}.parquet"),
                                          settings))
             items.append(sum(unit.count for unit in units))
-        reads = progress.wait("ingest", futures, items)
-        for read in reads:
-            ledger.update(read_batch(read.ledger))
+        reads = []
+        for read in progress.wait("ingest", futures, items):
+            reads.append(without_earlier_copies(read, ledger))
+            ledger.update(read_batch(reads[-1].ledger))
         ingested = [read.path for read in reads]
         check("ingest", "doc_id", ingested)
     run.failed_sources, run.source_count = discovery.failed, len(discovery.sources)

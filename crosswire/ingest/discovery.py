@@ -10,6 +10,7 @@ from crosswire.ingest.ledger import Ledger
 from crosswire.ingest.sources import plan, resolve
 from crosswire.ingest.units import Source, Unit, load_sources
 from crosswire.settings import Settings
+from crosswire.store import files
 
 
 def discover(sources: list[str]) -> list[Source]:
@@ -43,19 +44,29 @@ class Units:
 class Discovery:
     """The units of `sources` in batches of about `batch_size` items, planned lazily. Counts the listed
     pages that need no request (`unchanged`) and names the sources that failed whole (`failed`). A place
-    listed twice (by a feed and a sitemap, say) is read once."""
+    listed twice (by a feed and a sitemap, say) is read once. The `output` folder (the run's DIR, when
+    local) is never read: a source folder holding it is read without it."""
 
-    def __init__(self, sources: list[Source], ledger: Ledger, settings: Settings):
+    def __init__(self, sources: list[Source], ledger: Ledger, settings: Settings, output: str | None = None):
         self.sources, self.ledger, self.settings = sources, ledger, settings
+        self.output = Path(files.location(output)) if output is not None and files.is_local(output) else None
         self.unchanged = 0
         self.failed: dict[str, str] = {}
+
+    def holding_output(self) -> list[str]:
+        """The folder sources whose tree holds the output folder (or is it), which they are read without."""
+        if self.output is None:
+            return []
+        folders = [Path(source.location) for source in self.sources if not source.is_url]
+        return [str(folder) for folder in folders
+                if folder.is_dir() and (folder == self.output or folder in self.output.parents)]
 
     def batches(self) -> Iterator[Units]:
         batch, size, planned = [], 0, set()
         with Fetcher(self.settings.fetch) as fetcher:
             for source in self.sources:
                 produced, failure = 0, None
-                for unit in plan(source, fetcher, self.ledger, self.settings.batch_size):
+                for unit in plan(source, fetcher, self.ledger, self.settings.batch_size, self.output):
                     if unit.kind == "unchanged":
                         self.unchanged += 1
                         produced += 1

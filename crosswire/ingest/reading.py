@@ -1,8 +1,9 @@
 """Reading a batch of units: one row per new or changed item, decoded, with its raw bytes kept.
 
-The ledger decides what is new: an unchanged item is skipped and counted, a changed one becomes a new
-document linked to its previous version. Bad items (empty, binary, undecodable, too large, broken JSON,
-failed fetches) become rows with status 'quarantined' and a reason; nothing raises for a bad item.
+The ledger decides what is new: an unchanged item is skipped and counted, and so is an item whose bytes
+are a document already ingested, at any place; a changed one becomes a new document linked to its
+previous version. Bad items (empty, binary, undecodable, too large, broken JSON, failed fetches) become
+rows with status 'quarantined' and a reason; nothing raises for a bad item.
 """
 
 from __future__ import annotations
@@ -18,12 +19,15 @@ from crosswire.ingest.ledger import Ledger
 from crosswire.ingest.sources import read_unit
 from crosswire.ingest.units import Item, Unit
 from crosswire.ingest.web import page_item
+from crosswire.results import IngestBatch
 from crosswire.schema import INGESTED, LEDGER
 from crosswire.settings import Settings
+from crosswire.store.staging import read_batch, write_batch
 
 
 def doc_id_for(source_uri: str, raw_sha256: str) -> str:
-    """Stable id: the same content at the same place is the same document in every run."""
+    """Stable id of a document: of its content and of the first place it was found at (the same bytes
+    found later, there or anywhere, are this document)."""
     return hashlib.sha256(f"{source_uri}\n{raw_sha256}".encode()).hexdigest()[:16]
 
 
@@ -72,9 +76,11 @@ def validators(entry: dict | None) -> tuple[str | None, str | None]:
 
 def ingest_units(units: Iterable[Unit], run_id: str, ledger: Ledger,
                  settings: Settings) -> tuple[pd.DataFrame, pd.DataFrame, int]:
-    """(rows of the new and changed items, ledger rows of every item read, items skipped as already seen)."""
+    """(rows of the new and changed items, ledger rows of every item read, items skipped as already seen).
+    An item whose bytes an earlier run or this batch ingested is skipped too: its place points at that
+    document."""
     rows, marks, skipped, now = [], {}, 0, pd.Timestamp.now(tz="UTC")
-    batch_ids: set[str] = set()
+    batch_docs: dict[str, str] = {}  # raw_sha256 -> doc_id of the batch's own documents
     for item, unit in read_items(units, ledger, settings):
         uri = item.source_uri if item else unit.location
         entry = marks.get(uri) or ledger.get(uri)
@@ -87,19 +93,44 @@ def ingest_units(units: Iterable[Unit], run_id: str, ledger: Ledger,
             skipped += 1
             marks[uri] = {**entry, **validator_values(item, entry), "checked_at": now, "run_id": run_id}
             continue
-        if row["doc_id"] in ledger.doc_ids or row["doc_id"] in batch_ids:
+        copy_of = batch_docs.get(row["raw_sha256"]) or ledger.document(row["raw_sha256"])
+        if copy_of:  # a new place, or a changed one, holding a document already ingested
             skipped += 1
+            marks[uri] = place_row(item, copy_of, row["raw_sha256"], run_id, now)
             continue
-        batch_ids.add(row["doc_id"])
         if entry is not None and isinstance(entry.get("doc_id"), str):
             row["previous_doc_id"] = entry["doc_id"]
         rows.append(row)
         if item.raw:  # read: a failed fetch is not remembered, so the next run tries again
-            marks[uri] = {"source_uri": uri, "source": item.source, "kind": item.kind, "doc_id": row["doc_id"],
-                          "raw_sha256": row["raw_sha256"], **validator_values(item, None), "checked_at": now,
-                          "run_id": run_id}
+            batch_docs[row["raw_sha256"]] = row["doc_id"]
+            marks[uri] = place_row(item, row["doc_id"], row["raw_sha256"], run_id, now)
     return (pd.DataFrame(rows, columns=INGESTED.names), pd.DataFrame(list(marks.values()), columns=LEDGER.names),
             skipped)
+
+
+def without_earlier_copies(batch: IngestBatch, ledger: Ledger) -> IngestBatch:
+    """`batch` without its rows whose bytes an earlier batch of the run ingested, their places pointed at
+    those documents. The batches are read side by side, each knowing only the documents of earlier runs,
+    so the flow asks this of each batch in turn, with the ledger holding the batches before it."""
+    ids = read_batch(batch.path, ["doc_id", "raw_sha256"])
+    copies = {doc: ledger.document(sha) for doc, sha in zip(ids["doc_id"], ids["raw_sha256"])}
+    copies = {doc: earlier for doc, earlier in copies.items() if earlier}
+    if not copies:
+        return batch
+    rows, marks = read_batch(batch.path), read_batch(batch.ledger)
+    rows = rows[~rows["doc_id"].isin(copies)]
+    rows = rows.assign(previous_doc_id=rows["previous_doc_id"].replace(copies))  # a place read twice in the batch
+    marks = marks.assign(doc_id=marks["doc_id"].replace(copies))
+    stem = batch.path.removesuffix(".parquet")
+    return IngestBatch(path=write_batch(rows, f"{stem}.distinct.parquet", INGESTED),
+                       ledger=write_batch(marks, f"{stem}.distinct.ledger.parquet"),
+                       skipped=batch.skipped + len(copies))
+
+
+def place_row(item: Item, doc_id: str, raw_sha256: str, run_id: str, now: pd.Timestamp) -> dict:
+    """The ledger row of a place read: the document its bytes are."""
+    return {"source_uri": item.source_uri, "source": item.source, "kind": item.kind, "doc_id": doc_id,
+            "raw_sha256": raw_sha256, **validator_values(item, None), "checked_at": now, "run_id": run_id}
 
 
 def validator_values(item: Item, entry: dict | None) -> dict:

@@ -9,6 +9,7 @@ read by the ingest task, batch by batch, so memory stays bounded whatever the si
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -37,8 +38,10 @@ def resolve(location: str) -> Source:
     return Source(location=str(path))
 
 
-def plan(source: Source, fetcher: Fetcher, ledger: Ledger, batch_size: int) -> Iterator[Unit]:
-    """The units of one source, lazily; a source that cannot be read at all yields one 'failed' unit."""
+def plan(source: Source, fetcher: Fetcher, ledger: Ledger, batch_size: int,
+         output: Path | None = None) -> Iterator[Unit]:
+    """The units of one source, lazily; a source that cannot be read at all yields one 'failed' unit. A
+    folder's tree is read without the `output` folder (the run's DIR) and what it holds."""
     kind = source.kind
     if source.is_url:
         yield from plan_url(source, fetcher, ledger)
@@ -49,11 +52,23 @@ def plan(source: Source, fetcher: Fetcher, ledger: Ledger, batch_size: int) -> I
     elif kind == "warc" or (kind == "auto" and path.name.lower().endswith((".warc", ".warc.gz"))):
         yield from warc_units(path, source.name, batch_size)
     elif path.is_dir():
-        for file in sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in FILE_TYPES
-                           and not any(part.startswith(".") for part in p.relative_to(path).parts)):
+        for file in folder_files(path, output):
             yield from file_units(file, source.name, source.fields, batch_size)
     else:
         yield from file_units(path, source.name, source.fields, batch_size)
+
+
+def folder_files(folder: Path, output: Path | None) -> list[Path]:
+    """The files of a folder's tree that ingest reads, sorted: hidden files and folders are passed over,
+    and so is the `output` folder. Neither is walked into: the output holds every table's part files."""
+    if folder == output:
+        return []
+    found = []
+    for top, folders, names in os.walk(folder):
+        folders[:] = [name for name in folders if not name.startswith(".") and Path(top, name) != output]
+        found.extend(Path(top, name) for name in names
+                     if not name.startswith(".") and Path(name).suffix.lower() in FILE_TYPES)
+    return sorted(file for file in found if file.is_file())
 
 
 def read_unit(unit: Unit) -> Iterator[Item]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import shutil
 
 import pandas as pd
 
@@ -44,13 +45,51 @@ def test_seen_items_are_skipped_and_a_changed_file_is_a_new_version(tmp_path):
     release.parent.mkdir()
     release.write_text((SAMPLE / "000_310e22f54dfcc9c5.txt").read_text())
     first, marks, _ = ingest([str(tmp_path)])
-    ledger = Ledger(marks, set(first["doc_id"]))
+    ledger = Ledger(marks)
     same, _, skipped = ingest([str(tmp_path)], ledger, "run-2")
     assert same.empty and skipped == 1
     release.write_text(release.read_text() + "\nUpdated: the hearing is set for 4 May.\n")
     changed, _, _ = ingest([str(tmp_path)], ledger, "run-3")
     assert len(changed) == 1 and changed["previous_doc_id"][0] == first["doc_id"][0]
     assert changed["doc_id"][0] != first["doc_id"][0]
+
+
+def test_the_same_bytes_at_two_places_are_one_document(tmp_path):
+    release = (SAMPLE / "000_310e22f54dfcc9c5.txt").read_bytes()
+    for folder in ("office", "mirror"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "release.txt").write_bytes(release)
+    frame, marks, skipped = ingest([str(tmp_path)])
+    assert len(frame) == 1 and skipped == 1
+    assert len(marks) == 2 and set(marks["doc_id"]) == set(frame["doc_id"])  # both places point at it
+
+
+def test_bytes_found_again_in_a_later_run_are_the_earlier_document(tmp_path):
+    (tmp_path / "office").mkdir()
+    shutil.copy(SAMPLE / "000_310e22f54dfcc9c5.txt", tmp_path / "office" / "release.txt")
+    first, marks, _ = ingest([str(tmp_path / "office")])
+    shutil.copytree(tmp_path / "office", tmp_path / "moved")
+    again, moved, skipped = ingest([str(tmp_path / "moved")], Ledger(marks), "run-2")
+    assert again.empty and skipped == 1
+    assert list(moved["source_uri"]) == [str(tmp_path / "moved" / "release.txt")]
+    assert list(moved["doc_id"]) == list(first["doc_id"])
+
+
+def test_a_place_changed_to_another_documents_bytes_points_at_that_document(tmp_path):
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_bytes((SAMPLE / "000_310e22f54dfcc9c5.txt").read_bytes())
+    b.write_bytes((SAMPLE / "001_e4cf28275dc72b17.txt").read_bytes())
+    first, marks, _ = ingest([str(tmp_path)])
+    ids = dict(zip(first["source_uri"], first["doc_id"]))
+    ledger = Ledger(marks)
+    a.write_bytes(b.read_bytes())
+    same, marks, skipped = ingest([str(tmp_path)], ledger, "run-2")
+    assert same.empty and skipped == 2
+    ledger.update(marks)
+    assert ledger.get(str(a))["doc_id"] == ids[str(b)]
+    a.write_bytes((SAMPLE / "000_310e22f54dfcc9c5.txt").read_bytes())  # back: its first document again
+    back, marks, _ = ingest([str(tmp_path)], ledger, "run-3")
+    assert back.empty and dict(zip(marks["source_uri"], marks["doc_id"]))[str(a)] == ids[str(a)]
 
 
 def test_bad_items_become_quarantine_rows_with_reasons(tmp_path):

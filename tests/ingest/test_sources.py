@@ -4,8 +4,11 @@ warcio, JSON Lines and CSV exports with a field mapping; each cut into units of 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
+import shutil
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -78,7 +81,7 @@ def test_feed_lists_its_entries_as_pages_with_metadata(site):
 
 def test_feed_entries_read_since_their_date_need_no_request(site):
     ledger = Ledger(pd.DataFrame([{"source_uri": site.url("/page/1"), "kind": "page", "doc_id": "d1",
-                                   "raw_sha256": "x", "checked_at": pd.Timestamp("2030-01-01", tz="UTC")}]))
+                                   "raw_sha256": hashlib.sha256(b"x").hexdigest(), "checked_at": pd.Timestamp("2030-01-01", tz="UTC")}]))
     units = units_of(Source(location=site.url("/feed.xml")), local(), ledger)
     assert [u.kind for u in units].count("unchanged") == 1
     assert ledger.get(site.url("/feed.xml"))["kind"] == "feed"  # known as a feed from now on
@@ -180,6 +183,22 @@ def test_discovery_batches_are_bounded_and_each_place_read_once(site):
     pages = [u.location for u in units if u.kind == "page"]
     assert sorted(pages) == sorted(site.url(p) for p in site.pages)  # the sitemap repeats the feed: read once
     assert {u.kind for u in units} == {"page", "file", "jsonl"} and not discovery.failed
+
+
+def test_a_folder_holding_the_output_is_read_without_it(tmp_path):
+    source, out = tmp_path / "mix", tmp_path / "mix" / "out"
+    shutil.copytree(SAMPLE, source)
+    for name in ("report.html", "data_docs/index.html", ".staging/abc/ingest/00000.json"):
+        (out / name).parent.mkdir(parents=True, exist_ok=True)
+        (out / name).write_text("<html><body>crosswire's own output</body></html>")
+    discovery = Discovery(discover([str(source)]), Ledger(pd.DataFrame()), Settings(), output=str(out))
+    read = [Path(unit.location).relative_to(source) for batch in discovery.batches() for unit in batch]
+    assert read == sorted(path.relative_to(SAMPLE) for path in SAMPLE.rglob("*") if path.is_file())
+    assert discovery.holding_output() == [str(source)]
+    alone = Discovery(discover([str(out)]), Ledger(pd.DataFrame()), Settings(), output=str(out))
+    assert [len(batch) for batch in alone.batches()] == [0] and alone.holding_output() == [str(out)]
+    elsewhere = Discovery(discover([str(source / "county")]), Ledger(pd.DataFrame()), Settings(), output=str(out))
+    assert elsewhere.holding_output() == []
 
 
 def test_example_sources_file_is_valid():
