@@ -38,6 +38,12 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--cron", default="0 * * * *", help="schedule (default: hourly, '0 * * * *')")
     serve.add_argument("--timezone", default="UTC", help="time zone of the schedule (default: UTC)")
     serve.add_argument("--name", default="crosswire-serve", help="deployment name (default: crosswire-serve)")
+    check = commands.add_parser("check", parents=[settings], help="check the config, the sources and --out, and "
+                                "list what a run would read, without running")
+    check.add_argument("sources", nargs="*", metavar="SOURCE", help="as for `run`")
+    check.add_argument("--sources", action="append", default=[], dest="source_lists", metavar="FILE",
+                       help="a sources.toml of named sources; repeatable")
+    check.add_argument("--out", default=None, metavar="DIR", help="the output location to check too")
     report = commands.add_parser("report", help="rebuild DIR/report.html from every table in DIR")
     report.add_argument("out", metavar="DIR", help="output directory of earlier runs")
     return top
@@ -62,10 +68,10 @@ def settings_options() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    if args.command == "run":
+    if args.command in ("run", "check"):
         args.sources += args.source_lists
         if not args.sources:
-            parser().error("run: give at least one SOURCE or --sources FILE")
+            parser().error(f"{args.command}: give at least one SOURCE or --sources FILE")
     if args.command == "report":
         return rebuild_report(args.out)
     from crosswire.preflight import UsageError
@@ -81,6 +87,8 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     # Prefect's temporary server (ephemeral mode) gets 20 s to start by default: too few on a busy machine
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+    if args.command == "check":
+        return listing(args.sources)
     if args.command == "serve":
         return serve(args, settings)
     # served runs keep Prefect's INFO logs, for the UI
@@ -108,8 +116,19 @@ def checked(args: argparse.Namespace):
         "runner.dask_address": args.dask_address, "fetch.allow_private_networks": args.allow_private_networks,
         "runner.kind": args.runner or ("dask" if args.dask_address else None)})
     preflight.sources(args.sources)
-    preflight.output(args.out)
+    if args.out is not None:
+        preflight.output(args.out)
     return settings
+
+
+def listing(sources: list[str]) -> int:
+    """What a run over `sources` would read, source by source, without reading or fetching anything."""
+    from crosswire.ingest.discovery import discover
+    from crosswire.preflight import planned
+
+    lines = [planned(source) for source in discover(sources)]
+    print("\n".join(line for line, _ in lines))
+    return 0 if any(count for _, count in lines) else EXIT_NOTHING
 
 
 def run(args: argparse.Namespace, settings, server_ready) -> int:
@@ -143,13 +162,16 @@ def run(args: argparse.Namespace, settings, server_ready) -> int:
 
 def outcome_code(result: dict) -> int:
     """0, or the code of a run that read nothing or lost sources, with a line that says so."""
+    from crosswire.summary import skipped_files
+
     counts, failed = result["counts"], result.get("failed_sources", {})
     if failed and len(failed) >= result["sources"]:
         print(f"crosswire: nothing was read: every source failed ({', '.join(failed)})", file=sys.stderr)
         return EXIT_NOTHING
     if not counts["ingested"] and not counts["skipped_seen"]:
-        print("crosswire: nothing was read: no documents in the sources (run --help lists the file types read)",
-              file=sys.stderr)
+        skipped = f"; files skipped: {skipped_files(result['skipped_files'])}" if result.get("skipped_files") else ""
+        print(f"crosswire: nothing was read: no documents in the sources{skipped} (run --help lists the file "
+              "types read)", file=sys.stderr)
         return EXIT_NOTHING
     if failed:
         print(f"crosswire: {len(failed)} source(s) failed, the others were read: {', '.join(failed)}", file=sys.stderr)

@@ -83,6 +83,28 @@ def sources(locations: list[str]) -> None:
             raise UsageError(f"source {location}: no such file or folder")
 
 
+def planned(source) -> tuple[str, int]:
+    """A line saying what a run would read of `source` (a crosswire.ingest.units.Source), and how many files
+    or places that is; a URL is fetched only when the run reads it."""
+    from collections import Counter
+
+    from crosswire.ingest.sources import folder_files
+    from crosswire.summary import suffix_counts
+
+    name = source.name or source.location
+    if source.is_url:
+        return f"{name}: a web page, feed or sitemap ({source.kind}), fetched when a run reads it", 1
+    path = Path(source.location)
+    if not path.is_dir():
+        return f"{name}: a file ({source.kind})", 1
+    skipped: Counter = Counter()
+    found = Counter(file.suffix.lower() for file in folder_files(path, None, skipped))
+    line = f"{name}: a folder, {sum(found.values())} files to read" + (f" ({suffix_counts(found)})" if found else "")
+    if skipped:
+        line += f", {sum(skipped.values())} of types not read ({suffix_counts(skipped)})"
+    return line, sum(found.values())
+
+
 def _field_errors(where: str, error: ValidationError, model: type[BaseModel]) -> list[str]:
     """One line per wrong field: where it is, what is wrong, and for an unknown key the known one it resembles."""
     lines = []

@@ -12,6 +12,7 @@ def summary_lines(result: dict) -> list[tuple[str, str]]:
         ("ingested", f"{counts['ingested']} new documents{': ingested nothing' if not counts['ingested'] else ''} "
                      f"({counts['skipped_seen']} already seen, skipped)"),
         *[("source failed", f"{name}: {why}") for name, why in result.get("failed_sources", {}).items()],
+        *[("files skipped", skipped_files(result["skipped_files"]))] * bool(result.get("skipped_files")),
         ("quarantined", f"{counts['quarantined']} ({reasons})"),
         ("articles", f"{counts['articles']} stories in the tables, {counts['new_articles']} new this run"),
         ("copies merged", str(counts["copies_merged"])),
@@ -23,6 +24,17 @@ def summary_lines(result: dict) -> list[tuple[str, str]]:
         ("output", result["out"]),
         *[(label, result[key]) for label, key in (("data docs", "data_docs"), ("report", "report")) if key in result],
     ]
+
+
+def skipped_files(by_suffix: dict[str, int]) -> str:
+    """"3 of types not read: .md 2, .pdf 1"."""
+    return f"{sum(by_suffix.values())} of types not read: {suffix_counts(by_suffix)}"
+
+
+def suffix_counts(by_suffix: dict[str, int]) -> str:
+    """".md 2, .pdf 1": files by suffix, most first."""
+    ordered = sorted(by_suffix.items(), key=lambda item: (-item[1], item[0]))
+    return ", ".join(f"{suffix or '(no suffix)'} {n}" for suffix, n in ordered)
 
 
 def text_summary(result: dict) -> str:

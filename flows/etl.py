@@ -138,6 +138,7 @@ def run_stages(sources: list[str], out: str, run: RunState, settings: Settings, 
         ingested = [read.path for read in reads]
         check("ingest", "doc_id", ingested)
     run.failed_sources, run.source_count = discovery.failed, len(discovery.sources)
+    run.skipped_files = dict(discovery.skipped.most_common())
     run.skipped_seen = sum(read.skipped for read in reads) + discovery.unchanged
     # staged for load now: the ledger holds a row per place ever seen, which the later stages need not hold
     ledger_path = ledger.write(files.join(staging, "ledger.parquet"))
@@ -234,7 +235,7 @@ def summary(run: RunState, loaded: LoadResult, out: str, settings: Settings) -> 
     """The run's outcome as the CLI, the artifacts and a Python caller read it."""
     return {"counts": vars(loaded.counts), "suites": loaded.suites, "outcome": loaded.outcome,
             "failures": loaded.failures, "quarantine_reasons": loaded.quarantine_reasons,
-            "failed_sources": run.failed_sources, "sources": run.source_count, "run_id": run.run_id, "out": out, "seconds": run.seconds,
+            "failed_sources": run.failed_sources, "sources": run.source_count, "skipped_files": run.skipped_files, "run_id": run.run_id, "out": out, "seconds": run.seconds,
             "extract_mode": cached_nlp(settings.extract.model)[1]}
 
 

@@ -80,9 +80,12 @@ def test_a_run_that_reads_nothing_or_loses_a_source_says_so(tmp_path):
     empty = tmp_path / "empty"
     empty.mkdir()
     (empty / "notes.md").write_text("# not a release")
+    (empty / "scan.pdf").write_bytes(b"%PDF-1.4")
+    (empty / "more.md").write_text("# not one either")
     done = crosswire("run", str(empty), "--out", str(tmp_path / "out"), "--model", "rules")
     assert done.returncode == EXIT_NOTHING, done.stderr[-2000:]
-    assert "nothing was read" in done.stderr
+    assert "nothing was read" in done.stderr and "3 of types not read: .md 2, .pdf 1" in done.stderr
+    assert "files skipped  3 of types not read" in done.stdout
 
     good = tmp_path / "good"
     shutil.copytree(SAMPLE, good)
@@ -112,3 +115,19 @@ def test_verbose_logs_each_stage_in_documents(tmp_path):
     assert done.returncode == 0, done.stderr[-2000:]
     for stage, count in (("ingest", "8 documents"), ("clean", "8 documents"), ("extract", "5 stories")):
         assert f"{stage}: {count} in " in done.stderr, stage
+
+
+def test_check_lists_what_a_run_would_read_without_running(tmp_path, capsys):
+    folder = tmp_path / "mixed"
+    shutil.copytree(SAMPLE / "county", folder)
+    (folder / "notes.md").write_text("# not a release")
+    assert main(["check", str(folder), "https://example.org/feed.xml", "--out", str(tmp_path / "out")]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out == [f"{folder}: a folder, 3 files to read (.txt 3), 1 of types not read (.md 1)",
+                   "https://example.org/feed.xml: a web page, feed or sitemap (auto), fetched when a run reads it"]
+    assert not (tmp_path / "out").exists()  # nothing run, nothing written
+    (folder / "notes.md").rename(folder / "notes.pdf")
+    for name in ("2025-06-02-burglary-ring-charged.txt", "2025-06-09-scam-warning.txt", "blocked-page.txt"):
+        (folder / name).unlink()
+    assert main(["check", str(folder)]) == EXIT_NOTHING
+    assert capsys.readouterr().out.strip() == f"{folder}: a folder, 0 files to read, 1 of types not read (.pdf 1)"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -52,6 +53,7 @@ class Discovery:
         self.output = Path(files.location(output)) if output is not None and files.is_local(output) else None
         self.unchanged = 0
         self.failed: dict[str, str] = {}
+        self.skipped: Counter = Counter()  # files of the source folders of types ingest does not read, by suffix
 
     def holding_output(self) -> list[str]:
         """The folder sources whose tree holds the output folder (or is it), which they are read without."""
@@ -66,7 +68,7 @@ class Discovery:
         with Fetcher(self.settings.fetch) as fetcher:
             for source in self.sources:
                 produced, failure = 0, None
-                for unit in plan(source, fetcher, self.ledger, self.settings.batch_size, self.output):
+                for unit in plan(source, fetcher, self.ledger, self.settings.batch_size, self.output, self.skipped):
                     if unit.kind == "unchanged":
                         self.unchanged += 1
                         produced += 1

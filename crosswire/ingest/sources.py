@@ -10,6 +10,7 @@ read by the ingest task, batch by batch, so memory stays bounded whatever the si
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -39,9 +40,10 @@ def resolve(location: str) -> Source:
 
 
 def plan(source: Source, fetcher: Fetcher, ledger: Ledger, batch_size: int,
-         output: Path | None = None) -> Iterator[Unit]:
+         output: Path | None = None, skipped: Counter | None = None) -> Iterator[Unit]:
     """The units of one source, lazily; a source that cannot be read at all yields one 'failed' unit. A
-    folder's tree is read without the `output` folder (the run's DIR) and what it holds."""
+    folder's tree is read without the `output` folder (the run's DIR) and what it holds; its files of types
+    ingest does not read are counted in `skipped` by suffix."""
     kind = source.kind
     if source.is_url:
         yield from plan_url(source, fetcher, ledger)
@@ -52,22 +54,27 @@ def plan(source: Source, fetcher: Fetcher, ledger: Ledger, batch_size: int,
     elif kind == "warc" or (kind == "auto" and path.name.lower().endswith((".warc", ".warc.gz"))):
         yield from warc_units(path, source.name, batch_size)
     elif path.is_dir():
-        for file in folder_files(path, output):
+        for file in folder_files(path, output, skipped):
             yield from file_units(file, source.name, source.fields, batch_size)
     else:
         yield from file_units(path, source.name, source.fields, batch_size)
 
 
-def folder_files(folder: Path, output: Path | None) -> list[Path]:
+def folder_files(folder: Path, output: Path | None, skipped: Counter | None = None) -> list[Path]:
     """The files of a folder's tree that ingest reads, sorted: hidden files and folders are passed over,
-    and so is the `output` folder. Neither is walked into: the output holds every table's part files."""
+    and so is the `output` folder. Neither is walked into: the output holds every table's part files. Files
+    of other types are counted in `skipped` by suffix ("" for none)."""
     if folder == output:
         return []
     found = []
     for top, folders, names in os.walk(folder):
         folders[:] = [name for name in folders if not name.startswith(".") and Path(top, name) != output]
-        found.extend(Path(top, name) for name in names
-                     if not name.startswith(".") and Path(name).suffix.lower() in FILE_TYPES)
+        for name in names:
+            suffix = Path(name).suffix.lower()
+            if suffix in FILE_TYPES and not name.startswith("."):
+                found.append(Path(top, name))
+            elif not name.startswith(".") and skipped is not None:
+                skipped[suffix] += 1
     return sorted(file for file in found if file.is_file())
 
 
