@@ -55,6 +55,8 @@ def extract_checks(articles: pd.DataFrame, mentions: pd.DataFrame, quotes: pd.Da
         published_year=pd.to_datetime(articles["published_at"], utc=True).dt.year,
         bad_offsets=articles["article_id"].map(bad),
         bad_speakers=articles["article_id"].map(bad_speakers),
+        first_published_later=(pd.to_datetime(articles.reindex(columns=["first_published_at"]).iloc[:, 0], utc=True)
+                               > pd.to_datetime(articles["published_at"], utc=True)),  # NaT compares False
     )
 
 
