@@ -3,16 +3,25 @@
 from __future__ import annotations
 
 
+# The summary's time line: start-up, the stages in order, then what they share and what ends the run.
+TIME_ORDER = ("start-up", "ingest", "clean", "dedupe", "extract", "load", "validation", "data docs", "report", "total")
+
+
+def _time_order(part: str) -> int:
+    return TIME_ORDER.index(part) if part in TIME_ORDER else len(TIME_ORDER)
+
+
 def summary_lines(result: dict) -> list[tuple[str, str]]:
     counts = result["counts"]
     reasons = ", ".join(f"{reason}: {n}" for reason, n in result.get("quarantine_reasons", {}).items()) or "none"
     suites = ", ".join(f"{suite} {state}" for suite, state in result["suites"].items())
-    seconds = ", ".join(f"{stage} {s:.1f}s" for stage, s in result.get("seconds", {}).items())
+    timed = result.get("seconds", {})
+    seconds = ", ".join(f"{part} {timed[part]:.1f}s" for part in sorted(timed, key=_time_order))
     return [
         ("ingested", f"{counts['ingested']} new documents{': ingested nothing' if not counts['ingested'] else ''} "
                      f"({counts['skipped_seen']} already seen, skipped)"),
         *[("source failed", f"{name}: {why}") for name, why in result.get("failed_sources", {}).items()],
-        *[("files skipped", skipped_files(result["skipped_files"]))] * bool(result.get("skipped_files")),
+        *([("files skipped", skipped_files(result["skipped_files"]))] if result.get("skipped_files") else []),
         ("quarantined", f"{counts['quarantined']} ({reasons})"),
         ("articles", f"{counts['articles']} stories in the tables, {counts['new_articles']} new this run"),
         ("copies merged", str(counts["copies_merged"])),

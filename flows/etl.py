@@ -93,8 +93,11 @@ def etl(sources: list[str], out: str = "out", settings: Settings = Settings()) -
         finally:
             progress.close()
         remove_all(store.root)  # any other failure leaves the staged batches for the run to resume
-        result = summary(run, loaded, store.root, settings) | {
-            "data_docs": str(build_data_docs(store.root, run.started_at, run.run_id)), "report": str(build_report(store.root))}
+        with timed(run, "data docs"):
+            data_docs = build_data_docs(store.root, run.started_at, run.run_id)
+        with timed(run, "report"):
+            report = build_report(store.root)
+        result = summary(run, loaded, store.root, settings) | {"data_docs": str(data_docs), "report": str(report)}
     publish_artifacts(result, store.root)
     if result["outcome"] != "success" and settings.fail_on_suite_failure:
         raise SuiteFailed(f"run {run.run_id} failed its checks: {'; '.join(map(describe, result['failures']))}")
@@ -114,7 +117,13 @@ def run_stages(sources: list[str], out: str, run: RunState, settings: Settings, 
 
     def check(stage: str, id_column: str, paths: list[str], related: list | None = None) -> None:
         # in this process, whatever the runner: GX keeps its results here for the run's Data Docs
-        failures = [o.failures for o in validate(stage, paths, id_column, settings, related) if not o.success]
+        started = time.perf_counter()
+        try:
+            failures = [o.failures for o in validate(stage, paths, id_column, settings, related) if not o.success]
+        finally:  # shown apart from the stage's own seconds, which its timer counts it in
+            elapsed = time.perf_counter() - started
+            run.seconds["validation"] = round(run.seconds.get("validation", 0.0) + elapsed, 3)
+            run.seconds[stage] = run.seconds.get(stage, 0.0) - elapsed
         run.suites[stage] = "failed" if failures or run.suites.get(stage) == "failed" else "passed"
         if failures and settings.fail_on_suite_failure:
             raise SuiteFailed(f"GX suite {stage!r} failed: {describe(failures[0][0])}")
@@ -235,7 +244,8 @@ def summary(run: RunState, loaded: LoadResult, out: str, settings: Settings) -> 
     """The run's outcome as the CLI, the artifacts and a Python caller read it."""
     return {"counts": vars(loaded.counts), "suites": loaded.suites, "outcome": loaded.outcome,
             "failures": loaded.failures, "quarantine_reasons": loaded.quarantine_reasons,
-            "failed_sources": run.failed_sources, "sources": run.source_count, "skipped_files": run.skipped_files, "run_id": run.run_id, "out": out, "seconds": run.seconds,
+            "failed_sources": run.failed_sources, "sources": run.source_count, "skipped_files": run.skipped_files,
+            "run_id": run.run_id, "started_at": run.started_at.isoformat(), "out": out, "seconds": run.seconds,
             "extract_mode": cached_nlp(settings.extract.model)[1]}
 
 

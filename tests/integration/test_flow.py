@@ -32,6 +32,10 @@ def test_summary_names_every_stage(sample_run):
                   "output"):
         assert label in done.stdout
     assert str(out) in done.stdout and "success" in done.stdout
+    time_line = next(line for line in done.stdout.splitlines() if line.startswith("time"))
+    parts = [part.rsplit(" ", 1)[0] for part in time_line.removeprefix("time").strip().split(", ")]
+    assert parts == ["start-up", "ingest", "clean", "dedupe", "extract", "load", "validation", "data docs", "report",
+                     "total"]
 
 
 def test_seed_copies_become_one_story_with_the_best_metadata(sample_run):
