@@ -184,6 +184,13 @@ def upload_tree(local: str | Path, where: str) -> None:
     fs.put(f"{str(local).rstrip('/')}/", path, recursive=True)
 
 
+def size(where: str) -> int:
+    if is_local(where):
+        return os.path.getsize(where)
+    fs, path = url_to_fs(where)
+    return fs.size(path)
+
+
 def fingerprint(where: str) -> str:
     """Changes whenever the file is rewritten: size and modification time (an object's ETag)."""
     if is_local(where):

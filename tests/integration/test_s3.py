@@ -53,7 +53,7 @@ def test_dask_workers_write_to_s3_and_the_tables_equal_a_local_runs(s3, sample_r
     again = crosswire("run", str(SAMPLE), "--out", out)
     assert again.returncode == 0, again.stderr[-3000:]
     assert "ingested nothing" in again.stdout
-    assert len(pd.read_parquet(f"{out}/runs")) == 2
+    assert len(Store(out).read("runs")) == 2
 
 
 def test_a_second_run_on_the_same_bucket_prefix_is_refused(s3):
