@@ -140,16 +140,15 @@ class Store:
         registered and the `removed` ones dropped; then the upkeep of the changed tables; last, the run's
         `row` appended to `runs` with every table's version."""
         added, removed, tables = added or {}, removed or {}, tables or {}
-        for table in sorted(set(added) | set(removed)):
-            if added.get(table) or removed.get(table):
-                delta.commit_files(self.table_dir(table), TABLES[table], added.get(table, []),
-                                   removed.get(table, []), run_id)
-        changed = [t for t in sorted(set(added) | set(removed)) if added.get(t) or removed.get(t)]
+        changed = sorted(t for t in set(added) | set(removed) if added.get(t) or removed.get(t))
+        for table in changed:
+            delta.commit_files(self.table_dir(table), TABLES[table], added.get(table, []),
+                               removed.get(table, []), run_id)
         for table, rows in tables.items():
             if not rows.equals(self.arrow(table)):
                 delta.overwrite(self.table_dir(table), rows, run_id)
                 changed.append(table)
-        for table in changed:
+        for table in [*changed, "runs"]:  # runs: a file per run, compacted before this run's row
             delta.maintain(self.table_dir(table), run_id, self.settings.compact_above_files,
                            self.settings.retention_hours)
         versions = {table: delta.open_table(self.table_dir(table)).version() for table in TABLES}

@@ -12,6 +12,7 @@ import pytest
 from deltalake import DeltaTable
 
 from crosswire.schema import TABLES
+from crosswire.settings import StoreSettings
 from crosswire.store import RunLocked, Store, delta, to_arrow
 
 
@@ -113,3 +114,14 @@ def test_a_second_run_on_the_same_directory_is_refused(tmp_path):
         with pytest.raises(RunLocked, match="in use by another crosswire run"):
             with Store(tmp_path).lock():
                 pass
+
+
+def test_a_table_of_many_files_is_compacted_and_replaced_files_are_vacuumed(tmp_path):
+    with Store(tmp_path, StoreSettings(retention_hours=0, compact_above_files=2)).lock() as store:
+        paths = [raw_file(store, f"part-{n}.parquet", [f"d{n}"]) for n in range(3)]
+        store.commit("r1", row("r1"), added={"raw": paths})
+        assert len(store.parts("raw")) == 1 and sorted(store.read("raw")["doc_id"]) == ["d0", "d1", "d2"]
+        operations = [entry["operation"] for entry in DeltaTable(str(tmp_path / "raw")).history()]
+        assert "OPTIMIZE" in operations and "VACUUM END" in operations
+        assert not any((tmp_path / "raw" / f"part-{n}.parquet").exists() for n in range(3))
+        assert store.versions()["raw"] == DeltaTable(str(tmp_path / "raw")).version()  # upkeep before the row
