@@ -13,6 +13,7 @@ import pytest
 from crosswire.schema import TABLES
 from crosswire.store import OldLayout, Store
 from crosswire.store.migrate import migrate
+from tests.conftest import SAMPLE, crosswire
 
 # The earlier contract where it differs: digests as uint32, runs without table_versions.
 OLD = {"signatures": pa.schema([f.with_type(pa.list_(pa.uint32())) if "minhash" in f.name else f
@@ -62,3 +63,13 @@ def test_migration_keeps_every_row_and_the_digests_exactly(old_store):
     assert versions == store.versions() and versions["raw"] == 1
     with store.lock():  # a run may start: nothing to refuse, nothing to restore
         assert len(store.read("raw")) == 2
+
+
+def test_the_cli_refuses_the_earlier_layout_then_migrates_it(old_store):
+    refused = crosswire("run", str(SAMPLE / "county"), "--out", str(old_store), "--model", "rules")
+    assert refused.returncode == 2 and f"crosswire migrate {old_store}" in refused.stderr, refused.stderr
+    migrated = crosswire("migrate", str(old_store))
+    assert migrated.returncode == 0, migrated.stderr
+    assert "Delta tables" in migrated.stdout
+    shown = crosswire("sql", str(old_store), "SELECT count(*) AS n FROM raw")
+    assert shown.returncode == 0 and " 2 " in shown.stdout, shown.stdout
