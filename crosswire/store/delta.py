@@ -135,14 +135,14 @@ def restore(where: str, version: int, run_id: str) -> None:
         table.restore(version, commit_properties=tagged(run_id))
 
 
-def maintain(where: str, run_id: str, compact_above: int, retention_hours: float) -> None:
+def maintain(where: str, run_id: str, compact_above: int, retention_hours: int) -> None:
     """Many small files compacted into few; files no version within `retention_hours` reads deleted (time
     travel reaches back that far, and a reader slower than it may find a file gone)."""
     table = open_table(where)
     if len(table.file_uris()) > compact_above:
         table.optimize.compact(commit_properties=tagged(run_id))
     table = open_table(where)
-    expired = dict(retention_hours=int(retention_hours), enforce_retention_duration=False)
+    expired = {"retention_hours": retention_hours, "enforce_retention_duration": False}
     if table.vacuum(dry_run=True, **expired):  # vacuum commits even when it deletes nothing
         table.vacuum(dry_run=False, commit_properties=tagged(run_id), **expired)
 
