@@ -15,7 +15,7 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 
 demo: setup
 	$(VENV)/bin/crosswire run sample --out $(OUT)
-	@echo "Tables: $(abspath $(OUT))/<table>/*.parquet"
+	@echo "Tables: $(abspath $(OUT))/<table> (Delta tables; query them with: $(VENV)/bin/crosswire sql $(OUT))"
 
 test: setup
 	$(VENV)/bin/pytest -q

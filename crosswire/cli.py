@@ -49,6 +49,12 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--out", default=None, metavar="DIR", help="the output location to check too")
     report = commands.add_parser("report", help="rebuild DIR/report.html from every table in DIR")
     report.add_argument("out", metavar="DIR", help="output directory of earlier runs")
+    query = commands.add_parser("sql", help="run a DuckDB query over DIR's tables, as one run left them")
+    query.add_argument("out", metavar="DIR", help="output directory of earlier runs")
+    query.add_argument("query", nargs="?", help="SQL over the views documents, articles ... (default: row counts)")
+    query.add_argument("--run", metavar="RUN_ID", help="the tables as this run left them (default: the last run)")
+    migrate = commands.add_parser("migrate", help="convert DIR's tables of an earlier crosswire to Delta tables")
+    migrate.add_argument("out", metavar="DIR", help="output directory of earlier runs")
     return top
 
 
@@ -77,6 +83,10 @@ def main(argv: list[str] | None = None) -> int:
             parser().error(f"{args.command}: give at least one SOURCE or --sources FILE")
     if args.command == "report":
         return rebuild_report(args.out)
+    if args.command in ("sql", "migrate"):
+        from crosswire import tables_cli
+
+        return tables_cli.sql(args.out, args.query, args.run) if args.command == "sql" else tables_cli.migrate(args.out)
     from crosswire.preflight import UsageError
 
     try:
@@ -136,18 +146,18 @@ def listing(sources: list[str]) -> int:
 
 def run(args: argparse.Namespace, settings, server_ready) -> int:
     from crosswire import progress
-    from crosswire.store import RunLocked, files
+    from crosswire.store import OldLayout, RunLocked, files
     from crosswire.summary import text_summary
     from flows.etl import SuiteFailed, etl
 
     progress.show_bars = sys.stderr.isatty()
-    told = (FileNotFoundError, RunLocked, SuiteFailed)  # the CLI says these in a line of its own
+    told = (FileNotFoundError, OldLayout, RunLocked, SuiteFailed)  # the CLI says these in a line of its own
     for handler in logging.getLogger().handlers:  # Prefect's console handler
         handler.addFilter(lambda record: not (record.exc_info and isinstance(record.exc_info[1], told)))
     server_ready()
     try:
         result = etl(sources=args.sources, out=args.out, settings=settings)
-    except FileNotFoundError as error:
+    except (FileNotFoundError, OldLayout) as error:
         print(f"crosswire: {error}", file=sys.stderr)
         return EXIT_USAGE
     except RunLocked as error:

@@ -1,5 +1,6 @@
 """`DIR/report.html`: one page over every table in an output directory, all runs together, counted by
-DuckDB over the part files (see crosswire.store.sql), so that building it holds no table.
+DuckDB over the files of the last run's table versions (see crosswire.store.sql), so that building it holds
+no table and a run committing meanwhile does not mix into it.
 
 The charts are drawn by matplotlib and inlined as SVG, text kept as text: the page needs no network and
 no JavaScript, opens from disk, a mail or a CI artifact as it is, and weighs tens of kilobytes. Plotly
@@ -45,9 +46,10 @@ def build_report(out: str) -> str:
 
 
 def views(connection, store: Store) -> None:
-    """The tables the report counts, as DuckDB views over their part files: counted by DuckDB, never held,
-    so that the report's memory does not grow with the tables."""
-    sql.committed(connection, store, ["articles", "documents", "quarantine", "mentions", "quotes", "runs"])
+    """The tables the report counts, as the last run left them, as DuckDB views over their data files:
+    counted by DuckDB, never held, so that the report's memory does not grow with the tables."""
+    sql.committed(connection, store, ["articles", "documents", "quarantine", "mentions", "quotes", "runs"],
+                  store.versions())
 
 
 def headline(connection) -> dict[str, str]:

@@ -130,6 +130,7 @@ RUNS = pa.schema(
         pa.field("seconds", pa.string()),  # JSON: stage -> wall seconds
         pa.field("failed_sources", pa.string()),  # JSON: source -> why it could not be read at all
         pa.field("flow_run_id", pa.string()),  # the Prefect flow run that finished it (a resumed run keeps its run_id)
+        pa.field("table_versions", pa.string()),  # JSON: table -> the Delta version this run left it at
     ]
 )
 
@@ -139,10 +140,11 @@ SIGNATURES = pa.schema(
         pa.field("doc_id", pa.string(), nullable=False),
         pa.field("algorithm", pa.string(), nullable=False),
         pa.field("exact_key", pa.string(), nullable=False),
-        pa.field("minhash", pa.list_(pa.uint32())),  # the text's MinHash digest, queried by later runs
+        # the text's MinHash digest (unsigned 32-bit values, held exactly as int64: Delta has no unsigned types)
+        pa.field("minhash", pa.list_(pa.int64())),
         pa.field("state", pa.binary()),  # a serialized MinHash, written by earlier versions only
         pa.field("lead_state", pa.binary()),  # the same for the text's opening words
-        pa.field("lead_minhash", pa.list_(pa.uint32())),  # the digest of the text's opening words
+        pa.field("lead_minhash", pa.list_(pa.int64())),  # the digest of the text's opening words, as minhash
     ]
 )
 

@@ -1,7 +1,7 @@
 """One settings object carries every knob, from the CLI, the flow's parameters and a config file alike.
 
 Settings are a pydantic model with a section per part of the pipeline (`clean`, `dedupe`, `extract`,
-`fetch`, `runner`) and the few knobs that concern the whole run at the top. Every threshold a stage uses
+`fetch`, `runner`, `store`) and the few knobs that concern the whole run at the top. Every threshold a stage uses
 is a field here, with its default and what it does; a module reads its own section, passed to it, not a
 constant of its own. Unknown keys are refused, so that a misspelt knob is an error, not a silent default.
 
@@ -135,6 +135,14 @@ class RunnerSettings(Section):
         "128MB", description="DuckDB's memory for sums and joins over whole tables; it spills to disk past it.")
 
 
+class StoreSettings(Section):
+    retention_hours: int = Field(
+        168, ge=0, description="Hours a table's replaced files stay after a run (Delta VACUUM): time travel reaches "
+        "back this far, and a reader must finish within it. Below a reader's longest read, that read may fail.")
+    compact_above_files: int = Field(
+        64, ge=1, description="A table holding more data files than this is compacted (Delta OPTIMIZE) after a run.")
+
+
 class Settings(BaseModel):
     """Knobs of a crosswire run. Defaults suit one machine and press-release-sized documents."""
 
@@ -149,6 +157,7 @@ class Settings(BaseModel):
     extract: ExtractSettings = Field(ExtractSettings(), description="Extract stage: NER model, datelines, topics.")
     fetch: FetchSettings = Field(FetchSettings(), description="Fetching pages, feeds and sitemaps.")
     runner: RunnerSettings = Field(RunnerSettings(), description="Where batches run, and time limits.")
+    store: StoreSettings = Field(StoreSettings(), description="The Delta tables' upkeep: compaction and retention.")
 
     @model_validator(mode="before")
     @classmethod

@@ -59,7 +59,7 @@ def markdown_summary(result: dict) -> str:
 
 def new_stories(out: str, run_id: str, limit: int = 200) -> list[dict]:
     """The stories a run created (every copy of them came in that run), newest first, for a table artifact.
-    DuckDB finds them over the part files, so that the documents and articles tables are never held."""
+    DuckDB finds them over the tables' data files, so that the documents and articles tables are never held."""
     from crosswire.store import Store, sql
 
     store = Store(out)

@@ -14,7 +14,6 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from functools import partial
 
-import pandas as pd
 from prefect import Task, flow, get_run_logger
 from prefect.artifacts import (
     create_link_artifact,
@@ -34,7 +33,7 @@ from crosswire.progress import Progress
 from crosswire.report import build_report
 from crosswire.results import LoadResult, RunOutputs, RunState
 from crosswire.settings import Settings
-from crosswire.store import Store, files, to_arrow
+from crosswire.store import Store, files
 from crosswire.store.staging import read_batch, remove_all, rows, run_id_of, staging_dir
 from crosswire.summary import markdown_summary, new_stories
 from expectations.runner import build_data_docs, describe
@@ -71,7 +70,7 @@ def etl(sources: list[str], out: str = "out", settings: Settings = Settings()) -
             earlier runs' tables there are kept and extended.
         settings: Every other knob (batch size, spaCy model, runner, dedupe and fetch settings), with defaults.
     """
-    store = Store(out)
+    store = Store(out, settings.store)
     run = RunState(run_id=str(flow_run.id or uuid.uuid4()), flow_run_id=flow_run.id and str(flow_run.id),
                    started_at=datetime.now(timezone.utc),
                    parameters={"sources": sources, "out": store.root, **settings.model_dump()})
@@ -85,8 +84,7 @@ def etl(sources: list[str], out: str = "out", settings: Settings = Settings()) -
             stages = run_stages.with_options(task_runner=task_runner(settings))
             loaded = stages(sources, store.root, run, settings, progress)
         except SuiteFailed:
-            runs = [store.read("runs"), run_row(run, run.suites, None, "failed")]
-            store.commit({"runs": to_arrow(pd.concat(runs, ignore_index=True), "runs")}, run.run_id)
+            store.commit(run.run_id, run_row(run, run.suites, None, "failed"))
             remove_all(store.root)
             build_data_docs(store.root, run.started_at, run.run_id)  # GX's account of the failure, to read
             raise

@@ -15,7 +15,7 @@ from expectations.runner import validate
 @task(name="load", retries=2, retry_delay_seconds=[1, 5])
 def load_task(out: str, run: RunState, outputs: RunOutputs, stories: DedupeResult, settings: Settings) -> LoadResult:
     """Validate row accounting over the tables as they will be, then commit them together."""
-    store = Store(out)
+    store = Store(out, settings.store)
     before = {table: store.parts(table) for table in ("documents", "articles")}
     loaded = load_run(store, run, outputs)
     rows = accounting(loaded.parts.files("documents"), loaded.parts.files("articles"), before["documents"],

@@ -62,11 +62,12 @@ def signature_rows(doc_ids: pd.Series, part: Signed, settings: DedupeSettings = 
 
 
 def digest_lists(digests: np.ndarray) -> pa.Array:
-    """A matrix of digests as a list column, straight from its memory (no array object per row)."""
+    """A matrix of digests as a list column (stored as int64, which holds every uint32 exactly), with no
+    array object per row."""
     offsets = np.arange(0, digests.size + 1, max(digests.shape[1], 1), dtype=np.int32)[:len(digests) + 1]
-    return pa.ListArray.from_arrays(pa.array(offsets), pa.array(digests.ravel()))
+    return pa.ListArray.from_arrays(pa.array(offsets), pa.array(digests.ravel().astype(np.int64)))
 
 
 def matrix(column: pa.Array, perm: int) -> np.ndarray:
-    """A list column of digests as a matrix, a row per digest."""
-    return column.flatten().to_numpy(zero_copy_only=False).reshape(-1, perm)
+    """A list column of digests as a matrix of rensa's uint32 values, a row per digest."""
+    return column.flatten().to_numpy(zero_copy_only=False).astype(np.uint32).reshape(-1, perm)

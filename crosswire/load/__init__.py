@@ -1,12 +1,12 @@
-"""LOAD stage: add a run's staged batches to the committed tables and commit them all at once.
+"""LOAD stage: add a run's staged batches to the committed tables and commit them, the runs row last.
 
 Tables hold every run's results. A run adds its new documents, rewrites the stories it touched (with
 their mentions and quotes), and leaves every other row as it was; the same input run twice gives the
 same tables. Batches are read and written one at a time.
 
-- `loading`: the batches streamed into part files (`load_run`), documents placed in their stories.
-- `parts`: the part files a run adds, rewrites or removes, pending until the commit.
-- `accounting`: DuckDB over the part files as they will be: the row accounting the load suite validates
+- `loading`: the batches streamed into data files (`load_run`), documents placed in their stories.
+- `parts`: the data files a run adds and the committed ones it replaces, unseen until the commit.
+- `accounting`: DuckDB over the data files as they will be: the row accounting the load suite validates
   (every document listed once, expected, and either a story's copy or a quarantine row), story counts.
 - `runs`: the run's row of the runs table, and the commit.
 """

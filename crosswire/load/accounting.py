@@ -1,4 +1,4 @@
-"""Load's questions to the tables, asked of DuckDB over the part files so that no table is held whole: the row
+"""Load's questions to the tables, asked of DuckDB over the data files so that no table is held whole: the row
 accounting the load suite validates, the counts of stories, and which of a run's documents are listed."""
 
 from __future__ import annotations
@@ -37,8 +37,8 @@ INGESTED_IDS = pa.schema([INGESTED.field("doc_id")])  # all the accounting reads
 def accounting(documents: list[str], articles: list[str], before: list[str], ingested: list[str],
                quarantine: pd.DataFrame, memory_limit: str = DEFAULTS.runner.sql_memory_limit,
                rows: int = ACCOUNTING_ROWS) -> Iterator[pd.DataFrame]:
-    """The row accounting (see ACCOUNTING) of the documents and articles part files as they will be, against
-    the documents parts committed `before` the run and its `ingested` batches; `rows` or a few more at a time. Then the
+    """The row accounting (see ACCOUNTING) of the documents and articles data files as they will be, against
+    the documents files committed `before` the run and its `ingested` batches; `rows` or a few more at a time. Then the
     stories' copies and the quarantine rows add up to the documents ingested. DuckDB joins the files, so
     that no table is held whole, in `memory_limit`."""
     with sql.connection(memory_limit) as connection:
@@ -58,7 +58,7 @@ def accounting(documents: list[str], articles: list[str], before: list[str], ing
 
 
 def article_counts(after: list[str], before: list[str]) -> tuple[int, int]:
-    """(stories in the articles part files `after` the run, those of them not in the files `before` it)."""
+    """(stories in the articles data files `after` the run, those of them not in the files `before` it)."""
     with sql.connection() as connection:
         sql.view(connection, "after", after, ARTICLES)
         sql.view(connection, "before", before, ARTICLES)

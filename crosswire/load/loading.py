@@ -1,4 +1,4 @@
-"""A run's staged batches streamed into the tables' part files, a batch at a time: new documents placed in
+"""A run's staged batches streamed into the tables' data files, a batch at a time: new documents placed in
 their stories, the parts holding rows the run changes rewritten (documents that joined a story, stories
 replaced with their mentions and quotes), and the small tables (quarantine, merges) made whole."""
 
@@ -69,7 +69,7 @@ def failed_stories(paths: list[str]) -> pd.DataFrame:
 
 
 def load_run(store: Store, run: RunState, outputs: RunOutputs) -> Loaded:
-    """Stream the run's staged batches into part files, a batch at a time, and rewrite the existing parts
+    """Stream the run's staged batches into data files, a batch at a time, and rewrite the committed files
     that hold rows the run changes (documents that joined a story, stories replaced)."""
     parts = Parts(store, run.run_id)
     assignments = read_batches([outputs.assignments] if outputs.assignments else [],
@@ -138,6 +138,6 @@ def load_run(store: Store, run: RunState, outputs: RunOutputs) -> Loaded:
     # a row per line ever seen, and per place: copied as staged (in their tables' contracts), never read
     for table, path in (("line_stats", outputs.line_stats), ("ledger", outputs.ledger)):
         if path and files.exists(path):
-            files.copy(path, parts.pending(table, "part-0.parquet"))
+            parts.replace_with_file(table, path)
     return Loaded(parts=parts, tables=tables, ingested=ingested, quarantine_reasons=dict(sorted(reasons.items())),
                   kept=kept)

@@ -1,8 +1,9 @@
-"""The part files a run adds to the large tables and the existing parts it rewrites or removes, all pending
-until the commit (see crosswire.store.tables)."""
+"""The data files a run adds to the tables and the committed files it replaces, all unseen by readers until
+the commit lists them (see crosswire.store.tables)."""
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
 
 import pandas as pd
@@ -10,58 +11,60 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from crosswire.schema import TABLES
-from crosswire.store import Store, files, to_arrow, write_parquet
+from crosswire.store import Store, files, to_arrow
 
 
 class Parts:
-    """The part files a run adds to the large tables and the existing parts it rewrites or removes, all
-    pending until the commit."""
+    """The data files a run adds to the tables and the committed files it replaces, until the commit."""
 
     def __init__(self, store: Store, run_id: str):
         self.store, self.run_id = store, run_id
-        self.written: list[str] = []
-        self.removed: list[str] = []
-        self.numbers: dict[str, int] = {}  # of the next part this run adds to each table
-        self.changes: dict[str, dict[str, str | None]] = defaultdict(dict)  # part name -> pending file or None
+        # unique per attempt: a killed attempt's files stay on disk, and earlier versions may list them
+        self.prefix = f"part-{run_id}-{uuid.uuid4().hex[:8]}"
+        self.count = 0
+        self.added: dict[str, list[str]] = defaultdict(list)
+        self.removed: dict[str, list[str]] = defaultdict(list)
 
     def add(self, table: str, frame: pd.DataFrame | pa.Table) -> None:
         if len(frame):
-            self.write(table, self.next_part(table), frame)
+            self.write(table, frame)
 
     def add_file(self, table: str, path: str) -> None:
         """A file already in the table's contract (types and row order), copied as it is."""
-        files.copy(path, self.pending(table, self.next_part(table)))
+        files.copy(path, self.new_file(table))
 
-    def next_part(self, table: str) -> str:
-        if table not in self.numbers:  # a resumed run numbers its parts after those it committed
-            committed = files.join(self.store.table_dir(table), f"part-{self.run_id}-*.parquet")
-            self.numbers[table] = len(files.glob(committed))
-        self.numbers[table] += 1
-        return f"part-{self.run_id}-{self.numbers[table] - 1:05d}.parquet"
+    def replace_with_file(self, table: str, path: str) -> None:
+        """The whole table replaced by a file in its contract, copied as it is, unless it holds the same rows
+        (then the table keeps its version)."""
+        if files.read_table(path).equals(self.store.arrow(table)):
+            return
+        self.removed[table] = self.store.parts(table)
+        self.add_file(table, path)
 
-    def write(self, table: str, part: str, frame: pd.DataFrame | pa.Table) -> None:
-        write_parquet(to_arrow(frame, table), self.pending(table, part))
+    def write(self, table: str, frame: pd.DataFrame | pa.Table) -> None:
+        files.write_table(to_arrow(frame, table), self.new_file(table))
 
-    def pending(self, table: str, part: str) -> str:
-        """Where to write what becomes `part` of `table` at the commit."""
-        self.written.append(self.store.pending(table, part))
-        self.changes[table][part] = self.written[-1]
-        return self.written[-1]
+    def new_file(self, table: str) -> str:
+        self.count += 1
+        self.added[table].append(self.store.new_file(table, f"{self.prefix}-{self.count:05d}.parquet"))
+        return self.added[table][-1]
 
     def rewrite(self, table: str, key: str, keys, change) -> None:
-        """Every existing part holding a row whose `key` is in `keys`, replaced by `change(part)`; one
-        part in memory at a time."""
+        """Every committed file holding a row whose `key` is in `keys` replaced by a new file of
+        `change(its rows)` (none when no row is left); one file in memory at a time."""
         keys = keys if isinstance(keys, pa.Array) else pa.array(list(keys), pa.string())
         for part in self.store.parts(table) if len(keys) else []:
             if pc.any(pc.is_in(files.read_table(part, columns=[key])[key], keys)).as_py():
-                frame = change(files.read_table(part, schema=TABLES[table]).to_pandas())
-                if len(frame):
-                    self.write(table, files.name(part), frame)
-                else:
-                    self.removed.append(part)
-                    self.changes[table][files.name(part)] = None
+                self.removed[table].append(part)
+                self.add(table, change(files.read_table(part, schema=TABLES[table]).to_pandas()))
 
     def files(self, table: str) -> list[str]:
-        """The table's part files as the commit will leave them, pending files in place of the parts they become."""
-        parts = {files.name(p): p for p in self.store.parts(table)} | self.changes[table]
-        return sorted(p for p in parts.values() if p is not None)
+        """The table's data files as the commit will leave them."""
+        gone = set(self.removed[table])
+        return sorted([p for p in self.store.parts(table) if p not in gone] + self.added[table])
+
+    def discard(self) -> None:
+        """The files written for a commit that will not happen."""
+        for paths in self.added.values():
+            for path in paths:
+                files.remove(path)

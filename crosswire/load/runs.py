@@ -1,5 +1,5 @@
-"""The end of a run: its row of the runs table, its counts, and the commit of every table at once, or, when
-the row accounting failed, of the run's row alone."""
+"""The end of a run: its row of the runs table, its counts, and the commit of every table, or, when the row
+accounting failed, of the run's row alone."""
 
 from __future__ import annotations
 
@@ -36,17 +36,17 @@ def run_counts(run: RunState, loaded: Loaded, stories: DedupeResult, before: lis
 
 def commit_run(store: Store, run: RunState, loaded: Loaded, stories: DedupeResult, articles_before: list[str],
                failures: list[dict]) -> LoadResult:
-    """Commit every table together, unless the row accounting found `failures`: then the committed tables
-    stay as they were, and only the run's row records the failed run (the commit clears the pending parts)."""
+    """Commit every table, unless the row accounting found `failures`: then the committed tables stay as they
+    were, the run's files are deleted, and only the run's row records the failed run."""
     suites = {**run.suites, "load": "failed" if failures else "passed"}
     outcome = "success" if all(v == "passed" for v in suites.values()) else "failed"
     counts = run_counts(run, loaded, stories, articles_before)
-    runs = pd.concat([store.read("runs"), run_row(run, suites, counts, outcome)], ignore_index=True)
+    row = run_row(run, suites, counts, outcome)
     if not failures:
-        tables = loaded.tables | {"runs": runs}
-        store.commit({name: to_arrow(frame, name) for name, frame in tables.items()}, run.run_id,
-                     parts=loaded.parts.written, removed=loaded.parts.removed)
+        store.commit(run.run_id, row, {name: to_arrow(frame, name) for name, frame in loaded.tables.items()},
+                     added=loaded.parts.added, removed=loaded.parts.removed)
     else:
-        store.commit({"runs": to_arrow(runs, "runs")}, run.run_id)
+        loaded.parts.discard()
+        store.commit(run.run_id, row)
     return LoadResult(counts=counts, suites=suites, outcome=outcome, failures=failures,
                       quarantine_reasons={reason: n for reason, n in loaded.quarantine_reasons.items() if reason})

@@ -139,6 +139,8 @@ def write_batches(batches: Iterable[pa.RecordBatch], schema: pa.Schema, where: s
 def dataset(paths: list[str], schema: pa.Schema) -> ds.Dataset:
     """Parquet files (all in one filesystem) read as `schema`, a batch at a time by whoever scans them."""
     fs, _ = split(paths[0]) if paths else (None, None)
+    if fs is not None:  # files a Delta version lists may be newer than the filesystem's cached listing
+        fs.invalidate_cache()
     return ds.dataset([split(p)[1] for p in paths], schema=schema, format="parquet", filesystem=fs)
 
 
@@ -182,6 +184,13 @@ def upload_tree(local: str | Path, where: str) -> None:
     remove_tree(where)
     fs, path = url_to_fs(where)
     fs.put(f"{str(local).rstrip('/')}/", path, recursive=True)
+
+
+def size(where: str) -> int:
+    if is_local(where):
+        return os.path.getsize(where)
+    fs, path = url_to_fs(where)
+    return fs.size(path)
 
 
 def fingerprint(where: str) -> str:

@@ -1,5 +1,7 @@
-"""DuckDB over Parquet files, for sums and joins over whole tables that must not be held in memory:
-DuckDB streams the files and spills its aggregations, joins and sorts to disk past a memory limit."""
+"""DuckDB over the tables' data files, for sums and joins over whole tables that must not be held in memory:
+DuckDB streams the files and spills its aggregations, joins and sorts to disk past a memory limit. The files
+are those a Delta version lists (crosswire.store.tables), never a folder's `*.parquet`: a folder also holds
+the files of earlier versions until vacuum deletes them."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ import pyarrow as pa
 from crosswire.schema import TABLES
 from crosswire.settings import DEFAULTS
 from crosswire.store import files
+from crosswire.store.tables import Store
 
 
 @contextmanager
@@ -36,7 +39,18 @@ def view(connection: duckdb.DuckDBPyConnection, name: str, paths: list[str], sch
     relation.create_view(name)
 
 
-def committed(connection: duckdb.DuckDBPyConnection, store, tables: list[str]) -> None:
-    """Each of `tables` as `store` (a crosswire.store.Store) has it committed, as a view of the same name."""
+def committed(connection: duckdb.DuckDBPyConnection, store: Store, tables: list[str],
+              versions: dict[str, int] | None = None) -> None:
+    """Each of `tables` as `store` has it committed (at its version in `versions`, else the latest), as a
+    view of the same name."""
     for table in tables:
-        view(connection, table, store.parts(table), TABLES[table])
+        view(connection, table, store.parts(table, (versions or {}).get(table)), TABLES[table])
+
+
+def pinned(out: str, run_id: str | None = None) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection with a view per table, each as the run `run_id` (the last run by default) left
+    it: all of one run, whatever runs commit meanwhile (see crosswire.tables)."""
+    store = Store(out)
+    connection = duckdb.connect()
+    committed(connection, store, list(TABLES), store.versions(run_id))
+    return connection

@@ -1,18 +1,19 @@
-"""The output location: one folder of Parquet part files per table, committed atomically, one run at a time.
+"""The output location: one Delta table per table (crosswire.store.delta), changed one run at a time.
 
-Small tables (runs, quarantine, merges, ledger, line statistics) are one file, rewritten by each run.
-Large ones (documents, raw, articles, mentions, quotes, signatures) grow by one part file per batch,
-and a run rewrites only the parts holding rows it changes, one part at a time: so a run's memory
-follows its batches, not the size of the tables.
+Small tables (runs, quarantine, merges, ledger, line statistics) are replaced whole by each run. Large ones
+(documents, raw, articles, mentions, quotes, signatures) grow by one data file per batch, and a run
+rewrites only the files holding rows it changes, one file at a time, under new names (a Delta table's files
+never change: earlier versions still read the old ones); so a run's memory follows its batches, not the
+size of the tables.
 
-A commit first writes every new file under a hidden name (`.part-0.parquet.pending`, which no Parquet
-reader picks up), records the renames and removals in `_commit.json`, then carries them out. A crash
-before the journal leaves the old tables; a crash after it is finished by the next open. Either way
-every file stays readable at every moment, because a rename replaces one file atomically.
+A run commits each table it changed once, then appends its row to `runs`, last: that row records every
+table's version. A reader pinned to those versions (crosswire.tables) sees one run's tables whole, never a
+table of the next run beside one of the last. A run killed between its commits leaves tables past the
+versions the last runs row records; the next run restores them before anything else (`recover`).
 
-In an object store (an `s3://` location) a move is a copy and a delete: a reader during a commit may
-see some tables of the new run beside others of the last, but never half a file, and a crash is still
-finished by the next run.
+The writer lock stays, although Delta checks each commit against concurrent ones: that check is per
+table, so it does not keep a run's tables consistent with each other, and two runs appending the same new
+documents would both succeed. One run at a time is what makes a run's view of the tables its own.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ import fcntl
 import json
 import os
 import socket
-from collections.abc import Iterable
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -31,9 +31,8 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 
 from crosswire.schema import SORT_KEYS, TABLES
-from crosswire.store import files
-
-JOURNAL = "_commit.json"
+from crosswire.settings import DEFAULTS, StoreSettings
+from crosswire.store import delta, files
 
 
 class RunLocked(RuntimeError):
@@ -59,88 +58,109 @@ def to_arrow(frame: pd.DataFrame | pa.Table, table: str) -> pa.Table:
     return pa.Table.from_pandas(frame, schema=schema, preserve_index=False).replace_schema_metadata(None)
 
 
-def write_parquet(table: pa.Table, path: str) -> None:
-    files.write_table(table, path)
+class OldLayout(RuntimeError):
+    """The output location holds tables of an earlier crosswire (folders of part files, no Delta log)."""
 
 
 class Store:
-    """The tables under `root`: a local directory or any fsspec URL (see crosswire.store.files)."""
+    """The tables under `root`: a local directory or an `s3://` URL (see crosswire.store.files)."""
 
-    def __init__(self, root: str | Path):
-        self.root = files.location(root)
+    def __init__(self, root: str | Path, settings: StoreSettings = DEFAULTS.store):
+        self.root, self.settings = files.location(root), settings
 
     def table_dir(self, table: str) -> str:
         return files.join(self.root, table)
 
     def exists(self, table: str) -> bool:
-        return bool(files.glob(files.join(self.table_dir(table), "*.parquet")))
+        return delta.is_table(self.table_dir(table))
 
-    def read(self, table: str, columns: list[str] | None = None, filters=None) -> pd.DataFrame:
-        """The committed table as a DataFrame (empty, with the contract's columns, when absent)."""
-        return self.arrow(table, columns, filters).to_pandas()
-
-    def arrow(self, table: str, columns: list[str] | None = None, filters=None) -> pa.Table:
-        """The committed table in Arrow, for list columns that pandas would make an object per row of."""
-        schema = TABLES[table]
+    def parts(self, table: str, version: int | None = None) -> list[str]:
+        """The data files of the table at `version` (the latest by default), as its Delta log lists them:
+        a table's folder also holds files of earlier versions, until vacuum deletes them."""
         if not self.exists(table):
-            return schema.empty_table().select(columns or schema.names)
-        return files.read_table(self.table_dir(table), schema=schema, columns=columns, filters=filters)
+            return []
+        return delta.file_uris(delta.open_table(self.table_dir(table), version))
 
-    def dataset(self, table: str) -> ds.Dataset:
-        """The committed table, for a reader that scans it a batch at a time."""
-        return files.dataset(self.parts(table), TABLES[table])
+    def read(self, table: str, columns: list[str] | None = None, version: int | None = None) -> pd.DataFrame:
+        """The committed table as a DataFrame (empty, with the contract's columns, when absent)."""
+        return self.arrow(table, columns, version).to_pandas()
+
+    def arrow(self, table: str, columns: list[str] | None = None, version: int | None = None) -> pa.Table:
+        """The committed table in Arrow, for list columns that pandas would make an object per row of; rows in
+        the order of its keys (SORT_KEYS), which the order of its files does not give."""
+        rows = self.dataset(table, version).to_table(columns=columns)
+        keys = [(k, "ascending", "at_start") for k in SORT_KEYS.get(table, []) if k in rows.column_names]
+        return rows.sort_by(keys) if keys and rows.num_rows else rows
+
+    def dataset(self, table: str, version: int | None = None) -> ds.Dataset:
+        """The committed table in its contract's types, for a reader that scans it a batch at a time."""
+        return files.dataset(self.parts(table, version), TABLES[table])
+
+    def versions(self, run_id: str | None = None) -> dict[str, int]:
+        """Every table's version as the run `run_id` (the last run by default) committed it."""
+        runs = self.read("runs", ["run_id", "finished_at", "table_versions"]).dropna(subset=["table_versions"])
+        if run_id is not None:
+            runs = runs[runs["run_id"] == run_id]
+            if runs.empty:
+                raise KeyError(f"no run {run_id!r} in {self.root}")
+        if runs.empty:  # no run yet: the tables as created
+            return {table: 0 for table in TABLES}
+        return json.loads(runs.sort_values("finished_at")["table_versions"].iloc[-1])
+
+    @contextmanager
+    def locked(self):
+        """Exclusive use of the output location; a second user is refused, not queued."""
+        with (_file_lock if files.is_local(self.root) else _object_lock)(self.root):
+            yield self
 
     @contextmanager
     def lock(self):
-        """Exclusive use of the output location for one run; a second run is refused, not queued."""
-        with (_file_lock if files.is_local(self.root) else _object_lock)(self.root):
+        """Exclusive use of the output location for one run, its tables created and recovered first."""
+        with self.locked():
+            self.refuse_old_layout()
+            for table, schema in TABLES.items():
+                delta.create(self.table_dir(table), schema)
             self.recover()
             yield self
 
-    def parts(self, table: str) -> list[str]:
-        return files.glob(files.join(self.table_dir(table), "part-*.parquet"))
+    def refuse_old_layout(self) -> None:
+        old = [t for t in TABLES if not self.exists(t) and files.glob(files.join(self.table_dir(t), "part-*.parquet"))]
+        if old:
+            raise OldLayout(f"{self.root} holds tables of an earlier crosswire ({', '.join(old)}: Parquet parts "
+                            f"without a Delta log); convert them first with: crosswire migrate {self.root}")
 
-    def pending(self, table: str, part: str) -> str:
-        """Where to write the file that becomes `part` of `table` when committed."""
+    def new_file(self, table: str, name: str) -> str:
+        """Where to write a data file of `table`: no reader sees it until a commit lists it."""
         files.makedirs(self.table_dir(table))
-        return files.join(self.table_dir(table), f".{part}.pending")
+        return files.join(self.table_dir(table), name)
 
-    def commit(self, tables: dict[str, pa.Table], run_id: str, parts: Iterable[str] = (),
-               removed: Iterable[str] = ()) -> None:
-        """All or none: replace each of `tables` by its new content, put the pending `parts` in place
-        (new ones, or rewrites of existing ones), and remove the `removed` parts."""
-        moves = []
-        for name, table in tables.items():
-            pending = self.pending(name, "part-0.parquet")
-            write_parquet(table, pending)
-            moves.append(pending)
-        moves += [str(p) for p in parts]
-        files.write_text(json.dumps({
-            "run_id": run_id,
-            "moves": [[p, final_name(p)] for p in moves],
-            "removals": [str(p) for p in removed],
-        }), files.join(self.root, JOURNAL))
-        self.recover()
+    def commit(self, run_id: str, row: pd.DataFrame, tables: dict[str, pa.Table] | None = None,
+               added: dict[str, list[str]] | None = None, removed: dict[str, list[str]] | None = None) -> None:
+        """One commit per changed table: `tables` replaced whole (unless unchanged), the data files `added`
+        registered and the `removed` ones dropped; then the upkeep of the changed tables; last, the run's
+        `row` appended to `runs` with every table's version."""
+        added, removed, tables = added or {}, removed or {}, tables or {}
+        changed = sorted(t for t in set(added) | set(removed) if added.get(t) or removed.get(t))
+        for table in changed:
+            delta.commit_files(self.table_dir(table), TABLES[table], added.get(table, []),
+                               removed.get(table, []), run_id)
+        for table, rows in tables.items():
+            if not rows.equals(self.arrow(table)):
+                delta.overwrite(self.table_dir(table), rows, run_id)
+                changed.append(table)
+        for table in [*changed, "runs"]:  # runs: a file per run, compacted before this run's row
+            delta.maintain(self.table_dir(table), run_id, self.settings.compact_above_files,
+                           self.settings.retention_hours)
+        versions = {table: delta.open_table(self.table_dir(table)).version() for table in TABLES}
+        versions["runs"] += 1  # the version this row's own commit makes
+        row = row.assign(table_versions=json.dumps(versions, sort_keys=True))
+        delta.overwrite(self.table_dir("runs"), to_arrow(row, "runs"), run_id, mode="append")
 
     def recover(self) -> None:
-        """Finish a commit whose journal was written: every pending file is moved into place, every
-        removed part deleted."""
-        journal = files.join(self.root, JOURNAL)
-        if files.exists(journal):
-            done = json.loads(files.read_text(journal))
-            for pending, final in done["moves"]:
-                if files.exists(pending):  # a move the crash interrupted is done again
-                    files.move(pending, final)
-            for path in done.get("removals", []):
-                files.remove(path)
-            files.remove(journal)
-        for stray in files.glob(files.join(self.root, "*", ".*.pending")):  # from a run that died before its journal
-            files.remove(stray)
-
-
-def final_name(pending: str) -> str:
-    folder, name = pending.rsplit("/", 1)
-    return f"{folder}/{name[1:].removesuffix('.pending')}"
+        """Every table back at the version the last runs row records: a run killed between its commits
+        leaves none of them behind."""
+        for table, version in self.versions().items():
+            delta.restore(self.table_dir(table), version, "recovery")
 
 
 @contextmanager

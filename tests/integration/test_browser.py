@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pandas as pd
 import pytest
 from playwright.sync_api import expect, sync_playwright
+
+from crosswire.store import Store
 
 CHROMIUM = Path("/usr/bin/chromium")  # Playwright cannot download its own browser here
 
@@ -60,7 +61,7 @@ def test_report_shows_its_charts_offline(sample_run, offline):
         box = charts.nth(n).bounding_box()
         assert box["width"] > 100 and box["height"] > 50
         assert charts.nth(n).locator("path, rect").count() > 0  # bars drawn, not an empty frame
-    stories = len(pd.read_parquet(out / "articles"))
+    stories = len(Store(out).read("articles"))
     assert offline.get_by_text("stories", exact=True).locator("xpath=..").inner_text().startswith(str(stories))
     organizations = offline.locator("section", has_text="Top organizations").locator("svg")
     expect(organizations.get_by_text("INTERPOL", exact=True)).to_be_visible()

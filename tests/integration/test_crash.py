@@ -1,9 +1,9 @@
 """Crash safety, idempotency and one run at a time: the real CLI in subprocesses, killed with SIGKILL.
 
 The killed runs are the real program started by a small launcher (below) that wraps `os.replace`, through
-which every staged batch and every table file is put in place: right before or after the rename that
-marks a point, the run kills its own process group (itself and Prefect's temporary server). No code
-path of crosswire knows about it, and the points are hit exactly, not by timing.
+which every staged batch is put in place, and deltalake's two commit calls: right before or after the
+rename or the commit that marks a point, the run kills its own process group (itself and Prefect's
+temporary server). No code path of crosswire knows about it, and the points are hit exactly, not by timing.
 """
 
 from __future__ import annotations
@@ -17,19 +17,19 @@ import time
 from pathlib import Path
 
 import pandas as pd
-import pyarrow.dataset as ds
 import pytest
+from deltalake import DeltaTable
 
 from crosswire.load import accounting
 from crosswire.schema import SORT_KEYS, TABLES
-from crosswire.store import JOURNAL, Store, to_arrow
+from crosswire.store import Store, to_arrow
 from expectations.runner import validate
 from tests.conftest import REPO, SAMPLE
 
 # Run-specific columns, left out when two runs' tables are compared: which run wrote a row, and when the
 # run read a document or checked a place. Everything else must be equal to the last bit.
 RUN_COLUMNS = {"run_id", "updated_run_id", "ingested_at", "checked_at"}
-# Tables a run that finds nothing new leaves byte-identical: not `runs` (one row per run), `raw` (one file
+# Tables a run that finds nothing new leaves as they were: not `runs` (one row per run), `raw` (one file
 # per run, empty then) or `ledger` (it records when each place was checked).
 UNCHANGED_FILES = sorted(set(TABLES) - {"runs", "raw", "ledger"})
 ARGS = ["--model", "rules", "--batch-size", "100"]  # one batch: each stage stages one file
@@ -38,9 +38,9 @@ ENV = {**os.environ, "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180"}
 
 LAUNCHER = """
 import os, re, signal, sys
+import deltalake
 
 pattern, when, sig = re.compile(sys.argv[1]), sys.argv[2], getattr(signal, sys.argv[3])
-real_replace = os.replace
 
 def signal_run():
     if sig == signal.SIGSTOP:  # this process only: Prefect's server goes on answering and keeps no lock
@@ -48,25 +48,34 @@ def signal_run():
     else:
         os.killpg(0, sig)
 
-def replace(src, dst, **kwargs):
-    hit = pattern.search(f"{os.fspath(src)} -> {os.fspath(dst)}")
+def marked(call, what):
+    hit = pattern.search(what)
     if hit and when == "before":
         signal_run()
-    real_replace(src, dst, **kwargs)
+    result = call()
     if hit and when == "after":
         signal_run()
+    return result
 
-os.replace = replace
+real_replace, real_transaction, real_write = os.replace, deltalake.DeltaTable.create_write_transaction, deltalake.write_deltalake
+os.replace = lambda src, dst, **kw: marked(lambda: real_replace(src, dst, **kw), f"{os.fspath(src)} -> {os.fspath(dst)}")
+deltalake.DeltaTable.create_write_transaction = lambda self, *a, **kw: marked(
+    lambda: real_transaction(self, *a, **kw), f"commit {self.table_uri.rstrip('/')}")
+deltalake.write_deltalake = lambda where, *a, **kw: marked(
+    lambda: real_write(where, *a, **kw), f"commit {str(where).rstrip('/')}")
 from crosswire.cli import main
 sys.exit(main(sys.argv[4:]))
 """
 STAGED = r"/\.staging/.*/"
-POINTS = {  # rename pattern, before or after it
+POINTS = {  # rename or commit pattern, before or after it
     "ingest": (STAGED + r"ingest/00000\.parquet$", "before"),  # ingest read every file, its batch not staged
     "between-stages": (STAGED + r"dedupe/articles-00000\.parquet$", "after"),  # dedupe done, extract not begun
-    "writing-tables": (JOURNAL + "$", "before"),  # every new table file written, the journal not in place
-    "renaming-tables": (r"\.pending -> ", "after"),  # journal in place, the first table renamed, others not
+    "first-table": (r"^commit .*/articles$", "before"),  # every new data file written, no table committed
+    "one-table": (r"^commit .*/articles$", "after"),  # the first table committed, the others not
+    "last-data-table": (r"^commit .*/signatures$", "after"),  # every data-file commit done; quarantine, merges and runs not
+    "runs-row": (r"^commit .*/runs$", "before"),  # every table committed but the run's row
 }
+KILLS = ["first-table", "one-table", "last-data-table", "runs-row"]
 
 
 def cli(out: Path, *sources: Path) -> list[str]:
@@ -101,17 +110,12 @@ def _state(pid: int) -> str:
 
 
 def tables(out: Path) -> dict[str, pd.DataFrame]:
-    """Every table as any reader sees it (pending files are invisible to Parquet readers)."""
-    found = {}
-    for name in TABLES:
-        if (out / name).is_dir():
-            frame = pd.read_parquet(out / name)  # a folder holding only a pending file reads as empty
-            files = ds.dataset(out / name, format="parquet").files
-            assert all(Path(f).name.startswith("part-") for f in files), files
-            if files:
-                found[name] = frame
-        assert Store(out).read(name).columns.tolist() == TABLES[name].names
-    return found
+    """Every table with rows, as a reader pinned to the last run (crosswire.tables) sees it."""
+    store = Store(out)
+    versions = store.versions()
+    found = {name: store.read(name, version=versions[name]) for name in TABLES if store.exists(name)}
+    assert all(frame.columns.tolist() == TABLES[name].names for name, frame in found.items())
+    return {name: frame for name, frame in found.items() if len(frame)}
 
 
 def content(out: Path) -> dict[str, pd.DataFrame]:
@@ -174,14 +178,18 @@ def test_killed_runs_leave_readable_tables_and_a_rerun_equals_an_uninterrupted_r
     run_until("between-stages", out)
     assert tables(out) == {}
 
-    # killed after its journal and the first rename: readers see a mix of new and absent tables until the
-    # next run finishes the commit, as that run does before anything else
-    run_until("renaming-tables", out)
-    assert (out / JOURNAL).exists() and len(tables(out)) == 1
+    # killed before, between and after the tables' commits: a reader pinned to the last run sees none of
+    # the killed run's commits, and the next run restores every table it committed before anything else
+    for point in KILLS:
+        run_until(point, out)
+        assert tables(out) == {}, point
+        latest = {name: Store(out).read(name) for name in TABLES}  # each table whole at its latest version
+        assert bool(len(latest["articles"])) == (point in ("one-table", "last-data-table", "runs-row")), point
+        assert not Store(out).read("runs").size, point
+    assert DeltaTable(str(out / "articles")).version() > 0  # the killed runs' commits, restored
 
-    # killed while writing table files: the committed tables, finished by this run, stay as they were
-    run_until("writing-tables", out)
-    assert not (out / JOURNAL).exists() and list(out.glob("*/.*.pending"))
+    done = run(out)
+    assert done.returncode == 0, done.stderr[-3000:]
     assert_same_content(out, reference())
     before = file_bytes(out)
 
@@ -191,10 +199,9 @@ def test_killed_runs_leave_readable_tables_and_a_rerun_equals_an_uninterrupted_r
     assert "0 new documents" in done.stdout
     assert_same_content(out, reference())
     assert file_bytes(out) == before
-    assert not list(out.glob("*/.*.pending")) and not (out / JOURNAL).exists()
     assert not list(out.glob(".staging/*")), "staged batches of the killed runs are cleared"
-    runs = pd.read_parquet(out / "runs")
-    assert list(runs["outcome"]) == ["success", "success"]  # the run finished by recovery, and the last one
+    runs = Store(out).read("runs")
+    assert list(runs["outcome"]) == ["success", "success"]
 
 
 def test_row_accounting_fails_when_copies_and_quarantine_do_not_add_up(reference, tmp_path):
@@ -235,7 +242,9 @@ def test_a_run_whose_accounting_fails_commits_nothing_but_its_failure(reference,
     shutil.copytree(reference(), out)
     store = Store(out)
     quarantine = store.read("quarantine")
-    store.commit({"quarantine": to_arrow(quarantine.iloc[1:], "quarantine")}, "lost-a-row")  # a bad restore
+    now = pd.Timestamp.now(tz="UTC")
+    row = pd.DataFrame([{"run_id": "lost-a-row", "started_at": now, "finished_at": now, "outcome": "restore"}])
+    store.commit("lost-a-row", row, {"quarantine": to_arrow(quarantine.iloc[1:], "quarantine")})  # a bad restore
     before = file_bytes(out, ["documents", "articles", "quarantine"])
     more = tmp_path / "more"
     more.mkdir()
@@ -246,6 +255,6 @@ def test_a_run_whose_accounting_fails_commits_nothing_but_its_failure(reference,
     assert "accounted" in done.stderr
     after = file_bytes(out, list(before))
     assert after == before, "nothing of the failed run is committed"
-    runs = pd.read_parquet(out / "runs")
-    assert list(runs["outcome"]) == ["success", "failed"]
+    runs = Store(out).read("runs")
+    assert list(runs["outcome"]) == ["success", "restore", "failed"]
     assert '"load": "failed"' in runs["suites"].iloc[-1]

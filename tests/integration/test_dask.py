@@ -9,6 +9,7 @@ import pytest
 from distributed import Client, LocalCluster
 
 from crosswire.schema import SORT_KEYS, TABLES
+from crosswire.store import Store
 from tests.conftest import SAMPLE, crosswire
 
 RUN_COLUMNS = {"run_id", "updated_run_id", "ingested_at", "checked_at"}  # which run wrote a row, and when
@@ -16,7 +17,7 @@ RUN_COLUMNS = {"run_id", "updated_run_id", "ingested_at", "checked_at"}  # which
 
 def content(out, table: str) -> pd.DataFrame:
     """`table` under the output location `out` (a path or a URL), without what differs from run to run."""
-    frame = pd.read_parquet(f"{out}/{table}")
+    frame = Store(out).read(table)
     frame = frame.drop(columns=[c for c in frame.columns if c in RUN_COLUMNS])
     keys = [k for k in SORT_KEYS.get(table, []) if k in frame.columns]
     return frame.sort_values(keys).reset_index(drop=True) if keys and len(frame) else frame
@@ -41,7 +42,7 @@ def test_dask_runner_on_a_cluster_gives_the_local_runners_tables(cluster, tmp_pa
         if table == "runs" or not (local / table).exists():
             continue
         pd.testing.assert_frame_equal(content(dask, table), content(local, table), obj=table)
-    runs = pd.read_parquet(dask / "runs")
+    runs = Store(dask).read("runs")
     assert json.loads(runs["parameters"].iloc[-1])["runner"]["kind"] == "dask"
     # the workers that ran the batches hold Arrow's buffers in jemalloc, as a crosswire process does
     with Client(cluster) as client:

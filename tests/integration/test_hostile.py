@@ -12,12 +12,12 @@ import zlib
 from functools import cache
 from pathlib import Path
 
-import pandas as pd
 import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from crosswire.ingest import warc_items, warc_units
+from crosswire.store import Store
 from tests.conftest import REPO, SAMPLE
 from tests.integration.test_crash import ENV
 
@@ -109,9 +109,9 @@ def test_hostile_items_become_stories_or_quarantine_rows_within_bounded_memory(t
     print(f"hostile run: peak RSS {peak} MiB")
     assert peak < MAX_RSS_MIB
 
-    documents = pd.read_parquet(out / "documents")
-    quarantine = pd.read_parquet(out / "quarantine")
-    articles = pd.read_parquet(out / "articles")
+    documents = Store(out).read("documents")
+    quarantine = Store(out).read("quarantine")
+    articles = Store(out).read("articles")
     ok = documents["status"] == "ok"
     assert documents.loc[ok, "article_id"].isin(articles["article_id"]).all()
     assert set(documents.loc[~ok, "doc_id"]) == set(quarantine["doc_id"])

@@ -18,9 +18,9 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import httpx
-import pandas as pd
 import pytest
 
+from crosswire.store import Store
 from tests.conftest import REPO, SAMPLE
 
 pytestmark = pytest.mark.slow
@@ -136,11 +136,11 @@ def test_run_from_the_deployment_completes_with_tables_and_artifacts(deployed_ru
 
     flow_run, out = deployed_run["flow_run"], deployed_run["out"]
     assert flow_run.state.is_completed(), f"{flow_run.state}\n{deployed_run['log'].read_text()[-5000:]}"
-    runs = pd.read_parquet(out / "runs")
+    runs = Store(out).read("runs")
     assert runs["run_id"].tolist() == [str(flow_run.id)] and runs["outcome"].tolist() == ["success"]
-    documents = pd.read_parquet(out / "documents")
+    documents = Store(out).read("documents")
     assert len(documents) == runs["ingested"].iloc[0] > 0
-    assert set(pd.read_parquet(out / "articles")["article_id"]) == set(documents["article_id"].dropna())
+    assert set(Store(out).read("articles")["article_id"]) == set(documents["article_id"].dropna())
     artifacts = client.read_artifacts(artifact_filter=ArtifactFilter(
         flow_run_id=ArtifactFilterFlowRunId(any_=[flow_run.id])))
     summary = {artifact.key: artifact for artifact in artifacts}["crosswire-run-summary"]
@@ -173,7 +173,7 @@ def test_crosswire_serve_deploys_its_cron_schedule_and_runs_what_is_started(serv
         assert process.poll() is None, log.read_text()[-3000:]
     assert client.read_flow_run(flow_run.id).state.is_completed(), log.read_text()[-5000:]
     assert served().paused, log.read_text()[-3000:]  # stopped (SIGTERM, as a service manager does): no runs queue up
-    assert pd.read_parquet(out / "runs")["run_id"].tolist() == [str(flow_run.id)]
+    assert Store(out).read("runs")["run_id"].tolist() == [str(flow_run.id)]
 
 
 def test_ui_shows_the_run_state_and_its_summary_artifact(deployed_run, server):

@@ -51,10 +51,13 @@ def two_runs(tmp_path):
                               "status": ["ok"] * 16 + ["quarantined"] * 3})
     quarantine = pd.DataFrame({"run_id": ["r1", "r2", "r2"], "stage": "clean", "doc_id": ["d16", "d17", "d18"],
                                "reason": ["bot-wall", "bot-wall", "too-short"]})
-    runs = pd.DataFrame({"run_id": ["r1", "r2"], "outcome": ["success", "success"],
-                         "started_at": [pd.Timestamp("2026-01-01", tz=UTC), pd.Timestamp("2026-01-02 08:30", tz=UTC)]})
-    tables = {"articles": pd.concat([first, second]), "documents": documents, "quarantine": quarantine, "runs": runs}
-    store.commit({name: table(frame, name) for name, frame in tables.items()}, "r2")
+    started = [pd.Timestamp("2026-01-01", tz=UTC), pd.Timestamp("2026-01-02 08:30", tz=UTC)]
+    runs = pd.DataFrame({"run_id": ["r1", "r2"], "outcome": ["success", "success"], "started_at": started,
+                         "finished_at": started})
+    tables = {"articles": pd.concat([first, second]), "documents": documents, "quarantine": quarantine}
+    with store.lock():
+        store.commit("r1", runs.iloc[:1], {name: table(frame, name) for name, frame in tables.items()})
+        store.commit("r2", runs.iloc[1:])
     return Path(store.root)
 
 
@@ -104,9 +107,10 @@ def test_timeline_bins_are_contiguous_and_stories_count_once_per_name(two_runs):
 
 
 def test_empty_charts_say_so(tmp_path):
-    store = Store(tmp_path)
-    runs = pd.DataFrame({"run_id": ["r1"], "started_at": [pd.Timestamp("2026-01-01", tz=UTC)], "outcome": ["failed"]})
-    store.commit({"runs": table(runs, "runs")}, "r1")
+    started = [pd.Timestamp("2026-01-01", tz=UTC)]
+    runs = pd.DataFrame({"run_id": ["r1"], "started_at": started, "finished_at": started, "outcome": ["failed"]})
+    with Store(tmp_path).lock() as store:
+        store.commit("r1", runs)
     page = Path(build_report(tmp_path)).read_text(encoding="utf-8")
     assert not svgs(page) and page.count("None yet.") == 7  # five charts, two tables
 

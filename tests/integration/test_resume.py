@@ -9,10 +9,10 @@ import sys
 import time
 from pathlib import Path
 
-import pandas as pd
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterParentFlowRunId
 
+from crosswire.store import Store
 from tests.conftest import REPO, SAMPLE, crosswire
 
 
@@ -62,13 +62,13 @@ def test_a_killed_run_resumes_from_its_finished_batches(tmp_path):
     ingested = list(out.glob(".staging/*/*/ingest/?????.parquet"))
     cleaned = list(out.glob(".staging/*/*/clean/?????.parquet"))
     killed_run = next(out.glob(".staging/*/run_id")).read_text()
-    assert not (out / "articles").exists()  # nothing was committed
+    assert Store(out).read("articles").empty  # nothing was committed
 
     done = crosswire(*args)
     assert done.returncode == 0, done.stderr[-3000:]
-    runs = pd.read_parquet(out / "runs")
+    runs = Store(out).read("runs")
     assert list(runs["run_id"]) == [killed_run] and runs["flow_run_id"].iloc[0] != killed_run
-    assert len(pd.read_parquet(out / "articles")) == 5 and not (out / ".staging").exists()
+    assert len(Store(out).read("articles")) == 5 and not (out / ".staging").exists()
     states = task_states(runs["flow_run_id"].iloc[0])
     # every ingest batch came from the cache (ingest had ended before clean began); a clean batch whose
     # file was written just as the run was killed may lack its result and be done again

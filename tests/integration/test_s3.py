@@ -1,14 +1,19 @@
 """Output in an object store: `--out s3://…` against a real S3 API (moto's server on 127.0.0.1), written
-by the workers of a Dask cluster, gives the tables a local run gives, and the lock holds there too."""
+by the workers of a Dask cluster and committed as Delta tables, gives the tables a local run gives, and the
+lock holds there too."""
 
 from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
 
 import httpx
 import pandas as pd
 import pytest
 import s3fs
 from distributed import LocalCluster
-from moto.server import ThreadedMotoServer
 
 from crosswire.schema import TABLES
 from crosswire.store import RunLocked, Store
@@ -20,19 +25,32 @@ BUCKET = "crosswire-test"
 
 @pytest.fixture
 def s3(monkeypatch):
-    """An S3 endpoint with an empty bucket; the environment points boto (and so s3fs) at it."""
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    for name, value in {"AWS_ENDPOINT_URL": f"http://{host}:{port}", "AWS_ACCESS_KEY_ID": "test",
+    """An S3 endpoint with an empty bucket; the environment points boto (and so s3fs) and delta-rs at it. The
+    server runs in a process of its own: delta-rs holds the interpreter while it waits for an answer, so a
+    server in one of this process's threads could never give one."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    endpoint = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            httpx.post(f"{endpoint}/moto-api/reset")
+            break
+        except httpx.TransportError:
+            assert time.monotonic() < deadline, "moto's server did not start"
+            time.sleep(0.2)
+    for name, value in {"AWS_ENDPOINT_URL": endpoint, "AWS_ACCESS_KEY_ID": "test",
                         "AWS_SECRET_ACCESS_KEY": "test", "AWS_DEFAULT_REGION": "us-east-1"}.items():
         monkeypatch.setenv(name, value)
-    httpx.post(f"http://{host}:{port}/moto-api/reset")  # moto keeps its buckets in the process
     s3fs.S3FileSystem.clear_instance_cache()  # a cached client would keep an earlier endpoint
     s3fs.S3FileSystem().mkdir(BUCKET)
     yield s3fs.S3FileSystem()
     s3fs.S3FileSystem.clear_instance_cache()
-    server.stop()
+    server.terminate()
+    server.wait()
 
 
 def test_dask_workers_write_to_s3_and_the_tables_equal_a_local_runs(s3, sample_run):
@@ -53,7 +71,7 @@ def test_dask_workers_write_to_s3_and_the_tables_equal_a_local_runs(s3, sample_r
     again = crosswire("run", str(SAMPLE), "--out", out)
     assert again.returncode == 0, again.stderr[-3000:]
     assert "ingested nothing" in again.stdout
-    assert len(pd.read_parquet(f"{out}/runs")) == 2
+    assert len(Store(out).read("runs")) == 2
 
 
 def test_a_second_run_on_the_same_bucket_prefix_is_refused(s3):

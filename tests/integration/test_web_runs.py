@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from crosswire.settings import Settings
+from crosswire.store import Store
 from crosswire.summary import text_summary
 from flows.etl import etl
 
@@ -20,9 +21,9 @@ def test_feed_run_twice_ingests_nothing_the_second_time(site, tmp_path):
     out = str(tmp_path / "out")
     first = etl(sources=[site.url("/feed.xml")], out=out, settings=flow_settings())
     assert first["outcome"] == "success" and first["counts"]["ingested"] == len(site.pages)
-    docs = pd.read_parquet(tmp_path / "out" / "documents")
+    docs = Store(tmp_path / "out").read("documents")
     assert set(docs["source"]) == {"127.0.0.1"}
-    quarantine = pd.read_parquet(tmp_path / "out" / "quarantine")
+    quarantine = Store(tmp_path / "out").read("quarantine")
     assert list(quarantine["reason"]) == ["bot-wall"]  # fetched pages meet the clean stage's checks
     titled = docs.set_index("source_uri").loc[site.url("/page/3")]
     assert titled["title"] == site.pages["/page/3"][0]
@@ -32,8 +33,8 @@ def test_feed_run_twice_ingests_nothing_the_second_time(site, tmp_path):
     assert second["counts"]["ingested"] == 0 and second["counts"]["skipped_seen"] == len(site.pages)
     assert "0 new documents: ingested nothing" in text_summary(second)
     assert sum(site.hits.values()) == requests + 1  # the feed alone: its pages are older than the last read
-    assert len(pd.read_parquet(tmp_path / "out" / "documents")) == len(docs)
-    ledger = pd.read_parquet(tmp_path / "out" / "ledger")
+    assert len(Store(tmp_path / "out").read("documents")) == len(docs)
+    ledger = Store(tmp_path / "out").read("ledger")
     assert set(ledger["kind"]) == {"feed", "page"} and len(ledger) == len(site.pages) + 1
 
 
@@ -54,7 +55,7 @@ location = "{site.url('/gone.xml')}"
     first = etl(sources=[str(sources)], out=out, settings=flow_settings())
     assert first["failed_sources"] == {"gone": "http-404: HTTP 404 Not Found after 1 attempt(s)"}
     assert "source failed  gone: http-404" in text_summary(first)
-    before = pd.read_parquet(tmp_path / "out" / "documents")
+    before = Store(tmp_path / "out").read("documents")
     assert set(before["source"]) == {"county-da", "gone"}
 
     title, html = site.pages["/page/3"]
@@ -63,7 +64,7 @@ location = "{site.url('/gone.xml')}"
     second = etl(sources=[str(sources)], out=out, settings=flow_settings())
     assert second["counts"]["ingested"] == 1 and second["outcome"] == "success"
     assert site.hits[("/page/1", 304)] == 1  # unchanged pages answered a conditional GET
-    after = pd.read_parquet(tmp_path / "out" / "documents")
+    after = Store(tmp_path / "out").read("documents")
     new = after[after["run_id"] == second["run_id"]].iloc[0]
     old = before.set_index("source_uri").loc[site.url("/page/3")]
     assert new["source_uri"] == site.url("/page/3") and new["previous_doc_id"] == old["doc_id"]
@@ -72,7 +73,7 @@ location = "{site.url('/gone.xml')}"
     own = ["doc_id", "source_uri", "source", "raw_sha256", "ingested_at", "run_id", "status", "title", "text"]
     pd.testing.assert_frame_equal(after.loc[after["run_id"] != second["run_id"], own].reset_index(drop=True),
                                   before[own].reset_index(drop=True), obj="earlier documents")
-    raw = pd.read_parquet(tmp_path / "out" / "raw").set_index("doc_id")["content"]
+    raw = Store(tmp_path / "out").read("raw").set_index("doc_id")["content"]
     assert raw[old["doc_id"]] == html.encode() and raw[new["doc_id"]] == site.pages["/page/3"][1].encode()
 
 

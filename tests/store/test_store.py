@@ -1,15 +1,19 @@
-"""The output directory: atomic commits, crash recovery, one run at a time, readable by every reader."""
+"""The output directory: one Delta table per table, a commit per table and run, the runs row last recording
+every version, recovery of a run killed between its commits, one run at a time."""
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from deltalake import DeltaTable
 
-from crosswire.store import JOURNAL, RunLocked, Store, to_arrow
+from crosswire.schema import TABLES
+from crosswire.settings import StoreSettings
+from crosswire.store import RunLocked, Store, delta, to_arrow
 
 
 def quarantine_rows(n: int, run_id: str) -> pd.DataFrame:
@@ -17,54 +21,92 @@ def quarantine_rows(n: int, run_id: str) -> pd.DataFrame:
                          "source_uri": "/x", "reason": "empty", "detail": None})
 
 
-def test_commit_replaces_tables_and_reads_back_with_the_contract(tmp_path):
-    store = Store(tmp_path)
-    store.commit({"quarantine": to_arrow(quarantine_rows(3, "r1"), "quarantine")}, "r1")
-    store.commit({"quarantine": to_arrow(quarantine_rows(5, "r2"), "quarantine")}, "r2")
+def row(run_id: str) -> pd.DataFrame:
+    now = pd.Timestamp.now(tz="UTC")
+    return pd.DataFrame([{"run_id": run_id, "started_at": now, "finished_at": now, "outcome": "success"}])
+
+
+def raw_file(store: Store, name: str, doc_ids: list[str], run_id: str = "r") -> str:
+    path = store.new_file("raw", name)
+    pq.write_table(to_arrow(pd.DataFrame({"doc_id": doc_ids, "run_id": run_id, "content": b"bytes"}), "raw"), path)
+    return path
+
+
+@pytest.fixture
+def store(tmp_path) -> Store:
+    with Store(tmp_path).lock() as store:  # creates every table
+        pass
+    return store
+
+
+def test_every_table_is_a_delta_table_with_the_contracts_schema(store, tmp_path):
+    for name, schema in TABLES.items():
+        table = DeltaTable(str(tmp_path / name))
+        assert table.version() == 0 and len(pa.schema(table.schema().to_arrow())) == len(schema)
+        assert store.read(name).columns.tolist() == schema.names and store.read(name).empty
+
+
+def test_commit_replaces_small_tables_and_the_runs_row_records_every_version(store, tmp_path):
+    store.commit("r1", row("r1"), {"quarantine": to_arrow(quarantine_rows(3, "r1"), "quarantine")})
+    store.commit("r2", row("r2"), {"quarantine": to_arrow(quarantine_rows(5, "r2"), "quarantine")})
     frame = store.read("quarantine")
     assert len(frame) == 5 and set(frame["run_id"]) == {"r2"}
-    assert [p.name for p in (tmp_path / "quarantine").iterdir()] == ["part-0.parquet"]
-    assert pq.read_schema(tmp_path / "quarantine" / "part-0.parquet").metadata is None
+    versions = store.versions()
+    assert versions["quarantine"] == 2 and versions["documents"] == 0 and versions["runs"] == 2
+    assert store.versions("r1")["quarantine"] == 1
+    assert set(store.read("quarantine", version=store.versions("r1")["quarantine"])["run_id"]) == {"r1"}
+    history = DeltaTable(str(tmp_path / "quarantine")).history(1)[0]
+    assert history["run_id"] == "r2"
 
 
-def test_absent_table_reads_as_empty_frame_with_columns(tmp_path):
-    frame = Store(tmp_path).read("articles")
-    assert frame.empty and "article_id" in frame.columns and "source_uris" in frame.columns
+def test_an_unchanged_small_table_keeps_its_version(store):
+    rows = {"quarantine": to_arrow(quarantine_rows(3, "r1"), "quarantine")}
+    store.commit("r1", row("r1"), rows)
+    store.commit("r2", row("r2"), rows)
+    assert store.versions()["quarantine"] == 1
 
 
-def test_parts_are_added_rewritten_and_removed_in_one_commit(tmp_path):
-    store = Store(tmp_path)
+def test_files_are_added_rewritten_and_removed_in_one_commit_per_table(store, tmp_path):
+    first = raw_file(store, "part-a.parquet", ["r1-d"])
+    store.commit("r1", row("r1"), added={"raw": [first]})
+    second = raw_file(store, "part-b.parquet", ["r2-d"])
+    store.commit("r2", row("r2"), added={"raw": [second]})
+    assert store.read("raw")["doc_id"].tolist() == ["r1-d", "r2-d"]
 
-    def part(table: str, name: str, frame: pd.DataFrame) -> Path:
-        path = store.pending(table, name)
-        pq.write_table(to_arrow(frame, table), path)
-        return path
-
-    raw = [pd.DataFrame({"doc_id": [f"{run}-d"], "run_id": run, "content": [b"bytes"]}) for run in ("r1", "r2")]
-    store.commit({}, "r1", parts=[part("raw", "part-r1-00000.parquet", raw[0])])
-    store.commit({}, "r2", parts=[part("raw", "part-r2-00000.parquet", raw[1])])
-    assert sorted(store.read("raw")["doc_id"]) == ["r1-d", "r2-d"]
-    assert [Path(p).name for p in store.parts("raw")] == ["part-r1-00000.parquet", "part-r2-00000.parquet"]
-
-    store.commit({"quarantine": to_arrow(quarantine_rows(2, "r3"), "quarantine")}, "r3",
-                 parts=[part("raw", "part-r1-00000.parquet", raw[1].assign(doc_id="r1-changed"))],
-                 removed=[store.parts("raw")[1]])
-    assert store.read("raw")["doc_id"].tolist() == ["r1-changed"] and len(store.read("quarantine")) == 2
-    assert not list(tmp_path.glob("*/.*.pending"))
+    rewritten = raw_file(store, "part-c.parquet", ["r1-changed"])
+    store.commit("r3", row("r3"), added={"raw": [rewritten]}, removed={"raw": [first, second]})
+    assert store.read("raw")["doc_id"].tolist() == ["r1-changed"] and store.versions()["raw"] == 3
+    assert store.read("raw", version=2)["doc_id"].tolist() == ["r1-d", "r2-d"]  # the old files stay until vacuum
+    log = json.loads((tmp_path / "raw" / "_delta_log" / f"{3:020d}.json").read_text().splitlines()[-1])
+    assert "add" in log or "remove" in log
 
 
-def test_interrupted_commit_is_finished_on_next_open(tmp_path):
-    store = Store(tmp_path)
-    store.commit({"quarantine": to_arrow(quarantine_rows(1, "r1"), "quarantine")}, "r1")
-    # a run that died after writing its journal but before renaming: pending file and journal on disk
-    pending = tmp_path / "quarantine" / ".part-0.parquet.pending"
-    pq.write_table(to_arrow(quarantine_rows(4, "r2"), "quarantine"), pending)
-    (tmp_path / JOURNAL).write_text(json.dumps({"run_id": "r2", "moves": [
-        [str(pending), str(tmp_path / "quarantine" / "part-0.parquet")]]}))
-    assert len(pd.read_parquet(tmp_path / "quarantine")) == 1  # readers never see the pending file
-    with store.lock():
-        pass
-    assert len(store.read("quarantine")) == 4 and not (tmp_path / JOURNAL).exists()
+def test_a_file_not_in_the_contract_or_a_removal_not_in_the_table_is_refused(store, tmp_path):
+    wrong = store.new_file("raw", "part-wrong.parquet")
+    pq.write_table(pa.table({"doc_id": ["x"], "run_id": ["r"], "content": pa.array([1], pa.int64())}), wrong)
+    with pytest.raises(ValueError, match="schema"):
+        store.commit("r1", row("r1"), added={"raw": [wrong]})
+    with pytest.raises(ValueError, match="not in the table"):
+        store.commit("r1", row("r1"), removed={"raw": [str(tmp_path / "raw" / "part-none.parquet")]})
+    assert DeltaTable(str(tmp_path / "raw")).version() == 0
+
+
+def test_statistics_are_valid_json_with_the_row_count_and_bounds(store, tmp_path):
+    path = raw_file(store, "part-a.parquet", ["b", "a", "c"])
+    store.commit("r1", row("r1"), added={"raw": [path]})
+    actions = pa.table(DeltaTable(str(tmp_path / "raw")).get_add_actions(flatten=True)).to_pylist()[0]
+    assert actions["num_records"] == 3
+    assert actions["min.doc_id"] == "a" and actions["max.doc_id"] == "c" and actions["null_count.content"] == 0
+
+
+def test_tables_committed_after_the_last_runs_row_are_restored_on_the_next_lock(store, tmp_path):
+    store.commit("r1", row("r1"), added={"raw": [raw_file(store, "part-a.parquet", ["d1"])]})
+    # a run killed between its commits: raw committed, its runs row never written
+    delta.commit_files(str(tmp_path / "raw"), TABLES["raw"], [raw_file(store, "part-b.parquet", ["d2"])], [], "r2")
+    assert sorted(store.read("raw")["doc_id"]) == ["d1", "d2"]
+    with Store(tmp_path).lock() as again:
+        assert again.read("raw")["doc_id"].tolist() == ["d1"]
+        assert DeltaTable(str(tmp_path / "raw")).history(1)[0]["operation"] == "RESTORE"
 
 
 def test_a_second_run_on_the_same_directory_is_refused(tmp_path):
@@ -72,3 +114,14 @@ def test_a_second_run_on_the_same_directory_is_refused(tmp_path):
         with pytest.raises(RunLocked, match="in use by another crosswire run"):
             with Store(tmp_path).lock():
                 pass
+
+
+def test_a_table_of_many_files_is_compacted_and_replaced_files_are_vacuumed(tmp_path):
+    with Store(tmp_path, StoreSettings(retention_hours=0, compact_above_files=2)).lock() as store:
+        paths = [raw_file(store, f"part-{n}.parquet", [f"d{n}"]) for n in range(3)]
+        store.commit("r1", row("r1"), added={"raw": paths})
+        assert len(store.parts("raw")) == 1 and sorted(store.read("raw")["doc_id"]) == ["d0", "d1", "d2"]
+        operations = [entry["operation"] for entry in DeltaTable(str(tmp_path / "raw")).history()]
+        assert "OPTIMIZE" in operations and "VACUUM END" in operations
+        assert not any((tmp_path / "raw" / f"part-{n}.parquet").exists() for n in range(3))
+        assert store.versions()["raw"] == DeltaTable(str(tmp_path / "raw")).version()  # upkeep before the row
