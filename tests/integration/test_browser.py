@@ -71,7 +71,7 @@ def test_report_shows_its_charts_offline(sample_run, offline):
 def test_data_docs_hold_every_stage_validation(sample_run, offline):
     out, done = sample_run
     assert printed(done)["data docs"] == str(out / "data_docs" / "index.html")
-    run_id = pd.read_parquet(out / "runs")["run_id"].iloc[-1]
+    run_id = Store(out).read("runs").sort_values("started_at")["run_id"].iloc[-1]
     offline.goto((out / "data_docs" / "index.html").as_uri())
     assert run_id in offline.title()
     rows = offline.locator("tr.passed")
