@@ -28,7 +28,7 @@ from crosswire.extract.kb import load_kb
 from crosswire.extract.text import LOWER_STARTS, Word, WordRegex, key, literal_pattern
 from crosswire.vocabulary import vocabulary
 
-CAPITALISED_STARTS = " \n(“-"  # the characters capitalised words of any vocabulary follow
+CAPITALISED_STARTS = " \n(“«-’'"  # what capitalised words of any vocabulary follow: also an elided article ("d’INTERPOL")
 
 _PEOPLE = vocabulary("people")
 TITLES: list[str] = _PEOPLE["titles"]
