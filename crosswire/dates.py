@@ -44,8 +44,8 @@ OTHER_MONTHS: dict[str, int] = {
     for number, names in enumerate(months, 1)
     for spelling in ([names] if isinstance(names, str) else names)
 }
-_RANGE = rf"(?:-|–|&|{'|'.join(_WORDS['day_range_words'])})"  # between two days: "27 and 28", "27 et 28"
-_OF = rf"(?:(?:{'|'.join(_WORDS['of_words'])})\s+)?"  # "28 of October", "28 de octubre de 2021"
+DAY_RANGE = rf"(?:-|–|&|{'|'.join(_WORDS['day_range_words'])})"  # between two days: "27 and 28", "27 et 28"
+OF = rf"(?:(?:{'|'.join(_WORDS['of_words'])})\s+)?"  # "28 of October", "28 de octubre de 2021"
 
 # A month name as written in running text: case-sensitive, whole words, an abbreviation's stop included.
 MONTH = (rf"(?:(?:{alternation([*MONTHS, *OTHER_MONTHS])})(?![a-z])"
@@ -55,7 +55,7 @@ WEEKDAY = rf"(?:{alternation(WEEKDAYS)})"
 DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th|er)?"  # "1er juin" too
 YEAR = r"(?:19|20)\d\d"
 # A full date, day first: "28 October 2021", "28 octobre 2021", "28 de octubre de 2021"
-DAY_MONTH_YEAR = rf"{DAY}\s+{_OF}{MONTH},?\s+{_OF}{YEAR}"
+DAY_MONTH_YEAR = rf"{DAY}\s+{OF}{MONTH},?\s+{OF}{YEAR}"
 # "March 29, 2018", "Dec. 15, 2009", "October 27-28"
 MDY = re.compile(
     rf"(?=[JFMASOND])(?P<mon>{MONTH})\s+(?P<d>{DAY})(?:\s*(?:-|–|and|&)\s*(?P<d2>{DAY}))?(?!\d)"
@@ -63,10 +63,10 @@ MDY = re.compile(
 )
 # "28 October 2021", "27 and 28 October"
 DMY = re.compile(
-    rf"(?=\d)(?<![\d,])(?P<d>{DAY})(?:\s*{_RANGE}\s*(?P<d2>{DAY}))?\s+{_OF}(?P<mon>{MONTH})"
-    rf"(?:,?\s+{_OF}(?P<y>{YEAR}))?(?!\d)"
+    rf"(?=\d)(?<![\d,])(?P<d>{DAY})(?:\s*{DAY_RANGE}\s*(?P<d2>{DAY}))?\s+{OF}(?P<mon>{MONTH})"
+    rf"(?:,?\s+{OF}(?P<y>{YEAR}))?(?!\d)"
 )
-MY = re.compile(rf"(?=[{_MONTH_INITIALS}])(?P<mon>{MONTH})\s+{_OF}(?P<y>{YEAR})(?!\d)")
+MY = re.compile(rf"(?=[{_MONTH_INITIALS}])(?P<mon>{MONTH})\s+{OF}(?P<y>{YEAR})(?!\d)")
 ISO = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?!\d)")
 NUMERIC = re.compile(r"(?=\d)(?<![\d/-])(?P<m>1[0-2]|0?[1-9])/(?P<d>[12]\d|3[01]|0?[1-9])/(?P<y>(?:19|20)\d\d)(?![\d/])")
 

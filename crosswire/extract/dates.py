@@ -18,10 +18,12 @@ from datetime import date, datetime
 from crosswire.dates import (
     DAY,
     DAY_MONTH_YEAR,
+    DAY_RANGE,
     DMY,
     MDY,
     MONTH,
     MY,
+    OF,
     NUMERIC,
     WEEKDAY,
     YEAR,
@@ -41,7 +43,7 @@ from crosswire.vocabulary import vocabulary
 # Date mentions are found from the words of the lexicon (lexicon.py): a month name or a relative date.
 DATE_STARTS = " \n(“"  # what date words follow
 _MONTH_SET = frozenset(MONTH_WORDS)
-_DAYS_BEFORE = re.compile(rf"{DAY}(?:\s*(?:-|–|and|&|to)\s*{DAY})?\s+(?:of\s+)?$")
+_DAYS_BEFORE = re.compile(rf"{DAY}(?:\s*{DAY_RANGE}\s*{DAY})?\s+{OF}$")
 _WEEKDAY_BEFORE = re.compile(rf"{WEEKDAY},?\s+$")
 
 _ACCENTED_CAPITALS = "À-ÖØ-Þ"  # "TÚNEZ", "MÉXICO"
