@@ -111,3 +111,13 @@ def test_a_batch_of_two_languages():
     assert list(out["dateline"]) == ["TUNIS (Tunisie)", "TÚNEZ (Túnez)"]
     assert set(quotes["speaker"]) == {"Jürgen Stock", "Mohammed Ben Ali Koman"}
     assert not ((mentions["article_id"] == "es") & (mentions["method"] == "ner")).any()
+
+
+def test_arabic_and_chinese_are_read_by_no_model():
+    texts = ["تونس – ناقش قادة أجهزة الشرطة الإقليمية في حوار INTERPOL الحاجة إلى استجابة أكثر فعالية للجريمة السيبرانية.",
+             "突尼斯——国际刑警组织（INTERPOL）秘书长在地区警务对话会上表示，需要更有效的跨国合作。"]
+    articles = pd.DataFrame({"article_id": ["ar", "zh"], "text": texts, "title": [None, None],
+                             "published_at": pd.to_datetime([None, None], utc=True), "language": ["ar", "zh"]})
+    out, mentions, _ = extract_batch(articles, Settings(extract={"model": "auto"}))
+    assert len(out) == 2 and not (mentions["method"] == "ner").any()
+    assert "INTERPOL" in out.loc[0, "organizations"]
