@@ -18,8 +18,8 @@ from crosswire.extract.gazetteer import lookup as place_lookup
 from crosswire.extract.lexicon import (
     CHARGED_WORDS,
     HONORIFICS,
-    OTHER_TITLES,
     NAME_CUES,
+    OTHER_TITLES,
     PLURALS,
     TITLES,
     following,
@@ -73,12 +73,13 @@ _ROLE_AFTER = re.compile(
 # title, the capitalised words after it (joined by "de", "del", "du", "d’" ...), a comma and the name
 _COMMA_TITLES = literal_pattern([*(w for t in _VOCABULARY["spanish_titles"] for w in (t, t.capitalize())),
                                  *OTHER_TITLES])
-_JOINS = r"(?:(?:de|del|du|des|de[^\S\n]+la)[^\S\n]+|[dl][’'])"  # words that join the words of a title phrase
+_JOINS = r"(?:(?:de[^\S\n]+la|del|de|du|des)[^\S\n]+|[dl][’'])"  # words that join the words of a title phrase
 _TITLE_COMMA_NAME = WordRegex(
     rf"(?P<title>(?:{_COMMA_TITLES})(?:{SP}{_JOINS}?[A-Z][\w’'-]*){{1,10}}),{SP}(?P<name>{NAME})"
     rf"(?=[,.]|{SP}(?:y|and|et|said|dijo)\b)"
 )
 _JOIN_AT_END = re.compile(rf"{SP}{_JOINS}?$")
+# "Matt DeMateo, chief executive officer of New Life Centers of Chicagoland"
 _LOWER_ROLE_AFTER = re.compile(
     rf",{SP}(?:the{SP})?(?P<role>(?:former{SP}|then-)?(?:{_ROLE_NOUNS})\b[^,.;“”\"\n]{{0,60}})"
 )
