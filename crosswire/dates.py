@@ -36,26 +36,19 @@ MONTHS: dict[str, int] = {name: number for number, name in enumerate(_WORDS["mon
 MONTH_ABBREVIATIONS: list[str] = _WORDS["month_abbreviations"]
 WEEKDAYS: list[str] = _WORDS["weekdays"]
 _MONTH_NUMBER = {name[:3].casefold(): number for name, number in MONTHS.items()}
-# Months of the other languages (a month may have two spellings), read in full: "juin" and "juillet" share their
-# first three letters.
-OTHER_MONTHS: dict[str, int] = {
-    spelling: number
-    for months in _WORDS["months_by_language"].values()
-    for number, names in enumerate(months, 1)
-    for spelling in ([names] if isinstance(names, str) else names)
-}
+# Months of the other languages, read in full ("juin" and "juillet" share their first three letters)
+OTHER_MONTHS: dict[str, int] = {spelling: number for months in _WORDS["months_by_language"].values()
+                                for number, spellings in enumerate(months, 1) for spelling in spellings.split("|")}
 DAY_RANGE = rf"(?:-|–|&|{'|'.join(_WORDS['day_range_words'])})"  # between two days: "27 and 28", "27 et 28"
 OF = rf"(?:(?:{'|'.join(_WORDS['of_words'])})\s+)?"  # "28 of October", "28 de octubre de 2021"
 
 # A month name as written in running text: case-sensitive, whole words, an abbreviation's stop included.
-MONTH = (rf"(?:(?:{alternation([*MONTHS, *OTHER_MONTHS])})(?![a-z])"
-         rf"|(?:{alternation(MONTH_ABBREVIATIONS)})(?![a-z])\.?)")
+MONTH = rf"(?:(?:{alternation([*MONTHS, *OTHER_MONTHS])})(?![a-z])|(?:{alternation(MONTH_ABBREVIATIONS)})(?![a-z])\.?)"
 _MONTH_INITIALS = "".join(sorted({name[0] for name in [*MONTHS, *OTHER_MONTHS]}))
 WEEKDAY = rf"(?:{alternation(WEEKDAYS)})"
 DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th|er)?"  # "1er juin" too
 YEAR = r"(?:19|20)\d\d"
-# A full date, day first: "28 October 2021", "28 octobre 2021", "28 de octubre de 2021"
-DAY_MONTH_YEAR = rf"{DAY}\s+{OF}{MONTH},?\s+{OF}{YEAR}"
+DAY_MONTH_YEAR = rf"{DAY}\s+{OF}{MONTH},?\s+{OF}{YEAR}"  # "28 October 2021", "28 de octubre de 2021"
 # "March 29, 2018", "Dec. 15, 2009", "October 27-28"
 MDY = re.compile(
     rf"(?=[JFMASOND])(?P<mon>{MONTH})\s+(?P<d>{DAY})(?:\s*(?:-|–|and|&)\s*(?P<d2>{DAY}))?(?!\d)"

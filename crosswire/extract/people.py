@@ -71,8 +71,7 @@ _ROLE_AFTER = re.compile(
 )
 # "El Fiscal Penal del Condado de Dallas, John Creuzot", "le Secrétaire général d’INTERPOL, Jürgen Stock": a
 # title, the capitalised words after it (joined by "de", "del", "du", "d’" ...), a comma and the name
-_COMMA_TITLES = literal_pattern([*(w for t in _VOCABULARY["spanish_titles"] for w in (t, t.capitalize())),
-                                 *OTHER_TITLES])
+_COMMA_TITLES = literal_pattern([*(w for t in _VOCABULARY["spanish_titles"] for w in (t, t.capitalize())), *OTHER_TITLES])
 _JOINS = r"(?:(?:de[^\S\n]+la|del|de|du|des)[^\S\n]+|[dl][’'])"  # words that join the words of a title phrase
 _TITLE_COMMA_NAME = WordRegex(
     rf"(?P<title>(?:{_COMMA_TITLES})(?:{SP}{_JOINS}?[A-Z][\w’'-]*){{1,10}}),{SP}(?P<name>{NAME})"
@@ -241,9 +240,8 @@ def _titled(text: str, orgs: list[dict], blocked: Spans) -> list[Candidate]:
 
 
 def _title_comma_name(text: str, orgs: list[dict], blocked: Spans) -> list[Candidate]:
-    """A name after its title phrase and a comma, the Spanish and French order: "El Fiscal Penal del Condado
-    de Dallas, John Creuzot,", "el capitán de la Oficina de Homicidios ..., J. Will Fritz,", "le Secrétaire
-    général d’INTERPOL, Jürgen Stock,"."""
+    """A name after its title phrase and a comma, the Spanish and French order: "El Fiscal Penal del Condado de
+    Dallas, John Creuzot,", "le Secrétaire général d’INTERPOL, Jürgen Stock,"."""
     cands = []
     for m in find_words(_TITLE_COMMA_NAME, text):
         span = trim_name(text, m.start("name"), m.end("name"), min_tokens=2)
@@ -259,8 +257,7 @@ def _title_phrase(text: str, start: int, end: int, orgs: list[dict]) -> tuple[st
     org = next((o for o in orgs if start < o["start"] and o["end"] <= end), None)
     if org is None:
         return " ".join(text[start:end].split()), None
-    role = _JOIN_AT_END.sub("", text[start : org["start"]])
-    return " ".join(role.split()), org["normalized"]
+    return " ".join(_JOIN_AT_END.sub("", text[start : org["start"]]).split()), org["normalized"]
 
 
 def _role_after(text: str, orgs: list[dict], blocked: Spans) -> list[Candidate]:
@@ -364,7 +361,6 @@ def shared_surnames(text: str, cands: list[Candidate]) -> list[Candidate]:
             name = f"{first.group('first')} {tokens[-1]}"
             out.append(Candidate(first.start("first"), first.end("first"), name, c.role, None, "pattern", 0.7))
     return out
-
 
 
 def _qualify(text: str, title_start: int, role: str | None, org_by_end: dict) -> tuple[str | None, str | None]:
