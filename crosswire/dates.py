@@ -36,12 +36,19 @@ MONTHS: dict[str, int] = {name: number for number, name in enumerate(_WORDS["mon
 MONTH_ABBREVIATIONS: list[str] = _WORDS["month_abbreviations"]
 WEEKDAYS: list[str] = _WORDS["weekdays"]
 _MONTH_NUMBER = {name[:3].casefold(): number for name, number in MONTHS.items()}
+# Months of the other languages, read in full ("juin" and "juillet" share their first three letters)
+OTHER_MONTHS: dict[str, int] = {spelling: number for months in _WORDS["months_by_language"].values()
+                                for number, spellings in enumerate(months, 1) for spelling in spellings.split("|")}
+DAY_RANGE = rf"(?:-|–|&|{'|'.join(_WORDS['day_range_words'])})"  # between two days: "27 and 28", "27 et 28"
+OF = rf"(?:(?:{'|'.join(_WORDS['of_words'])})\s+)?"  # "28 of October", "28 de octubre de 2021"
 
 # A month name as written in running text: case-sensitive, whole words, an abbreviation's stop included.
-MONTH = rf"(?:(?:{alternation(MONTHS)})(?![a-z])|(?:{alternation(MONTH_ABBREVIATIONS)})(?![a-z])\.?)"
+MONTH = rf"(?:(?:{alternation([*MONTHS, *OTHER_MONTHS])})(?![a-z])|(?:{alternation(MONTH_ABBREVIATIONS)})(?![a-z])\.?)"
+_MONTH_INITIALS = "".join(sorted({name[0] for name in [*MONTHS, *OTHER_MONTHS]}))
 WEEKDAY = rf"(?:{alternation(WEEKDAYS)})"
-DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
+DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th|er)?"  # "1er juin" too
 YEAR = r"(?:19|20)\d\d"
+DAY_MONTH_YEAR = rf"{DAY}\s+{OF}{MONTH},?\s+{OF}{YEAR}"  # "28 October 2021", "28 de octubre de 2021"
 # "March 29, 2018", "Dec. 15, 2009", "October 27-28"
 MDY = re.compile(
     rf"(?=[JFMASOND])(?P<mon>{MONTH})\s+(?P<d>{DAY})(?:\s*(?:-|–|and|&)\s*(?P<d2>{DAY}))?(?!\d)"
@@ -49,21 +56,21 @@ MDY = re.compile(
 )
 # "28 October 2021", "27 and 28 October"
 DMY = re.compile(
-    rf"(?=\d)(?<![\d,])(?P<d>{DAY})(?:\s*(?:-|–|and|&|to)\s*(?P<d2>{DAY}))?\s+(?:of\s+)?(?P<mon>{MONTH})"
-    rf"(?:,?\s+(?P<y>{YEAR}))?(?!\d)"
+    rf"(?=\d)(?<![\d,])(?P<d>{DAY})(?:\s*{DAY_RANGE}\s*(?P<d2>{DAY}))?\s+{OF}(?P<mon>{MONTH})"
+    rf"(?:,?\s+{OF}(?P<y>{YEAR}))?(?!\d)"
 )
-MY = re.compile(rf"(?=[JFMASOND])(?P<mon>{MONTH})\s+(?:of\s+)?(?P<y>{YEAR})(?!\d)")
+MY = re.compile(rf"(?=[{_MONTH_INITIALS}])(?P<mon>{MONTH})\s+{OF}(?P<y>{YEAR})(?!\d)")
 ISO = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?!\d)")
 NUMERIC = re.compile(r"(?=\d)(?<![\d/-])(?P<m>1[0-2]|0?[1-9])/(?P<d>[12]\d|3[01]|0?[1-9])/(?P<y>(?:19|20)\d\d)(?![\d/])")
 
 # --- date lines -------------------------------------------------------------------------------------------
 
-# Any case, as page headers write them ("JUNE 5, 2026"), English or Spanish.
-_ANY_CASE_MONTH = rf"(?:{alternation([*MONTHS, *MONTH_ABBREVIATIONS])})\.?"
+# Any case, as page headers write them ("JUNE 5, 2026"), in any language of dates.toml.
+_ANY_CASE_MONTH = rf"(?:{alternation([*MONTHS, *MONTH_ABBREVIATIONS, *OTHER_MONTHS])})\.?"
 LINE_DATE = re.compile(
     rf"\b(?:{_ANY_CASE_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"  # June 10, 2011
     rf"|\d{{1,2}}\s+{_ANY_CASE_MONTH},?\s+\d{{4}}"  # 28 October 2021
-    rf"|\d{{1,2}}\s+de\s+(?:{alternation(_WORDS['spanish_months'])}),?\s+(?:(?:de|del)\s+)?\d{{4}}"  # 14 de enero de 2025
+    rf"|\d{{1,2}}\s+de\s+(?:{alternation(OTHER_MONTHS)}),?\s+(?:(?:de|del)\s+)?\d{{4}}"  # 14 de enero de 2025
     r"|\d{4}-\d{2}-\d{2}(?=T\d|\b)"  # 2021-02-11, 2021-02-11T00:00:00Z
     r"|\d{1,2}\.\d{1,2}\.\d{4}\b"  # 11.02.2021: day first
     r"|\d{1,2}/\d{1,2}/(?:\d{4}|\d{2})\b)",  # 2/11/2021, 2/11/21
@@ -161,7 +168,7 @@ def _parse_day(text: str) -> datetime | None:
         return day
     import dateparser  # its import takes a second: only when a date needs it
 
-    parsed = dateparser.parse(text, languages=["en", "es"], settings=_DATEPARSER)
+    parsed = dateparser.parse(text, languages=["en", "es", "fr"], settings=_DATEPARSER)
     return _day(parsed) if parsed else None
 
 
@@ -224,7 +231,7 @@ def valid_date(year: int, month: int, day: int) -> date | None:
 
 def month_number(name: str) -> int:
     """1-12 of a month name or abbreviation as MONTH matches it."""
-    return _MONTH_NUMBER[name[:3].casefold()]
+    return OTHER_MONTHS.get(name.casefold()) or _MONTH_NUMBER[name[:3].casefold()]
 
 
 def make_date(year: int, month: str, day: str) -> date | None:
@@ -237,11 +244,11 @@ def make_date(year: int, month: str, day: str) -> date | None:
 _NON_DIGITS = re.compile(r"\D")
 LABELLED_DATE = re.compile(
     rf"(?:for immediate release|date:|posted on:?|published:?|released:?)[^\n]{{0,3}}[\s\S]{{0,60}}?"
-    rf"(?P<date>(?:{WEEKDAY},?\s+)?{MONTH}\s+{DAY},?\s+{YEAR}|{DAY}\s+{MONTH}\s+{YEAR})",
+    rf"(?P<date>(?:{WEEKDAY},?\s+)?{MONTH}\s+{DAY},?\s+{YEAR}|{DAY_MONTH_YEAR})",
     re.IGNORECASE,
 )
 _OWN_LINE = re.compile(
-    rf"^[ \t]*(?:{WEEKDAY},?\s+)?(?P<date>{MONTH}\s+{DAY},?\s+{YEAR}|{DAY}\s+{MONTH},?\s+{YEAR})[ \t]*$", re.MULTILINE
+    rf"^[ \t]*(?:{WEEKDAY},?\s+)?(?P<date>{MONTH}\s+{DAY},?\s+{YEAR}|{DAY_MONTH_YEAR})[ \t]*$", re.MULTILINE
 )
 # How each alternative of LABELLED_DATE opens, in lower case.
 LABEL_WORDS = ("for immediate release", "date:", "posted on", "published", "released")
@@ -275,7 +282,7 @@ def lead_date(block: str) -> str | None:
 
 
 _LEAD_DATE = re.compile(
-    rf"\(?[A-Z][^\n–—:()]{{0,40}}?[ \t]*[,(–—-][ \t]*\(?(?P<date>{MONTH}\s+{DAY},?\s+{YEAR}|{DAY}\s+{MONTH}\s+{YEAR})"
+    rf"\(?[A-Z][^\n–—:()]{{0,40}}?[ \t]*[,(–—-][ \t]*\(?(?P<date>{MONTH}\s+{DAY},?\s+{YEAR}|{DAY_MONTH_YEAR})"
     rf"\)?[ \t]*(?:[–—:-]|\)|$)"
 )
 

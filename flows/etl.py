@@ -25,7 +25,7 @@ from prefect.runtime import flow_run
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from crosswire.clean import sum_line_stats
-from crosswire.extract import cached_nlp
+from crosswire.extract import extract_modes
 from crosswire.ingest import Discovery, Ledger, discover, without_earlier_copies
 from crosswire.load import run_row
 from crosswire.memory import give_back_freed_memory
@@ -244,7 +244,7 @@ def summary(run: RunState, loaded: LoadResult, out: str, settings: Settings) -> 
             "failures": loaded.failures, "quarantine_reasons": loaded.quarantine_reasons,
             "failed_sources": run.failed_sources, "sources": run.source_count, "skipped_files": run.skipped_files,
             "run_id": run.run_id, "started_at": run.started_at.isoformat(), "out": out, "seconds": run.seconds,
-            "extract_mode": cached_nlp(settings.extract.model)[1]}
+            "extract_mode": extract_modes(settings.extract.model)}
 
 
 def publish_artifacts(result: dict, out: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from prefect import task
 
-from crosswire.extract import cached_nlp, extract_batch
+from crosswire.extract import extract_batch
 from crosswire.results import ExtractBatch
 from crosswire.schema import EXTRACTED, MENTIONS, QUOTES
 from crosswire.settings import Settings
@@ -16,8 +16,7 @@ from crosswire.store.staging import read_batch, write_batch
 @task(name="extract")
 def extract_task(in_path: str, out_dir: str, settings: Settings) -> ExtractBatch:
     """Extract a batch of stories; stage the articles, mentions and quotes files, return their paths."""
-    nlp, _ = cached_nlp(settings.extract.model)
-    extracted, mentions, quoted = extract_batch(read_batch(in_path), settings, nlp=nlp)
+    extracted, mentions, quoted = extract_batch(read_batch(in_path), settings)  # each language's model
     return ExtractBatch(articles=write_batch(extracted, files.join(out_dir, "articles.parquet"), EXTRACTED),
                         mentions=write_batch(mentions, files.join(out_dir, "mentions.parquet"), MENTIONS),
                         quotes=write_batch(quoted, files.join(out_dir, "quotes.parquet"), QUOTES))

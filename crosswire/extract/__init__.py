@@ -11,7 +11,7 @@ Modules, from the entry points down (each imports only modules below it):
 
 - ``batch``: ``extract_batch``: a batch of articles to the articles, mentions and quotes frames.
 - ``article``: ``extract_article`` and ``Extraction``: the extractors in order on one text.
-- ``nlp``: the spaCy NER model (``load_nlp``, ``cached_nlp``).
+- ``nlp``: the spaCy NER model of each language (``load_nlp``, ``cached_nlp``, ``LANGUAGE_MODELS``).
 - ``orgs``: organisation mentions: the knowledge base, acronym definitions, org-name patterns, NER
   names, and their normalisation to one canonical name per body.
 - ``people``: people with roles (titles, appositives, cues, surnames resolved to full names).
@@ -40,17 +40,20 @@ from crosswire.extract.article import Extraction, extract_article
 from crosswire.extract.batch import extract_batch
 from crosswire.extract.dates import find_dateline
 from crosswire.extract.kb import load_kb
-from crosswire.extract.nlp import AUTO_MODELS, cached_nlp, load_nlp
+from crosswire.extract.nlp import AUTO_MODELS, LANGUAGE_MODELS, cached_nlp, load_nlp
+from crosswire.extract.nlp import modes as extract_modes
 from crosswire.extract.orgs import names_organization
 from crosswire.extract.topics import TOPICS
 
 __all__ = [
     "AUTO_MODELS",
+    "LANGUAGE_MODELS",
     "TOPICS",
     "Extraction",
     "cached_nlp",
     "extract_article",
     "extract_batch",
+    "extract_modes",
     "find_dateline",
     "load_kb",
     "load_nlp",

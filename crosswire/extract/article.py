@@ -143,9 +143,14 @@ def _mask(text: str, mentions: list[dict]) -> str:
 def _entities(doc) -> dict[str, list[tuple[int, int]]]:
     ents: dict[str, list[tuple[int, int]]] = {"ORG": [], "PERSON": [], "GPE": [], "LOC": []}
     for ent in doc.ents if doc is not None else ():
-        if ent.label_ in ents:
-            ents[ent.label_].append((ent.start_char, ent.end_char))
+        label = _LABELS.get(ent.label_, ent.label_)
+        if label in ents:
+            ents[label].append((ent.start_char, ent.end_char))
     return ents
+
+
+# Labels of models trained on other schemes, as the English model's: the French model (WikiNER) tags PER.
+_LABELS = {"PER": "PERSON"}
 
 
 def _distinct(mentions: list[dict]) -> list[str]:

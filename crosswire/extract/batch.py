@@ -1,5 +1,5 @@
-"""A batch of articles at once: the NER model reads the texts in batches (``nlp.pipe``), each article is
-extracted, and the results become the stage's three frames (articles, mentions, quotes)."""
+"""A batch of articles at once: the NER model of each language reads its texts in batches (``nlp.pipe``), each
+article is extracted, and the results become the stage's three frames (articles, mentions, quotes)."""
 
 from __future__ import annotations
 
@@ -19,24 +19,38 @@ def extract_batch(
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """(articles with published_at filled and dateline, organizations, people, locations, topics added;
     the mentions table; the quotes table) for a batch of articles (article_id, text, title, published_at,
-    language). Without ``nlp``, the model ``settings.extract.model`` names is loaded (once per process)."""
-    if nlp is None:
-        nlp, _ = cached_nlp(settings.extract.model)
+    language). Without ``nlp``, each language is read by the model ``settings.extract.model`` gives it (loaded
+    once per process); with it, ``nlp`` reads the texts in its own language or an unknown one."""
     texts = [t if isinstance(t, str) else "" for t in articles["text"]]
     titles = articles["title"] if "title" in articles else [None] * len(articles)
     published = articles["published_at"] if "published_at" in articles else [None] * len(articles)
-    languages = articles["language"] if "language" in articles else [None] * len(articles)
-    read = [model_reads(nlp, t, lang) for t, lang in zip(texts, languages)]
-    docs = None
-    if nlp is not None:
-        batch_size = settings.extract.ner_batch_size
-        docs = iter(nlp.pipe((t[: nlp.max_length - 1] for t, r in zip(texts, read) if r), batch_size=batch_size))
+    languages = [lang if isinstance(lang, str) else None
+                 for lang in (articles["language"] if "language" in articles else [None] * len(articles))]
+    docs = _parsed(texts, languages, settings, nlp)
     with cycle_collector_paused():  # also while the frames are built from the many small dicts
         rows = [
-            extract_parsed(text, title if isinstance(title, str) else None, as_utc(when), next(docs) if r else None, settings)
-            for text, title, when, r in zip(texts, titles, published, read)
+            extract_parsed(text, title if isinstance(title, str) else None, as_utc(when), doc, settings)
+            for text, title, when, doc in zip(texts, titles, published, docs)
         ]
         return _tables(articles, rows)
+
+
+def _parsed(texts: list[str], languages: list[str | None], settings: Settings, nlp) -> list:
+    """The NER doc of each text, None where no model reads it: the texts of each language read together by
+    ``nlp``, else by the model of that language (unknown: English)."""
+    docs = [None] * len(texts)
+    by_language: dict[str | None, list[int]] = {}
+    for i, language in enumerate(languages):
+        by_language.setdefault(language, []).append(i)
+    for language, indices in by_language.items():
+        model = nlp if nlp is not None else cached_nlp(settings.extract.model, language or "en")[0]
+        read = [i for i in indices if model_reads(model, texts[i], language)]
+        if read:
+            batch_size = settings.extract.ner_batch_size
+            parsed = model.pipe((texts[i][: model.max_length - 1] for i in read), batch_size=batch_size)
+            for i, doc in zip(read, parsed):
+                docs[i] = doc
+    return docs
 
 
 def _tables(articles: pd.DataFrame, rows: list[Extraction]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:

@@ -17,10 +17,13 @@ from datetime import date, datetime
 
 from crosswire.dates import (
     DAY,
+    DAY_MONTH_YEAR,
+    DAY_RANGE,
     DMY,
     MDY,
     MONTH,
     MY,
+    OF,
     NUMERIC,
     WEEKDAY,
     YEAR,
@@ -30,7 +33,8 @@ from crosswire.dates import (
     parse_full_date,
     relative_date,
 )
-from crosswire.extract.gazetteer import lookup
+from crosswire.extract.gazetteer import lookup, other_city_name
+from crosswire.extract.kb import load_kb
 from crosswire.extract.lexicon import MONTH_WORDS, following, words
 from crosswire.extract.text import Word, mention, select_spans
 from crosswire.settings import DEFAULTS, ExtractSettings
@@ -39,15 +43,18 @@ from crosswire.vocabulary import vocabulary
 # Date mentions are found from the words of the lexicon (lexicon.py): a month name or a relative date.
 DATE_STARTS = " \n(“"  # what date words follow
 _MONTH_SET = frozenset(MONTH_WORDS)
-_DAYS_BEFORE = re.compile(rf"{DAY}(?:\s*(?:-|–|and|&|to)\s*{DAY})?\s+(?:of\s+)?$")
+_DAYS_BEFORE = re.compile(rf"{DAY}(?:\s*{DAY_RANGE}\s*{DAY})?\s+{OF}$")
 _WEEKDAY_BEFORE = re.compile(rf"{WEEKDAY},?\s+$")
 
-# "TUNIS, Tunisia –", "SANTA ANA, Calif. –", "BROOKLYN, N.Y. —", "CHICAGO\n—", "(PHOENIX) –"
+_ACCENTED_CAPITALS = "À-ÖØ-Þ"  # "TÚNEZ", "MÉXICO"
+# "TUNIS, Tunisia –", "SANTA ANA, Calif. –", "BROOKLYN, N.Y. —", "CHICAGO\n—", "(PHOENIX) –", and the region in
+# brackets as French and Spanish releases write it: "TUNIS (Tunisie) –", "LA HAYA (Países Bajos) –"
 _DATELINE = re.compile(
     rf"^[ \t]*(?:\((?P<paren>[A-Z][^()\n]{{1,40}}?)\)"
-    rf"|(?P<caps>[A-Z][A-Z.'’ -]*[A-Z.])(?:,[ \t]*(?P<region>[A-Z][\w.]*(?:[ \t]+[A-Z][\w.]*){{0,2}}))?"
+    rf"|(?P<caps>[A-Z{_ACCENTED_CAPITALS}][A-Z{_ACCENTED_CAPITALS}.'’ -]*[A-Z{_ACCENTED_CAPITALS}.])"
+    rf"(?:(?:,[ \t]*|[ \t]*(?P<bracket>\())(?P<region>[A-Z][\w.]*(?:(?:[ \t]+|-)[A-Z][\w.]*){{0,2}})(?(bracket)\)))?"
     rf"|(?P<mixed>[A-Z][a-z]+(?:[ \t][A-Z][a-z]+){{0,2}}),[ \t]*(?P<mregion>[A-Z][\w.]*(?:[ \t][A-Z][a-z]+)?))"
-    rf"(?:,?[ \t]*(?P<date>{MONTH}\s+{DAY},?\s+{YEAR}|{DAY}\s+{MONTH}\s+{YEAR}))?"
+    rf"(?:,?[ \t]*(?P<date>{MONTH}\s+{DAY},?\s+{YEAR}|{DAY_MONTH_YEAR}))?"
     # a dash ends the dateline (a hyphen only before a space: "HIT-AND-RUN" is none), or a comma or colon
     # beside a line break ("Miami, Florida\n\n,") or before the capitalised lead ("Miami, Florida, State
     # Attorney Katherine Fernandez Rundle ...": only after a state or country, see _dateline_match)
@@ -60,7 +67,7 @@ _DATELINE = re.compile(
 _PLACE_DATE = re.compile(
     rf"^[ \t]*\(?(?P<place>[A-Z][\w.'’]*(?:[ \t-][A-Z][\w.'’]*){{0,3}})"
     rf"(?:,[ \t]*(?P<region>[A-Z][\w.]*(?:[ \t][A-Z][\w.]*)?))?[ \t]*[-–—,(][ \t]*"
-    rf"(?P<date>{MONTH}\s+{DAY},?\s+{YEAR}|{DAY}\s+{MONTH}\s+{YEAR})\)?[ \t]*(?:[-–—:]+|(?=\n))",
+    rf"(?P<date>{MONTH}\s+{DAY},?\s+{YEAR}|{DAY_MONTH_YEAR})\)?[ \t]*(?:[-–—:]+|(?=\n))",
     re.MULTILINE,
 )
 _PAREN_ANYWHERE = re.compile(r"\((?P<paren>[A-Z][^()\n]{1,40}?)\)[ \t]*[–—-]+")
@@ -68,6 +75,7 @@ _PAREN_ANYWHERE = re.compile(r"\((?P<paren>[A-Z][^()\n]{1,40}?)\)[ \t]*[–—-]
 _NOT_DATELINES = frozenset(vocabulary("datelines")["not_datelines"])
 _SENTENCE_AFTER = re.compile(r"\b[a-z]{2,}\b")
 _COUNTY = re.compile(r"County|Parish")
+_DATELINE_PART = re.compile(r"[^,()]+")  # "TUNIS, Tunisia", "TUNIS (Tunisie)"
 
 
 def find_dateline(
@@ -96,8 +104,8 @@ def _dateline_match(text: str, m: re.Match) -> tuple[str, list[dict], datetime |
     groups = m.groupdict()
     after = text[m.end() : m.end() + 120]
     first = after.split(maxsplit=1)[0] if after.strip() else ""
-    if not _SENTENCE_AFTER.search(after) or (first.isupper() and len(first) > 3):
-        return None  # "MEDIA ADVISORY –INVOLVED SHOOTING INVESTIGATION" is a headline
+    if not _SENTENCE_AFTER.search(after) or (first.isupper() and len(first) > 3 and not _names_a_body(first)):
+        return None  # "MEDIA ADVISORY –INVOLVED SHOOTING INVESTIGATION" is a headline, "FRONTEX, the ..." a sentence
     if groups.get("paren"):
         start, end = m.span("paren")
         parts = [p.strip() for p in text[start:end].split(",")]
@@ -105,7 +113,9 @@ def _dateline_match(text: str, m: re.Match) -> tuple[str, list[dict], datetime |
             return None
     elif groups.get("caps"):
         start = m.start("caps")
-        end = m.end("region") if groups.get("region") else m.end("caps")
+        end = m.end("caps")
+        if groups.get("region"):
+            end = m.end("region") + (1 if groups.get("bracket") else 0)  # "TUNIS (Tunisie)" with its bracket
         if not _caps_place(groups["caps"].strip(), groups.get("region"), bool(groups.get("comma"))):
             return None
     elif groups.get("place"):
@@ -123,13 +133,17 @@ def _dateline_match(text: str, m: re.Match) -> tuple[str, list[dict], datetime |
     return dateline, _dateline_places(text, start, end), parse_full_date(groups.get("date") or "")
 
 
+def _names_a_body(word: str) -> bool:
+    return load_kb().lookup(word.strip(",.:;"), fuzzy=False) is not None
+
+
 def _caps_place(city: str, region: str | None, comma: bool) -> bool:
     """Whether an all-caps opener is a dateline place: known, or followed by a known state or country
     ("TARZANA, Calif.", not "RAPE, SODOMY"), or one unknown word before a dash ("COUNTYWIDE –", not
     "PRESS CONFERENCE –")."""
     if city in _NOT_DATELINES or len(city.split()) > 4 or len(city.replace(".", "")) < 3:
         return False
-    if lookup(city):
+    if lookup(city) or other_city_name(city):
         return True
     if region:
         return _is_region(region)
@@ -144,12 +158,11 @@ def _is_region(name: str) -> bool:
 def _dateline_places(text: str, start: int, end: int) -> list[dict]:
     """Location mentions of a dateline's parts. An unknown city counts as a place only when a known
     state or country follows it ("TARZANA, Calif."), not alone ("COUNTYWIDE")."""
-    parts, pos = [], start
-    for part in text[start:end].split(","):
-        s, e = pos + len(part) - len(part.lstrip()), pos + len(part.rstrip())
-        pos += len(part) + 1
+    parts = []
+    for part in _DATELINE_PART.finditer(text, start, end):
+        s, e = part.start() + len(part.group()) - len(part.group().lstrip()), part.start() + len(part.group().rstrip())
         if e > s:
-            parts.append((s, e, lookup(text[s:e])))
+            parts.append((s, e, lookup(text[s:e]) or other_city_name(text[s:e])))
     regional = any(p and p.kind in ("state", "country") for _, _, p in parts[1:])
     out = []
     for s, e, place in parts:

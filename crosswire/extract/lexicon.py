@@ -22,16 +22,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from crosswire.dates import MONTH_ABBREVIATIONS, MONTHS, RELATIVE_WORDS
+from crosswire.dates import MONTH_ABBREVIATIONS, MONTHS, OTHER_MONTHS, RELATIVE_WORDS
 from crosswire.extract.gazetteer import region_names
 from crosswire.extract.kb import load_kb
 from crosswire.extract.text import LOWER_STARTS, Word, WordRegex, key, literal_pattern
 from crosswire.vocabulary import vocabulary
 
-CAPITALISED_STARTS = " \n(“-"  # the characters capitalised words of any vocabulary follow
+# What capitalised words of any vocabulary follow: also an elided article ("d’INTERPOL").
+CAPITALISED_STARTS = " \n(“«-’'"
 
 _PEOPLE = vocabulary("people")
-TITLES: list[str] = _PEOPLE["titles"]
+# English titles, then those of the other languages ("Secrétaire général", "la fiscal de distrito")
+OTHER_TITLES: list[str] = [t for titles in _PEOPLE["other_titles"].values() for t in titles]
+TITLES: list[str] = [*_PEOPLE["titles"], *OTHER_TITLES]
 HONORIFICS = frozenset(_PEOPLE["honorifics"])
 # "Deputy District Attorneys W. Matthew Murray and Erika Mulhere": one title for a list of names
 PLURALS = {t + "s": t for t in TITLES if t[-1].isalpha() and t not in HONORIFICS and not t.isupper()}
@@ -49,7 +52,7 @@ NAME_CUES: dict[str, str | None] = {
 }
 # The words date mentions are found from: a month name (the one literal all written dates share; the day
 # before it is read back from there, "27 and 28 October") or a relative date ("last week", "Monday").
-MONTH_WORDS = [*MONTHS, *(abbr + dot for abbr in MONTH_ABBREVIATIONS for dot in ("", "."))]
+MONTH_WORDS = [*MONTHS, *(abbr + dot for abbr in MONTH_ABBREVIATIONS for dot in ("", ".")), *OTHER_MONTHS]
 
 
 @dataclass(frozen=True)
@@ -66,12 +69,14 @@ def lexicon() -> Lexicon:
     """The vocabularies of the extractors, read once per process."""
     kb = load_kb()
     capitalised = {
-        "kb": kb.words, "region": region_names(), "month": MONTH_WORDS,
-        "relative": [w for w in RELATIVE_WORDS if w[0].isupper()], "title": TITLE_WORDS,
+        "kb": kb.words, "region": region_names(), "month": [w for w in MONTH_WORDS if w[0].isupper()],
+        "relative": [w for w in RELATIVE_WORDS if w[0].isupper()], "title": [w for w in TITLE_WORDS if w[0].isupper()],
     }
     lower = {
         "say": SAY_WORDS, "charged": CHARGED_WORDS, "cue": list(NAME_CUES),
         "relative": [w for w in RELATIVE_WORDS if not w[0].isupper()],
+        "title": [w for w in TITLE_WORDS if not w[0].isupper()],  # "la procureure de district Elena Ruiz"
+        "month": [w for w in MONTH_WORDS if not w[0].isupper()],  # "28 octobre 2021"
     }
     end = r"(?![\w&])"
     vocabularies: dict[str, set[str]] = {}

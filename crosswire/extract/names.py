@@ -32,8 +32,10 @@ NAME = rf"{_NT}(?:{SP}{_NICKNAME}(?:{_PARTICLE}{SP})?{_NT}){{0,3}}(?:,?{SP}(?:Jr
 _NAME_END = re.compile(rf"(?<![\w'’.-])(?:{NAME})\Z")
 NAME_START = re.compile(rf"{SP}(?:{_NT})")  # a name's first word after spaces
 _TOKEN = re.compile(r"[^\s,]+")
-# Capitalised words that are not part of a person's name.
-STOP = frozenset(_VOCABULARY["stop"])
+# Capitalised words that are not part of a person's name, and the words after the first of other languages'
+# titles ("Directora Ejecutiva de AFRIPOL, Amina Diallo": "Ejecutiva" is no name).
+STOP = frozenset([*_VOCABULARY["stop"], *(word for titles in _VOCABULARY["other_titles"].values()
+                                          for title in titles for word in title.split()[1:] if word[0].isupper())])
 _SUFFIXES = frozenset(_VOCABULARY["suffixes"])
 
 

@@ -68,7 +68,7 @@ def kb_mentions(text: str, kb: KnowledgeBase, redefined: set[str] = frozenset())
     return out
 
 
-KB_STARTS = " \n(“"  # what names follow: not a hyphen ("non-FBI")
+KB_STARTS = " \n(“«’'"  # what names follow, "l’ONUDC" too: not a hyphen ("non-FBI")
 
 
 def _inside_longer_name(text: str, m: re.Match) -> bool:

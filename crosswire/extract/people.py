@@ -19,6 +19,7 @@ from crosswire.extract.lexicon import (
     CHARGED_WORDS,
     HONORIFICS,
     NAME_CUES,
+    OTHER_TITLES,
     PLURALS,
     TITLES,
     following,
@@ -68,12 +69,16 @@ _ROLE_NOUNS = (
 _ROLE_AFTER = re.compile(
     rf",{SP}(?P<qual>(?:(?:former|then-)[^\S\n]*)?(?:[A-Z][\w.'’-]*{SP}){{0,4}}?)(?P<title>{_TITLE})(?![\w-])"
 )
-# "Matt DeMateo, chief executive officer of New Life Centers of Chicagoland"
-_SPANISH_TITLES = literal_pattern(w for t in _VOCABULARY["spanish_titles"] for w in (t, t.capitalize()))
+# "El Fiscal Penal del Condado de Dallas, John Creuzot", "le Secrétaire général d’INTERPOL, Jürgen Stock": a
+# title, the capitalised words after it (joined by "de", "del", "du", "d’" ...), a comma and the name
+_COMMA_TITLES = literal_pattern([*(w for t in _VOCABULARY["spanish_titles"] for w in (t, t.capitalize())), *OTHER_TITLES])
+_JOINS = r"(?:(?:de[^\S\n]+la|del|de|du|des)[^\S\n]+|[dl][’'])"  # words that join the words of a title phrase
 _TITLE_COMMA_NAME = WordRegex(
-    rf"(?P<title>{_SPANISH_TITLES}(?:{SP}(?:de(?:{SP}la)?|del|[A-Z][\w’'-]*)){{1,10}}),{SP}(?P<name>{NAME})"
-    rf"(?=[,.]|{SP}(?:y|and|said|dijo)\b)"
+    rf"(?P<title>(?:{_COMMA_TITLES})(?:{SP}{_JOINS}?[A-Z][\w’'-]*){{1,10}}),{SP}(?P<name>{NAME})"
+    rf"(?=[,.]|{SP}(?:y|and|et|said|dijo)\b)"
 )
+_JOIN_AT_END = re.compile(rf"{SP}{_JOINS}?$")
+# "Matt DeMateo, chief executive officer of New Life Centers of Chicagoland"
 _LOWER_ROLE_AFTER = re.compile(
     rf",{SP}(?:the{SP})?(?P<role>(?:former{SP}|then-)?(?:{_ROLE_NOUNS})\b[^,.;“”\"\n]{{0,60}})"
 )
@@ -201,7 +206,7 @@ _VICTIM_AFTER = re.compile(
 
 
 def _rule_candidates(text: str, orgs: list[dict], blocked: Spans) -> list[Candidate]:
-    cands = _titled(text, orgs, blocked) + _role_after(text, orgs, blocked) + _title_comma_name(text, blocked)
+    cands = _titled(text, orgs, blocked) + _role_after(text, orgs, blocked) + _title_comma_name(text, orgs, blocked)
     return cands + _cued(text, blocked)
 
 
@@ -234,16 +239,25 @@ def _titled(text: str, orgs: list[dict], blocked: Spans) -> list[Candidate]:
     return cands
 
 
-def _title_comma_name(text: str, blocked: Spans) -> list[Candidate]:
-    """A name after its title phrase and a comma, the Spanish order: "El Fiscal Penal del Condado de Dallas,
-    John Creuzot,", "el capitán de la Oficina de Homicidios ..., J. Will Fritz,"."""
+def _title_comma_name(text: str, orgs: list[dict], blocked: Spans) -> list[Candidate]:
+    """A name after its title phrase and a comma, the Spanish and French order: "El Fiscal Penal del Condado de
+    Dallas, John Creuzot,", "le Secrétaire général d’INTERPOL, Jürgen Stock,"."""
     cands = []
-    for m in find_words(_TITLE_COMMA_NAME, text) if " del " in text else ():  # Spanish text only
+    for m in find_words(_TITLE_COMMA_NAME, text):
         span = trim_name(text, m.start("name"), m.end("name"), min_tokens=2)
         if span and span[1] == m.end("name") and not blocked.overlaps(span):
-            role = " ".join(m.group("title").split())
-            cands.append(Candidate(*span, text[span[0] : span[1]], role, None, "pattern", 0.8))
+            role, affiliation = _title_phrase(text, m.start("title"), m.end("title"), orgs)
+            cands.append(Candidate(*span, text[span[0] : span[1]], role, affiliation, "pattern", 0.8))
     return cands
+
+
+def _title_phrase(text: str, start: int, end: int, orgs: list[dict]) -> tuple[str, str | None]:
+    """(role, affiliation) of a title phrase: a body it names is the affiliation and the words before the body
+    the role ("Secrétaire général d’INTERPOL": Secrétaire général of INTERPOL); else the phrase is the role."""
+    org = next((o for o in orgs if start < o["start"] and o["end"] <= end), None)
+    if org is None:
+        return " ".join(text[start:end].split()), None
+    return " ".join(_JOIN_AT_END.sub("", text[start : org["start"]]).split()), org["normalized"]
 
 
 def _role_after(text: str, orgs: list[dict], blocked: Spans) -> list[Candidate]:
@@ -347,7 +361,6 @@ def shared_surnames(text: str, cands: list[Candidate]) -> list[Candidate]:
             name = f"{first.group('first')} {tokens[-1]}"
             out.append(Candidate(first.start("first"), first.end("first"), name, c.role, None, "pattern", 0.7))
     return out
-
 
 
 def _qualify(text: str, title_start: int, role: str | None, org_by_end: dict) -> tuple[str | None, str | None]:

@@ -6,7 +6,8 @@ several paragraphs). Its speaker comes from the attribution after it (“…,”
 before it (X said, “…”), else it continues the previous quote's speaker. Speakers are always full names
 of people of the article: a pronoun is the speaker of the quote just before, else the last person named;
 a description such as "the INTERPOL Chief" is the person of that organisation, else of that role.
-Curly and straight quote marks are both read; single marks (‘cybercrime as a service’) are not speech.
+Curly, straight and French quote marks (« … ») are read, with the speech verbs of each language
+(crosswire/data/quotes.toml); single marks (‘cybercrime as a service’) are not speech.
 """
 
 from __future__ import annotations
@@ -17,14 +18,23 @@ from crosswire.extract.names import Person
 from crosswire.extract.text import sentence_end, sentence_start
 from crosswire.vocabulary import vocabulary
 
-# Speech verbs of an attribution (crosswire/data/quotes.toml), tried in the order of the data.
-SAY = "(?:" + "|".join(map(re.escape, vocabulary("quotes")["speech_verbs"])) + ")"
-_OPEN = re.compile(r"[“\"]")
-_CLOSE = {"“": re.compile(r"[”\"]"), '"': re.compile(r"[\"”]")}
+_QUOTES = vocabulary("quotes")
+# Speech verbs of an attribution in every language of crosswire/data/quotes.toml, tried in the order of the data.
+SAY = "(?:" + "|".join(re.escape(verb) for verbs in _QUOTES["speech_verbs"].values() for verb in verbs) + ")"
+# Opening quote marks and the marks that close each (“…”, "…", « … »).
+_MARKS: dict[str, str] = _QUOTES["marks"]
+_OPENING = "".join(_MARKS)
+_CLOSING = re.escape("".join(sorted(set("".join(_MARKS.values())))))
+_ALL_MARKS = re.escape("".join(sorted(set(_OPENING + "".join(_MARKS.values())))))
+_OPEN = re.compile(f"[{re.escape(_OPENING)}]")
+_CLOSE = {mark: re.compile(f"[{re.escape(closing)}]") for mark, closing in _MARKS.items()}
 _VERB_FIRST = re.compile(rf"^[\s,]*{SAY}\b")
-_WHO_FIRST = re.compile(rf"^[\s,]*(?P<who>[^“”\"\n]{{1,80}}?)\s+{SAY}\b")
-_VERB_BEFORE = re.compile(rf"\b{SAY}\b[^“”\"\n.!?]{{0,30}}?[,:]?\s*$")
-_SAID_INSIDE = re.compile(rf",\s+{SAY}\s+(?P<who>[^“”\"\n,.]{{3,80}}(?:\.[^\S\n]*[A-Z][^“”\"\n,.]*)*)[.,]?\s*(?=[”\"]?$)")
+_WHO_FIRST = re.compile(rf"^[\s,]*(?P<who>[^{_ALL_MARKS}\n]{{1,80}}?)\s+{SAY}\b")
+_VERB_BEFORE = re.compile(rf"\b{SAY}\b[^{_ALL_MARKS}\n.!?]{{0,30}}?[,:]?\s*$")
+_SAID_INSIDE = re.compile(
+    rf",\s+{SAY}\s+(?P<who>[^{_ALL_MARKS}\n,.]{{3,80}}(?:\.[^\S\n]*[A-Z][^{_ALL_MARKS}\n,.]*)*)[.,]?\s*"
+    rf"(?=[{_CLOSING}]?$)"
+)
 _STATEMENT = re.compile(r"\b(?:following|this|a|the) statement\b")
 _PRONOUN = re.compile(r"\b(?:he|she|He|She|they|They)\b")
 _WORDS = re.compile(r"\w+")
@@ -72,7 +82,7 @@ def _find_close(text: str, opening: int) -> int:
         nxt = para_end
         while nxt < len(text) and text[nxt].isspace():
             nxt += 1
-        if nxt < len(text) and text[nxt] in "“\"" and para_end < len(text):
+        if nxt < len(text) and text[nxt] in _OPENING and para_end < len(text):
             pos = nxt + 1
             continue
         return para_end
