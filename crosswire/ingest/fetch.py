@@ -110,9 +110,7 @@ class Fetcher:
         except (socket.gaierror, UnicodeError) as error:
             return "dns-error", f"{parts.hostname}: {error}"
         for address in {info[4][0] for info in infos}:
-            ip = ipaddress.ip_address(address.split("%")[0])
-            ip = getattr(ip, "ipv4_mapped", None) or ip
-            if not ip.is_global or ip.is_multicast:
+            if not is_public(address):
                 return ("private-address", f"{parts.hostname} resolves to {address}, not a public address "
                         "(allow_private_networks permits it)")
         return None
@@ -189,6 +187,31 @@ class Fetcher:
             return Fetched(url, current, 200, path.read_bytes(), mimetypes.guess_type(path.name)[0])
         except OSError as error:
             return Fetched(url, current, reason="unreadable", detail=str(error))
+
+
+# IPv6 prefixes whose last 32 bits are an IPv4 address a packet reaches: IPv4-compatible, IPv4-mapped,
+# IPv4-translated (SIIT) and NAT64's well-known prefix. A private IPv4 address spelt in one of them is
+# as private as the address itself, though the IPv6 address alone reads as global.
+IPV4_IN_LAST_32_BITS = [ipaddress.ip_network(prefix) for prefix in
+                        ("::/96", "::ffff:0:0/96", "::ffff:0:0:0/96", "64:ff9b::/96")]
+
+
+def is_public(address: str) -> bool:
+    """Whether `address` (an IP as getaddrinfo gives it) and the IPv4 address it may carry are global unicast."""
+    ip = ipaddress.ip_address(address.split("%")[0])
+    reached = [ip, *embedded_ipv4(ip)]
+    return all(each.is_global and not each.is_multicast for each in reached)
+
+
+def embedded_ipv4(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 address an IPv6 address carries (6to4, or in its last 32 bits), else nothing."""
+    if ip.version == 4:
+        return []
+    if ip.sixtofour is not None:
+        return [ip.sixtofour]
+    if any(ip in prefix for prefix in IPV4_IN_LAST_32_BITS):
+        return [ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)]
+    return []
 
 
 def retry_after(header: str | None, default: float) -> float:

@@ -11,7 +11,7 @@ from email.utils import formatdate
 
 import pytest
 
-from crosswire.ingest.fetch import Fetcher, retry_after
+from crosswire.ingest.fetch import Fetcher, is_public, retry_after
 from crosswire.settings import FetchSettings
 from tests.website import local
 
@@ -126,3 +126,19 @@ def test_unknown_host_is_a_dns_error():
     with Fetcher(FetchSettings(retries=0)) as fetcher:
         page = fetcher.fetch("http://no-such-host.invalid/feed.xml")
     assert page.reason == "dns-error"
+
+
+@pytest.mark.parametrize("host", [
+    "[::127.0.0.1]", "[::ffff:127.0.0.1]", "[::ffff:7f00:1]", "[::ffff:0:7f00:1]", "[64:ff9b::7f00:1]",
+    "[64:ff9b::a00:1]", "[64:ff9b::a9fe:a9fe]", "[2002:a00:1::]", "[2002:7f00:1::]", "[2002:a9fe:a9fe::1]",
+    "[::a00:1]", "[::ffff:0:a00:1]", "[::ffff:c0a8:101]"])
+def test_private_ipv4_addresses_spelt_as_ipv6_are_refused(host):
+    with Fetcher(FetchSettings(retries=0)) as fetcher:
+        page = fetcher.fetch(f"http://{host}/latest/meta-data/")
+    assert page.reason == "private-address" and page.content == b""
+
+
+@pytest.mark.parametrize("address", ["8.8.8.8", "::ffff:8.8.8.8", "64:ff9b::808:808", "2002:808:808::1",
+                                     "2606:4700::1111"])
+def test_public_addresses_pass_the_guard_in_every_spelling(address):
+    assert is_public(address)
