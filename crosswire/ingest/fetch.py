@@ -5,8 +5,10 @@ with exponential backoff (a Retry-After header wins when it is not longer than a
 `fetch_per_host` requests go to one host at once; bodies are cut off past `fetch_max_bytes`, counted
 after decompression, so a gzip bomb stops there; redirects are followed by hand, each hop checked again.
 Unless `allow_private_networks`, file:// URLs and hosts resolving to private, loopback, link-local or
-otherwise non-global addresses are refused (`allowed_private_hosts` names exceptions). A failure is a
-`Fetched` with a reason, never an exception.
+otherwise non-global addresses are refused (`allowed_private_hosts` names exceptions); a private IPv4
+address spelt as IPv6 (mapped, compatible, NAT64, 6to4) is as private as itself. A redirect to file://
+is refused whatever `allow_private_networks` says: the flag opens private networks, not the local disk,
+which only a file:// SOURCE reads. A failure is a `Fetched` with a reason, never an exception.
 """
 
 from __future__ import annotations
@@ -91,6 +93,9 @@ class Fetcher:
             if location is None:
                 return result
             current = urljoin(current, location)
+            if urlsplit(current).scheme.lower() == "file":  # a server never leads to the local disk
+                return Fetched(url, current, reason="forbidden-url", detail=f"redirected to {current[:200]}: "
+                               "local files are read only when given as a SOURCE")
         return Fetched(url, current, reason="too-many-redirects",
                        detail=f"more than {self.settings.max_redirects} redirects")
 

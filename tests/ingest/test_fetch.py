@@ -142,3 +142,11 @@ def test_private_ipv4_addresses_spelt_as_ipv6_are_refused(host):
                                      "2606:4700::1111"])
 def test_public_addresses_pass_the_guard_in_every_spelling(address):
     assert is_public(address)
+
+
+def test_a_redirect_to_a_local_file_is_refused_even_with_private_networks_allowed(site, tmp_path):
+    canary = tmp_path / "canary.txt"
+    canary.write_bytes(b"canary: never to be stored")
+    with Fetcher(local()) as fetcher:
+        page = fetcher.fetch(site.url(f"/redirect?to={canary.as_uri()}"))
+    assert page.reason == "forbidden-url" and page.content == b"" and page.final_url == canary.as_uri()

@@ -140,3 +140,20 @@ def test_corpus_sample_ingests_without_loss(shared):
     frame, _, _ = ingest([str(f) for f in files])
     assert len(frame) == len(files) and frame["doc_id"].is_unique
     assert (frame["status"] == "ok").mean() > 0.9 and set(frame["source"]) == {"orange_ca"}
+
+
+def test_local_files_linked_from_a_feed_or_sitemap_are_refused_even_with_private_networks_allowed(site, tmp_path):
+    canary = tmp_path / "canary.html"
+    canary.write_bytes(b"<html><body><p>canary: never to be stored</p></body></html>")
+    links = [canary.as_uri(), f"file:{canary}", site.url("/page/1")]
+    items = "".join(f"<item><title>t{n}</title><link>{link}</link></item>" for n, link in enumerate(links))
+    site.documents["/local-feed.xml"] = (f"<?xml version='1.0'?><rss version='2.0'><channel><title>x</title>"
+                                         f"{items}</channel></rss>".encode(), "application/rss+xml")
+    locs = "".join(f"<url><loc>{link}</loc></url>" for link in links[:1])
+    site.documents["/local-sitemap.xml"] = (f"<?xml version='1.0'?><urlset xmlns='http://www.sitemaps.org/schemas/"
+                                            f"sitemap/0.9'>{locs}</urlset>".encode(), "application/xml")
+    frame, _, _ = ingest([site.url("/local-feed.xml"), site.url("/local-sitemap.xml")], allow_private_networks=True)
+    rows = frame.set_index("source_uri")
+    assert list(rows.loc[[canary.as_uri(), f"file:{canary}"], "reason"]) == ["forbidden-url"] * 2
+    assert rows.loc[site.url("/page/1"), "status"] == "ok"
+    assert not any(b"canary" in raw for raw in frame["raw"])
