@@ -91,6 +91,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def trickle(self, body: bytes, every: float) -> None:
         """`body` a byte at a time, `every` seconds apart: never silent long enough for a between-bytes timeout."""
+        self.server.site.hits[(self.path, 200)] += 1
         self.send_response(200)
         self.send_header("Content-Type", "text/html")
         self.send_header("Content-Length", str(len(body)))

@@ -3,7 +3,8 @@
 Every request carries the User-Agent and connect/read timeouts; 5xx, 429 and network errors are retried
 with exponential backoff (a Retry-After header wins when it is not longer than allowed); at most
 `fetch_per_host` requests go to one host at once; bodies are cut off past `fetch_max_bytes`, counted
-after decompression, so a gzip bomb stops there; redirects are followed by hand, each hop checked again.
+after decompression, so a gzip bomb stops there, and past `fetch.deadline` seconds, so a server
+trickling bytes does too; redirects are followed by hand, each hop checked again.
 Unless `allow_private_networks`, file:// URLs and hosts resolving to private, loopback, link-local or
 otherwise non-global addresses are refused (`allowed_private_hosts` names exceptions); a private IPv4
 address spelt as IPv6 (mapped, compatible, NAT64, 6to4) is as private as itself. A redirect to file://
@@ -130,6 +131,7 @@ class Fetcher:
             wait = settings.backoff * 2 ** attempt
             with slot:
                 try:
+                    started = time.monotonic()
                     with self.client.stream("GET", current, headers=headers) as response:
                         status = response.status_code
                         if response.is_redirect and "location" in response.headers:
@@ -143,7 +145,7 @@ class Fetcher:
                         elif status >= 400:
                             return self._failed(url, current, response, attempt), None
                         else:
-                            return self._read_body(url, current, response), None
+                            return self._read_body(url, current, response, started), None
                 except httpx.TimeoutException as error:
                     failure = Fetched(url, current, reason="timeout", detail=f"{type(error).__name__} after "
                                       f"{attempt + 1} attempt(s)")
@@ -164,8 +166,11 @@ class Fetcher:
         detail = f"HTTP {status} {response.reason_phrase} after {attempt + 1} attempt(s)" + (f"; {why}" if why else "")
         return Fetched(url, current, status, reason=f"http-{status}", detail=detail)
 
-    def _read_body(self, url: str, current: str, response: httpx.Response) -> Fetched:
-        cap = self.settings.max_bytes
+    def _read_body(self, url: str, current: str, response: httpx.Response, started: float) -> Fetched:
+        """The body, unless it passes the size cap or the deadline (counted from the request, checked as each
+        piece arrives, so passed by at most the between-bytes timeout). Neither is retried: a server that
+        sent too much, or too slowly, would do it again."""
+        cap, deadline = self.settings.max_bytes, started + self.settings.deadline
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > cap:
             return Fetched(url, current, response.status_code, reason="too-large",
@@ -178,6 +183,10 @@ class Fetcher:
                                detail=f"body past {cap} bytes after decompression "
                                f"({response.num_bytes_downloaded} bytes on the wire)")
             body.append(chunk)
+            if time.monotonic() > deadline:
+                return Fetched(url, current, response.status_code, reason="deadline",
+                               detail=f"body not complete {self.settings.deadline:g} s after the request "
+                               f"({size} bytes read)")
         headers = response.headers
         return Fetched(url, current, response.status_code, b"".join(body), headers.get("content-type"),
                        headers.get("etag"), headers.get("last-modified"))

@@ -12,7 +12,7 @@ from email.utils import formatdate
 import pytest
 
 from crosswire.ingest.fetch import Fetcher, is_public, retry_after
-from crosswire.settings import FetchSettings
+from crosswire.settings import FetchSettings, Settings
 from tests.website import local
 
 
@@ -150,3 +150,17 @@ def test_a_redirect_to_a_local_file_is_refused_even_with_private_networks_allowe
     with Fetcher(local()) as fetcher:
         page = fetcher.fetch(site.url(f"/redirect?to={canary.as_uri()}"))
     assert page.reason == "forbidden-url" and page.content == b"" and page.final_url == canary.as_uri()
+
+
+def test_a_trickling_body_is_cut_at_the_deadline_and_not_retried(site):
+    """One byte every 0.2 s: the between-bytes timeout never fires, the deadline does."""
+    started = time.perf_counter()
+    with Fetcher(local(timeout=1, deadline=1, retries=2)) as fetcher:
+        page = fetcher.fetch(site.url("/trickle"))
+    assert page.reason == "deadline" and page.content == b"" and "bytes read" in page.detail
+    assert time.perf_counter() - started < 2  # at most one between-bytes wait past the deadline
+    assert site.hits[("/trickle", 200)] == 1
+
+
+def test_the_deadline_has_a_legacy_flat_name():
+    assert Settings(fetch_deadline=5).fetch.deadline == 5 and FetchSettings().deadline == 60
