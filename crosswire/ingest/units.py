@@ -62,6 +62,7 @@ class Item:
     source: str | None
     content_type: str | None
     raw: bytes
+    charset: str | None = None  # as its Content-Type declares it (fetched pages, WARC records)
     text: str | None = None  # already decoded (export records)
     hints: dict = field(default_factory=dict)  # title, published, summary given beside the content
     reason: str | None = None  # why it cannot be a document

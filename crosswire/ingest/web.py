@@ -178,4 +178,13 @@ def page_item(unit: Unit, fetched: Fetched) -> Item:
     if content_type is None:
         return Item(content_type=None, raw=fetched.content, reason="unsupported-type",
                     detail=f"Content-Type {fetched.content_type}", **base)
-    return Item(content_type=content_type, raw=fetched.content, **base)
+    return Item(content_type=content_type, raw=fetched.content, charset=declared_charset(fetched.content_type), **base)
+
+
+def declared_charset(header: str | None) -> str | None:
+    """The charset parameter of a Content-Type header ('text/html; charset=UTF-16LE' -> 'UTF-16LE')."""
+    for parameter in (header or "").split(";")[1:]:
+        name, _, value = parameter.partition("=")
+        if name.strip().lower() == "charset" and value.strip():
+            return value.strip().strip("\"'")
+    return None

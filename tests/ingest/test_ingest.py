@@ -157,3 +157,32 @@ def test_local_files_linked_from_a_feed_or_sitemap_are_refused_even_with_private
     assert list(rows.loc[[canary.as_uri(), f"file:{canary}"], "reason"]) == ["forbidden-url"] * 2
     assert rows.loc[site.url("/page/1"), "status"] == "ok"
     assert not any(b"canary" in raw for raw in frame["raw"])
+
+
+RELEASE = SAMPLE / "county" / "2025-06-02-burglary-ring-charged.txt"
+
+
+def test_utf16_and_utf32_files_with_a_byte_order_mark_are_text(tmp_path):
+    release = RELEASE.read_text(encoding="utf-8")
+    for codec in ("utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"):
+        # the mark, in the file's own byte order
+        (tmp_path / f"{codec}.txt").write_bytes(("\ufeff" + release).encode(codec))
+    frame, _, _ = ingest([str(tmp_path)])
+    assert len(frame) == 4 and set(frame["status"]) == {"ok"}
+    assert all(text == release for text in frame["raw_text"])
+    assert set(frame["encoding"]) == {"utf-16", "utf-32"}
+
+
+def test_charsets_declared_by_the_server_or_the_page_are_decoded(site):
+    release = RELEASE.read_text(encoding="utf-8").replace("burglary", "cambriolage à Noël")
+    release = release.encode("latin-1", "replace").decode("latin-1")  # what each charset here can spell
+    page = f"<html><head><title>x</title></head><body><p>{release}</p></body></html>"
+    site.documents["/utf16.html"] = (page.encode("utf-16-le"), "text/html; charset=UTF-16LE")
+    site.documents["/latin1.html"] = (page.encode("latin-1"), "text/html; charset=iso-8859-1")
+    site.documents["/meta.html"] = (page.replace("<head>", "<head><meta charset='windows-1252'>").encode("cp1252"),
+                                    "text/html")
+    frame, _, _ = ingest([site.url(p) for p in ("/utf16.html", "/latin1.html", "/meta.html")])
+    rows = frame.set_index("source_uri")
+    assert set(rows["status"]) == {"ok"} and all("cambriolage à Noël" in text for text in rows["raw_text"])
+    assert list(rows.loc[[site.url(p) for p in ("/utf16.html", "/latin1.html", "/meta.html")], "encoding"]) == [
+        "utf-16-le", "iso8859-1", "cp1252"]
