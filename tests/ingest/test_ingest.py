@@ -4,6 +4,7 @@ as seen, never a crash."""
 from __future__ import annotations
 
 import gzip
+import os
 import json
 import shutil
 
@@ -186,3 +187,26 @@ def test_charsets_declared_by_the_server_or_the_page_are_decoded(site):
     assert set(rows["status"]) == {"ok"} and all("cambriolage à Noël" in text for text in rows["raw_text"])
     assert list(rows.loc[[site.url(p) for p in ("/utf16.html", "/latin1.html", "/meta.html")], "encoding"]) == [
         "utf-16-le", "iso8859-1", "cp1252"]
+
+
+def test_a_file_name_that_is_not_utf8_is_read_under_a_stable_printable_name(tmp_path):
+    release = RELEASE.read_bytes()
+    (tmp_path / "good.txt").write_bytes(release)
+    odd = os.path.join(os.fsencode(tmp_path), b"\xff\xfe.txt")
+    with open(odd, "wb") as handle:
+        handle.write(release.replace(b"burglary", b"theft"))
+    first, marks, _ = ingest([str(tmp_path)])
+    rows = first.set_index("source_uri")
+    assert set(rows["status"]) == {"ok"} and f"{tmp_path}/%FF%FE.txt" in rows.index
+    again, _, skipped = ingest([str(tmp_path)], Ledger(marks), run_id="run-2")
+    assert len(again) == 0 and skipped == 2
+    assert doc_id_for(f"{tmp_path}/%FF%FE.txt", first.set_index("source_uri").loc[f"{tmp_path}/%FF%FE.txt",
+                                                                                  "raw_sha256"]) in set(first["doc_id"])
+
+
+def test_lone_surrogates_in_a_json_record_are_replaced_not_fatal(tmp_path):
+    (tmp_path / "records.jsonl").write_text('{"url": "https://example.org/\\ud800", "text": "A \\udc00 text."}\n'
+                                           '{"url": "https://example.org/ok", "text": "Fine."}\n')
+    frame, _, _ = ingest([str(tmp_path)])
+    assert list(frame["source_uri"]) == ["https://example.org/\ufffd", "https://example.org/ok"]
+    assert list(frame["raw_text"]) == ["A \ufffd text.", "Fine."]
