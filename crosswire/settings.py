@@ -104,7 +104,10 @@ class FetchSettings(Section):
         [], description="Host names fetched even when private (an intranet mirror), and only them."
     )
     user_agent: str = Field("crosswire/0.1 (press-release archiver)", description="User-Agent of every request.")
-    timeout: float = Field(20.0, gt=0, description="Seconds to wait for a server's next bytes.")
+    timeout: float = Field(20.0, gt=0, description="Seconds to wait for a server's next bytes ...")
+    deadline: float = Field(
+        60.0, gt=0, description="... and for a whole response, from the request to its body's last byte: a body "
+        "sent too slowly is cut there and quarantined (`deadline`), not retried in the run.")
     connect_timeout: float = Field(10.0, gt=0, description="Seconds to wait for a connection.")
     retries: int = Field(2, ge=0, description="Retries after a 5xx, a 429 or a network error.")
     backoff: float = Field(1.0, ge=0, description="First retry delay in seconds, doubled at each retry.")
@@ -190,7 +193,7 @@ LEGACY_NAMES: dict[str, tuple[str, str]] = {
     "allowed_private_hosts": ("fetch", "allowed_private_hosts"),
     "user_agent": ("fetch", "user_agent"),
     **{f"fetch_{name}": ("fetch", name) for name in (
-        "timeout", "connect_timeout", "retries", "backoff", "max_retry_after", "max_bytes", "max_redirects",
+        "timeout", "deadline", "connect_timeout", "retries", "backoff", "max_retry_after", "max_bytes", "max_redirects",
         "concurrency", "per_host")},
 }
 

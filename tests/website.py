@@ -12,6 +12,7 @@ import time
 from collections import Counter
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import unquote
 
 from crosswire.settings import FetchSettings
 from tests.conftest import SAMPLE
@@ -41,6 +42,7 @@ class Site:
 
     def __init__(self):
         self.pages = sample_pages()
+        self.documents: dict[str, tuple[bytes, str]] = {}  # path -> (body, Content-Type) a test serves
         self.hits: Counter = Counter()
         self.agents: set[str] = set()
         self.lock = threading.Lock()
@@ -87,6 +89,21 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
+    def trickle(self, body: bytes, every: float) -> None:
+        """`body` a byte at a time, `every` seconds apart: never silent long enough for a between-bytes timeout."""
+        self.server.site.hits[(self.path, 200)] += 1
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        try:
+            for byte in body:
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+                time.sleep(every)
+        except OSError:  # the client gave up
+            pass
+
     def do_GET(self) -> None:
         site, path = self.server.site, self.path
         site.agents.add(self.headers.get("User-Agent", ""))
@@ -97,6 +114,12 @@ class Handler(BaseHTTPRequestHandler):
             if self.headers.get("If-None-Match") == etag:
                 return self.send(304, etag=etag)
             return self.send(200, body, etag=etag, last_modified=formatdate(1_700_000_000, usegmt=True))
+        if path in site.documents:
+            return self.send(200, *site.documents[path])
+        if path.startswith("/redirect?to="):
+            return self.send(302, location=unquote(path.removeprefix("/redirect?to=")))
+        if path == "/trickle":
+            return self.trickle(b"<html><body>" + b"x" * 1000 + b"</body></html>", every=0.2)
         if path == "/feed.xml":
             return self.send(200, site.feed().encode(), "application/rss+xml")
         if path == "/sitemap.xml":

@@ -3,10 +3,13 @@
 Every request carries the User-Agent and connect/read timeouts; 5xx, 429 and network errors are retried
 with exponential backoff (a Retry-After header wins when it is not longer than allowed); at most
 `fetch_per_host` requests go to one host at once; bodies are cut off past `fetch_max_bytes`, counted
-after decompression, so a gzip bomb stops there; redirects are followed by hand, each hop checked again.
+after decompression, so a gzip bomb stops there, and past `fetch.deadline` seconds, so a server
+trickling bytes does too; redirects are followed by hand, each hop checked again.
 Unless `allow_private_networks`, file:// URLs and hosts resolving to private, loopback, link-local or
-otherwise non-global addresses are refused (`allowed_private_hosts` names exceptions). A failure is a
-`Fetched` with a reason, never an exception.
+otherwise non-global addresses are refused (`allowed_private_hosts` names exceptions); a private IPv4
+address spelt as IPv6 (mapped, compatible, NAT64, 6to4) is as private as itself. A redirect to file://
+is refused whatever `allow_private_networks` says: the flag opens private networks, not the local disk,
+which only a file:// SOURCE reads. A failure is a `Fetched` with a reason, never an exception.
 """
 
 from __future__ import annotations
@@ -91,6 +94,9 @@ class Fetcher:
             if location is None:
                 return result
             current = urljoin(current, location)
+            if urlsplit(current).scheme.lower() == "file":  # a server never leads to the local disk
+                return Fetched(url, current, reason="forbidden-url", detail=f"redirected to {current[:200]}: "
+                               "local files are read only when given as a SOURCE")
         return Fetched(url, current, reason="too-many-redirects",
                        detail=f"more than {self.settings.max_redirects} redirects")
 
@@ -110,9 +116,7 @@ class Fetcher:
         except (socket.gaierror, UnicodeError) as error:
             return "dns-error", f"{parts.hostname}: {error}"
         for address in {info[4][0] for info in infos}:
-            ip = ipaddress.ip_address(address.split("%")[0])
-            ip = getattr(ip, "ipv4_mapped", None) or ip
-            if not ip.is_global or ip.is_multicast:
+            if not is_public(address):
                 return ("private-address", f"{parts.hostname} resolves to {address}, not a public address "
                         "(allow_private_networks permits it)")
         return None
@@ -127,6 +131,7 @@ class Fetcher:
             wait = settings.backoff * 2 ** attempt
             with slot:
                 try:
+                    started = time.monotonic()
                     with self.client.stream("GET", current, headers=headers) as response:
                         status = response.status_code
                         if response.is_redirect and "location" in response.headers:
@@ -140,7 +145,7 @@ class Fetcher:
                         elif status >= 400:
                             return self._failed(url, current, response, attempt), None
                         else:
-                            return self._read_body(url, current, response), None
+                            return self._read_body(url, current, response, started), None
                 except httpx.TimeoutException as error:
                     failure = Fetched(url, current, reason="timeout", detail=f"{type(error).__name__} after "
                                       f"{attempt + 1} attempt(s)")
@@ -161,8 +166,11 @@ class Fetcher:
         detail = f"HTTP {status} {response.reason_phrase} after {attempt + 1} attempt(s)" + (f"; {why}" if why else "")
         return Fetched(url, current, status, reason=f"http-{status}", detail=detail)
 
-    def _read_body(self, url: str, current: str, response: httpx.Response) -> Fetched:
-        cap = self.settings.max_bytes
+    def _read_body(self, url: str, current: str, response: httpx.Response, started: float) -> Fetched:
+        """The body, unless it passes the size cap or the deadline (counted from the request, checked as each
+        piece arrives, so passed by at most the between-bytes timeout). Neither is retried: a server that
+        sent too much, or too slowly, would do it again."""
+        cap, deadline = self.settings.max_bytes, started + self.settings.deadline
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > cap:
             return Fetched(url, current, response.status_code, reason="too-large",
@@ -175,6 +183,10 @@ class Fetcher:
                                detail=f"body past {cap} bytes after decompression "
                                f"({response.num_bytes_downloaded} bytes on the wire)")
             body.append(chunk)
+            if time.monotonic() > deadline:
+                return Fetched(url, current, response.status_code, reason="deadline",
+                               detail=f"body not complete {self.settings.deadline:g} s after the request "
+                               f"({size} bytes read)")
         headers = response.headers
         return Fetched(url, current, response.status_code, b"".join(body), headers.get("content-type"),
                        headers.get("etag"), headers.get("last-modified"))
@@ -189,6 +201,31 @@ class Fetcher:
             return Fetched(url, current, 200, path.read_bytes(), mimetypes.guess_type(path.name)[0])
         except OSError as error:
             return Fetched(url, current, reason="unreadable", detail=str(error))
+
+
+# IPv6 prefixes whose last 32 bits are an IPv4 address a packet reaches: IPv4-compatible, IPv4-mapped,
+# IPv4-translated (SIIT) and NAT64's well-known prefix. A private IPv4 address spelt in one of them is
+# as private as the address itself, though the IPv6 address alone reads as global.
+IPV4_IN_LAST_32_BITS = [ipaddress.ip_network(prefix) for prefix in
+                        ("::/96", "::ffff:0:0/96", "::ffff:0:0:0/96", "64:ff9b::/96")]
+
+
+def is_public(address: str) -> bool:
+    """Whether `address` (an IP as getaddrinfo gives it) and the IPv4 address it may carry are global unicast."""
+    ip = ipaddress.ip_address(address.split("%")[0])
+    reached = [ip, *embedded_ipv4(ip)]
+    return all(each.is_global and not each.is_multicast for each in reached)
+
+
+def embedded_ipv4(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 address an IPv6 address carries (6to4, or in its last 32 bits), else nothing."""
+    if ip.version == 4:
+        return []
+    if ip.sixtofour is not None:
+        return [ip.sixtofour]
+    if any(ip in prefix for prefix in IPV4_IN_LAST_32_BITS):
+        return [ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)]
+    return []
 
 
 def retry_after(header: str | None, default: float) -> float:

@@ -8,7 +8,9 @@ rows with status 'quarantined' and a reason; nothing raises for a bad item.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
+import re
 from collections.abc import Iterable, Iterator
 
 import charset_normalizer
@@ -31,20 +33,62 @@ def doc_id_for(source_uri: str, raw_sha256: str) -> str:
     return hashlib.sha256(f"{source_uri}\n{raw_sha256}".encode()).hexdigest()[:16]
 
 
-def decode(raw: bytes) -> tuple[str | None, str | None, str | None, str | None]:
-    """(text, encoding, reason, detail): UTF-8 when valid, else the detected charset, else a reason."""
+# Byte order marks, longest first: UTF-32 LE's begins with UTF-16 LE's.
+BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([a-z0-9_.:-]{1,40})""", re.I)
+
+
+def decode(raw: bytes, declared: str | None = None) -> tuple[str | None, str | None, str | None, str | None]:
+    """(text, encoding, reason, detail). A byte order mark decides; then a declared UTF-16 or UTF-32 (whose
+    text holds NUL bytes); then NUL bytes mean binary; then UTF-8 when valid, else the charset the server
+    (`declared`, from Content-Type) or the page's <meta> declares, else the detected one, else a reason."""
     if not raw.strip():
         return None, None, "empty", "no content"
+    if bom := next((name for mark, name in BOMS if raw.startswith(mark)), None):
+        return strict_decode(raw, bom, "its byte order mark")
+    charset = codec_name(declared)
+    if charset and charset.startswith(("utf-16", "utf-32")):
+        return strict_decode(raw, charset, "its Content-Type")
     if b"\x00" in raw[:8192]:
         return None, None, "binary", "NUL bytes in the first 8 KiB"
     try:
-        return raw.decode("utf-8-sig"), "utf-8", None, None
+        return raw.decode("utf-8"), "utf-8", None, None
     except UnicodeDecodeError as error:
         first_error = str(error)
+    if charset := charset or meta_charset(raw):
+        try:
+            return raw.decode(charset), charset, None, None
+        except UnicodeDecodeError:
+            pass  # a wrong declaration: detection may do better
     match = charset_normalizer.from_bytes(raw[:200_000]).best()
     if match is None:
         return None, None, "undecodable", f"not UTF-8 ({first_error}) and no charset detected"
     return raw.decode(match.encoding, errors="replace"), match.encoding, None, None
+
+
+def strict_decode(raw: bytes, charset: str, said_by: str) -> tuple[str | None, str | None, str | None, str | None]:
+    try:
+        return raw.decode(charset), charset.removesuffix("-sig"), None, None
+    except UnicodeDecodeError as error:
+        return None, None, "undecodable", f"not {charset} as {said_by} says ({error})"[:300]
+
+
+def codec_name(charset: str | None) -> str | None:
+    """Python's name for a charset label ('UTF-16LE' -> 'utf-16-le'), None when unknown."""
+    try:
+        return codecs.lookup(charset.strip().strip("\"'")).name if charset else None
+    except LookupError:
+        return None
+
+
+def meta_charset(raw: bytes) -> str | None:
+    """The charset an HTML page declares in a <meta> of its opening, when Python knows it. A page can only
+    declare an ASCII-compatible charset there (its bytes were read as ASCII to find it), so a UTF-16 or
+    UTF-32 label is ignored, as browsers do."""
+    found = META_CHARSET.search(raw[:4096])
+    charset = codec_name(found.group(1).decode("ascii")) if found else None
+    return None if charset is None or charset.startswith(("utf-16", "utf-32")) else charset
 
 
 def sniff_content_type(declared: str | None, text: str | None) -> str | None:
@@ -142,7 +186,7 @@ def item_row(item: Item, run_id: str, now: pd.Timestamp) -> dict:
     sha = hashlib.sha256(item.raw).hexdigest()
     text, encoding, reason, detail = item.text, "utf-8", item.reason, item.detail
     if reason is None and text is None:
-        text, encoding, reason, detail = decode(item.raw)
+        text, encoding, reason, detail = decode(item.raw, item.charset)
     elif reason is None and not text.strip():
         text, reason, detail = None, "empty", "no content"
     return {

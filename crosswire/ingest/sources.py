@@ -23,7 +23,7 @@ from crosswire.ingest.exports import (
 )
 from crosswire.ingest.fetch import Fetcher
 from crosswire.ingest.ledger import Ledger
-from crosswire.ingest.units import Item, Source, Unit
+from crosswire.ingest.units import Item, Source, Unit, storable_name
 from crosswire.ingest.warc import warc_items, warc_units
 from crosswire.ingest.web import plan_url
 
@@ -74,7 +74,7 @@ def folder_files(folder: Path, output: Path | None, skipped: Counter | None = No
             if suffix in FILE_TYPES and not name.startswith("."):
                 found.append(Path(top, name))
             elif not name.startswith(".") and skipped is not None:
-                skipped[suffix] += 1
+                skipped[storable_name(suffix)] += 1
     return sorted(file for file in found if file.is_file())
 
 

@@ -4,6 +4,7 @@ document as read, before decoding)."""
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,6 +63,7 @@ class Item:
     source: str | None
     content_type: str | None
     raw: bytes
+    charset: str | None = None  # as its Content-Type declares it (fetched pages, WARC records)
     text: str | None = None  # already decoded (export records)
     hints: dict = field(default_factory=dict)  # title, published, summary given beside the content
     reason: str | None = None  # why it cannot be a document
@@ -69,6 +71,32 @@ class Item:
     etag: str | None = None
     last_modified: str | None = None
     kind: str = "file"  # its ledger kind: file | record | page
+
+    def __post_init__(self):
+        # what is stored must be UTF-8: a file name's odd bytes, or a JSON string's lone surrogate, would
+        # fail the whole batch's write
+        self.source_uri = storable_name(self.source_uri)
+        self.source = storable_name(self.source) if self.source else self.source
+        self.text = storable_text(self.text) if self.text else self.text
+        self.hints = {key: storable_text(value) if isinstance(value, str) else value for key, value in self.hints.items()}
+
+
+ESCAPED_BYTE = re.compile("[\udc80-\udcff]")  # a byte that is not UTF-8, in a name read with surrogateescape
+SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def storable_name(name: str) -> str:
+    """A place's name as it can be stored and printed: a file name's bytes that are not UTF-8 (which
+    Python holds as lone surrogates) written %XX, so that the name stays stable and tells such names
+    apart; any other lone surrogate (from a JSON escape such as "\\ud800") as U+FFFD."""
+    if not SURROGATE.search(name):
+        return name
+    return storable_text(ESCAPED_BYTE.sub(lambda byte: f"%{ord(byte.group()) - 0xDC00:02X}", name))
+
+
+def storable_text(text: str) -> str:
+    """`text` with each lone surrogate, which no UTF-8 can hold, as U+FFFD."""
+    return SURROGATE.sub("\ufffd", text)
 
 
 @dataclass

@@ -11,7 +11,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from crosswire.ingest.exports import MAX_FILE_BYTES
 from crosswire.ingest.units import Item, Unit
-from crosswire.ingest.web import host, web_content_type
+from crosswire.ingest.web import declared_charset, host, web_content_type
 
 
 def warc_units(path: Path, name: str | None, batch_size: int) -> Iterator[Unit]:
@@ -59,14 +59,15 @@ def _warc_records(unit: Unit) -> Iterator[Item]:
             handle.seek(offset)
             record = next(iter(ArchiveIterator(handle)))
             uri = record.rec_headers.get_header("WARC-Target-URI")
-            content_type = web_content_type(record.http_headers.get_header("Content-Type"))
+            header = record.http_headers.get_header("Content-Type")
+            content_type = web_content_type(header)
             payload = record.content_stream().read(MAX_FILE_BYTES + 1)
             name = unit.source or host(uri)
             if len(payload) > MAX_FILE_BYTES:
                 yield Item(uri, name, content_type, b"", reason="too-large", detail=f"payload > {MAX_FILE_BYTES} bytes",
                            kind="record")
             else:
-                yield Item(uri, name, content_type, payload, kind="record")
+                yield Item(uri, name, content_type, payload, charset=declared_charset(header), kind="record")
 
 
 def cut_record(unit: Unit) -> Item:

@@ -82,6 +82,9 @@ def feed_units(url: str, fetched: Fetched, source: Source, ledger: Ledger) -> It
         if not link:
             continue
         name = source.name or host(link)
+        if refused := local_link(link, name):
+            yield refused
+            continue
         # membership first: feedparser warns when `updated` is read from an entry that has none
         updated = entry["updated_parsed"] if "updated_parsed" in entry else entry.get("published_parsed")
         when = pd.Timestamp(*updated[:6], tz="UTC") if updated else None
@@ -92,6 +95,16 @@ def feed_units(url: str, fetched: Fetched, source: Source, ledger: Ledger) -> It
                  "published": entry.get("published") or (entry["updated"] if "updated" in entry else None),
                  "summary": entry.get("summary")}
         yield Unit("page", link, name, hints={k: v for k, v in hints.items() if v})
+
+
+def local_link(link: str, name: str | None) -> Unit | None:
+    """A failed unit for a link to a local file read from fetched content (a feed entry, a sitemap's
+    <loc>), else None. Local files come only from SOURCE arguments, whatever allow_private_networks says:
+    a served document must never make a run read the disk and store what it holds."""
+    if urlsplit(link).scheme.lower() != "file":
+        return None
+    return Unit("failed", link, name, reason="forbidden-url",
+                detail="a fetched feed or sitemap links a local file: local files are read only when given as a SOURCE")
 
 
 def seen_since(entry: dict | None, updated: pd.Timestamp | None) -> bool:
@@ -114,7 +127,9 @@ def sitemap_units(url: str, content: bytes, source: Source, fetcher: Fetcher, le
         ledger.update(pd.DataFrame([{"source_uri": url, "source": source.name, "kind": "sitemap",
                                      "checked_at": pd.Timestamp.now(tz="UTC")}]))
         for loc, lastmod in locations:
-            if tag == "sitemapindex":
+            if refused := local_link(loc, source.name or host(loc)):
+                yield refused
+            elif tag == "sitemapindex":
                 if loc not in done:
                     child = fetcher.fetch(loc)
                     if child.ok:
@@ -163,4 +178,13 @@ def page_item(unit: Unit, fetched: Fetched) -> Item:
     if content_type is None:
         return Item(content_type=None, raw=fetched.content, reason="unsupported-type",
                     detail=f"Content-Type {fetched.content_type}", **base)
-    return Item(content_type=content_type, raw=fetched.content, **base)
+    return Item(content_type=content_type, raw=fetched.content, charset=declared_charset(fetched.content_type), **base)
+
+
+def declared_charset(header: str | None) -> str | None:
+    """The charset parameter of a Content-Type header ('text/html; charset=UTF-16LE' -> 'UTF-16LE')."""
+    for parameter in (header or "").split(";")[1:]:
+        name, _, value = parameter.partition("=")
+        if name.strip().lower() == "charset" and value.strip():
+            return value.strip().strip("\"'")
+    return None

@@ -11,8 +11,8 @@ from email.utils import formatdate
 
 import pytest
 
-from crosswire.ingest.fetch import Fetcher, retry_after
-from crosswire.settings import FetchSettings
+from crosswire.ingest.fetch import Fetcher, is_public, retry_after
+from crosswire.settings import FetchSettings, Settings
 from tests.website import local
 
 
@@ -126,3 +126,41 @@ def test_unknown_host_is_a_dns_error():
     with Fetcher(FetchSettings(retries=0)) as fetcher:
         page = fetcher.fetch("http://no-such-host.invalid/feed.xml")
     assert page.reason == "dns-error"
+
+
+@pytest.mark.parametrize("host", [
+    "[::127.0.0.1]", "[::ffff:127.0.0.1]", "[::ffff:7f00:1]", "[::ffff:0:7f00:1]", "[64:ff9b::7f00:1]",
+    "[64:ff9b::a00:1]", "[64:ff9b::a9fe:a9fe]", "[2002:a00:1::]", "[2002:7f00:1::]", "[2002:a9fe:a9fe::1]",
+    "[::a00:1]", "[::ffff:0:a00:1]", "[::ffff:c0a8:101]"])
+def test_private_ipv4_addresses_spelt_as_ipv6_are_refused(host):
+    with Fetcher(FetchSettings(retries=0)) as fetcher:
+        page = fetcher.fetch(f"http://{host}/latest/meta-data/")
+    assert page.reason == "private-address" and page.content == b""
+
+
+@pytest.mark.parametrize("address", ["8.8.8.8", "::ffff:8.8.8.8", "64:ff9b::808:808", "2002:808:808::1",
+                                     "2606:4700::1111"])
+def test_public_addresses_pass_the_guard_in_every_spelling(address):
+    assert is_public(address)
+
+
+def test_a_redirect_to_a_local_file_is_refused_even_with_private_networks_allowed(site, tmp_path):
+    canary = tmp_path / "canary.txt"
+    canary.write_bytes(b"canary: never to be stored")
+    with Fetcher(local()) as fetcher:
+        page = fetcher.fetch(site.url(f"/redirect?to={canary.as_uri()}"))
+    assert page.reason == "forbidden-url" and page.content == b"" and page.final_url == canary.as_uri()
+
+
+def test_a_trickling_body_is_cut_at_the_deadline_and_not_retried(site):
+    """One byte every 0.2 s: the between-bytes timeout never fires, the deadline does."""
+    started = time.perf_counter()
+    with Fetcher(local(timeout=1, deadline=1, retries=2)) as fetcher:
+        page = fetcher.fetch(site.url("/trickle"))
+    assert page.reason == "deadline" and page.content == b"" and "bytes read" in page.detail
+    assert time.perf_counter() - started < 2  # at most one between-bytes wait past the deadline
+    assert site.hits[("/trickle", 200)] == 1
+
+
+def test_the_deadline_has_a_legacy_flat_name():
+    assert Settings(fetch_deadline=5).fetch.deadline == 5 and FetchSettings().deadline == 60

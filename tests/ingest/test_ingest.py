@@ -4,6 +4,7 @@ as seen, never a crash."""
 from __future__ import annotations
 
 import gzip
+import os
 import json
 import shutil
 
@@ -140,3 +141,72 @@ def test_corpus_sample_ingests_without_loss(shared):
     frame, _, _ = ingest([str(f) for f in files])
     assert len(frame) == len(files) and frame["doc_id"].is_unique
     assert (frame["status"] == "ok").mean() > 0.9 and set(frame["source"]) == {"orange_ca"}
+
+
+def test_local_files_linked_from_a_feed_or_sitemap_are_refused_even_with_private_networks_allowed(site, tmp_path):
+    canary = tmp_path / "canary.html"
+    canary.write_bytes(b"<html><body><p>canary: never to be stored</p></body></html>")
+    links = [canary.as_uri(), f"file:{canary}", site.url("/page/1")]
+    items = "".join(f"<item><title>t{n}</title><link>{link}</link></item>" for n, link in enumerate(links))
+    site.documents["/local-feed.xml"] = (f"<?xml version='1.0'?><rss version='2.0'><channel><title>x</title>"
+                                         f"{items}</channel></rss>".encode(), "application/rss+xml")
+    locs = "".join(f"<url><loc>{link}</loc></url>" for link in links[:1])
+    site.documents["/local-sitemap.xml"] = (f"<?xml version='1.0'?><urlset xmlns='http://www.sitemaps.org/schemas/"
+                                            f"sitemap/0.9'>{locs}</urlset>".encode(), "application/xml")
+    frame, _, _ = ingest([site.url("/local-feed.xml"), site.url("/local-sitemap.xml")], allow_private_networks=True)
+    rows = frame.set_index("source_uri")
+    assert list(rows.loc[[canary.as_uri(), f"file:{canary}"], "reason"]) == ["forbidden-url"] * 2
+    assert rows.loc[site.url("/page/1"), "status"] == "ok"
+    assert not any(b"canary" in raw for raw in frame["raw"])
+
+
+RELEASE = SAMPLE / "county" / "2025-06-02-burglary-ring-charged.txt"
+
+
+def test_utf16_and_utf32_files_with_a_byte_order_mark_are_text(tmp_path):
+    release = RELEASE.read_text(encoding="utf-8")
+    for codec in ("utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"):
+        # the mark, in the file's own byte order
+        (tmp_path / f"{codec}.txt").write_bytes(("\ufeff" + release).encode(codec))
+    frame, _, _ = ingest([str(tmp_path)])
+    assert len(frame) == 4 and set(frame["status"]) == {"ok"}
+    assert all(text == release for text in frame["raw_text"])
+    assert set(frame["encoding"]) == {"utf-16", "utf-32"}
+
+
+def test_charsets_declared_by_the_server_or_the_page_are_decoded(site):
+    release = RELEASE.read_text(encoding="utf-8").replace("burglary", "cambriolage à Noël")
+    release = release.encode("latin-1", "replace").decode("latin-1")  # what each charset here can spell
+    page = f"<html><head><title>x</title></head><body><p>{release}</p></body></html>"
+    site.documents["/utf16.html"] = (page.encode("utf-16-le"), "text/html; charset=UTF-16LE")
+    site.documents["/latin1.html"] = (page.encode("latin-1"), "text/html; charset=iso-8859-1")
+    site.documents["/meta.html"] = (page.replace("<head>", "<head><meta charset='windows-1252'>").encode("cp1252"),
+                                    "text/html")
+    frame, _, _ = ingest([site.url(p) for p in ("/utf16.html", "/latin1.html", "/meta.html")])
+    rows = frame.set_index("source_uri")
+    assert set(rows["status"]) == {"ok"} and all("cambriolage à Noël" in text for text in rows["raw_text"])
+    assert list(rows.loc[[site.url(p) for p in ("/utf16.html", "/latin1.html", "/meta.html")], "encoding"]) == [
+        "utf-16-le", "iso8859-1", "cp1252"]
+
+
+def test_a_file_name_that_is_not_utf8_is_read_under_a_stable_printable_name(tmp_path):
+    release = RELEASE.read_bytes()
+    (tmp_path / "good.txt").write_bytes(release)
+    odd = os.path.join(os.fsencode(tmp_path), b"\xff\xfe.txt")
+    with open(odd, "wb") as handle:
+        handle.write(release.replace(b"burglary", b"theft"))
+    first, marks, _ = ingest([str(tmp_path)])
+    rows = first.set_index("source_uri")
+    assert set(rows["status"]) == {"ok"} and f"{tmp_path}/%FF%FE.txt" in rows.index
+    again, _, skipped = ingest([str(tmp_path)], Ledger(marks), run_id="run-2")
+    assert len(again) == 0 and skipped == 2
+    assert doc_id_for(f"{tmp_path}/%FF%FE.txt", first.set_index("source_uri").loc[f"{tmp_path}/%FF%FE.txt",
+                                                                                  "raw_sha256"]) in set(first["doc_id"])
+
+
+def test_lone_surrogates_in_a_json_record_are_replaced_not_fatal(tmp_path):
+    (tmp_path / "records.jsonl").write_text('{"url": "https://example.org/\\ud800", "text": "A \\udc00 text."}\n'
+                                           '{"url": "https://example.org/ok", "text": "Fine."}\n')
+    frame, _, _ = ingest([str(tmp_path)])
+    assert list(frame["source_uri"]) == ["https://example.org/\ufffd", "https://example.org/ok"]
+    assert list(frame["raw_text"]) == ["A \ufffd text.", "Fine."]

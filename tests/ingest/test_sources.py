@@ -26,6 +26,7 @@ from crosswire.ingest import (
     plan,
     read_unit,
 )
+from crosswire.ingest.exports import MAX_FILE_BYTES
 from crosswire.settings import Settings
 from tests.conftest import REPO, SAMPLE
 from tests.website import local
@@ -207,3 +208,29 @@ def test_example_sources_file_is_valid():
     assert sources[-1].location == str(SAMPLE) and sources[3].fields["html"] == "body_html"
     with pytest.raises(ValidationError, match="needs a local path"):
         Source(location="https://example.org/dump.warc.gz", kind="warc")
+
+
+def test_csv_fields_past_the_csv_default_limit_are_read_and_a_field_past_ours_is_one_row(tmp_path):
+    path = tmp_path / "export.csv"
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["url", "text"])
+        writer.writerow(["https://example.org/long", "word " * 28_000])  # 140 KB
+        writer.writerow(["https://example.org/huge", "x" * (MAX_FILE_BYTES + 1)])
+        writer.writerow(["https://example.org/after", "Read after the huge one.", "an extra value"])
+    items = [item for unit in plan(Source(location=str(path)), None, Ledger(pd.DataFrame()), 2)
+             for item in read_unit(unit)]
+    assert [(item.source_uri, item.reason) for item in items] == [
+        ("https://example.org/long", None), (f"{path}#2", "too-large"), ("https://example.org/after", None)]
+    assert len(items[0].text) == 140_000 and "row 2" in items[1].detail
+    assert json.loads(items[2].raw)["_extra"] == ["an extra value"]
+
+
+def test_export_units_start_at_their_first_record(tmp_path):
+    path = tmp_path / "export.jsonl"
+    path.write_text("".join(json.dumps({"url": f"https://example.org/{n}", "text": f"Text {n}."}) + "\n"
+                            for n in range(25)))
+    units = list(plan(Source(location=str(path)), None, Ledger(pd.DataFrame()), 10))
+    assert [(u.start, u.count) for u in units] == [(0, 10), (10, 10), (20, 5)]
+    assert [item.source_uri for unit in units for item in read_unit(unit)] == [
+        f"https://example.org/{n}" for n in range(25)]
