@@ -157,7 +157,10 @@ def test_long_spans_get_coarser_bins_and_acronyms_count_as_their_names(tmp_path)
                                "source_uri": ["feeds/a.html", "feeds/b.html"], "reason": "bot-wall",
                                "detail": "Pardon Our Interruption"})
     tables = {"articles": stories, "mentions": mentions, "quarantine": quarantine}
-    store.commit({name: table(frame, name) for name, frame in tables.items()}, "r1")
+    started = [pd.Timestamp("2026-07-02", tz=UTC)]
+    runs = pd.DataFrame({"run_id": ["r1"], "outcome": ["success"], "started_at": started, "finished_at": started})
+    with store.lock():
+        store.commit("r1", runs, {name: table(frame, name) for name, frame in tables.items()})
     with sql.connection() as connection:
         views(connection, store)
         binned, unit = stories_over_time(connection)  # 23 years: 94 quarters
