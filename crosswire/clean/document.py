@@ -30,7 +30,7 @@ from crosswire.clean.page import (
 )
 from crosswire.clean.repairs import repair, unglue
 from crosswire.clean.segments import cut_run_together, prose_run, segments
-from crosswire.clean.text import count_words, nonspace_chars, same_text
+from crosswire.clean.text import count_words, match_key, nonspace_chars
 from crosswire.dates import dated_line, lead_date, parse_date
 from crosswire.settings import DEFAULTS, Settings
 
@@ -120,8 +120,7 @@ def _from_lines(lines: list[str], is_html: bool, meta: dict, boilerplate: frozen
     if len(own) < len(lines):  # else the blocks are those above
         kept, listed = split_lists(blocks(own))
     if is_html:  # trafilatura's text may open with the headline and the date line
-        while kept and ((title and same_text(kept[0], title)) or dated_line(kept[0])):
-            kept = kept[1:]
+        kept = kept[_headline_lines(kept, title):]
     elif segmented:
         kept = cut_footer(kept[slice(*prose_run(kept, saved))])
     else:
@@ -155,6 +154,13 @@ def _from_lines(lines: list[str], is_html: bool, meta: dict, boilerplate: frozen
     )
 
 
+def _headline_lines(blocks: list[str], title: str | None) -> int:
+    """How many of the first `blocks` are the headline (`title`) or a date line."""
+    key = match_key(title) if title else None
+    n = 0
+    while n < len(blocks) and ((key is not None and match_key(blocks[n]) == key) or dated_line(blocks[n])):
+        n += 1
+    return n
 
 
 def _rejected(reason: str, detail: str, junk: float = 1.0) -> Cleaned:

@@ -127,9 +127,10 @@ def cut_footer(blocks: list[str]) -> list[str]:
         if FOOTER.match(block):
             blocks = blocks[:i]
             break
-    while blocks and _is_trailing_chrome(blocks[-1]):
-        blocks = blocks[:-1]
-    return blocks
+    end = len(blocks)
+    while end and _is_trailing_chrome(blocks[end - 1]):
+        end -= 1
+    return blocks[:end]
 
 
 def _is_trailing_chrome(line: str) -> bool:
