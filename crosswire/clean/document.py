@@ -17,7 +17,7 @@ from crosswire.clean.header import (
     find_title,
     top_end,
 )
-from crosswire.clean.html import main_text
+from crosswire.clean.html import main_text, parse, visible_words
 from crosswire.clean.language import language_of
 from crosswire.clean.lines import blocks, split_lines
 from crosswire.clean.page import (
@@ -43,7 +43,7 @@ class Cleaned:
     language: str | None  # ISO 639-1
     is_article: bool
     reason: str | None  # when not an article: 'empty', 'not-text', 'bot-wall', 'error-page', 'index-page',
-    # 'too-short', 'too-long'
+    # 'too-short', 'too-long', 'too-many-lines'
     detail: str | None  # human-readable detail for the quarantine row
     junk_ratio: float  # share of the input's non-space characters removed as junk
     word_count: int
@@ -65,8 +65,9 @@ def clean_document(
 
     HTML goes through trafilatura first; its main text is already free of page chrome, so only the
     text repair and the fragment filter apply to it, and its title and date metadata are kept. Texts
-    under `settings.clean.min_article_words` words or over `max_article_words` are not articles. A page
-    saved without its line breaks is cut into segments first (crosswire.clean.segments)."""
+    under `settings.clean.min_article_words` words or over `max_article_words` are not articles; a page
+    of more than `max_page_words` words (HTML: that a reader sees) or `max_page_lines` lines (text) is not
+    cleaned at all. A page saved without its line breaks is cut into segments first (crosswire.clean.segments)."""
     hints = hints or {}
     if not isinstance(raw_text, str) or "\x00" in raw_text:
         return _rejected("not-text", "no decodable text", junk=0.0)
@@ -75,12 +76,19 @@ def clean_document(
     is_html = "html" in (content_type or "")
     meta = {"title": hints.get("title"), "published": parse_date(hints.get("published"), settings.dates)}
     if is_html:
-        text, extracted, page_chars = main_text(raw_text, settings)
+        tree = parse(raw_text)
+        if tree is None:
+            return _rejected("empty", "no main text found in the HTML")
+        if oversized := _oversized(settings, words=visible_words(tree)):
+            return _rejected(*oversized)
+        text, extracted, page_chars = main_text(tree, settings)
         if not text:
             return _rejected("empty", "no main text found in the HTML")
         meta = {**extracted, "title": meta["title"] or extracted["title"],
                 "published": meta["published"] or extracted["published"]}
     else:
+        if oversized := _oversized(settings, words=count_words(raw_text), lines=raw_text.count("\n") + 1):
+            return _rejected(*oversized)
         text, page_chars = raw_text, nonspace_chars(raw_text)
     repaired = repair(text)
     lines = raw = split_lines(repaired)
@@ -152,6 +160,17 @@ def _from_lines(lines: list[str], is_html: bool, meta: dict, boilerplate: frozen
         site_name=meta.get("site_name"),
         url=meta.get("url"),
     )
+
+
+def _oversized(settings: Settings, words: int, lines: int = 0) -> tuple[str, str] | None:
+    """('too-long' or 'too-many-lines', detail) for a page whose size alone says it is no release: decided
+    from counts before any other work, so that a huge page costs milliseconds, not minutes. (`lines`: of a
+    text page; an HTML page's lines are its markup's.)"""
+    if words > settings.clean.max_page_words:
+        return "too-long", f"{words} words on the page > {settings.clean.max_page_words}, not cleaned"
+    if lines > settings.clean.max_page_lines:
+        return "too-many-lines", f"{lines} lines on the page > {settings.clean.max_page_lines}, not cleaned"
+    return None
 
 
 def _headline_lines(blocks: list[str], title: str | None) -> int:
