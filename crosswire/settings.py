@@ -38,6 +38,10 @@ class CleanSettings(Section):
     max_page_lines: int = Field(
         20_000, ge=1, description="A text page of more lines than this is quarantined (too-many-lines) before it is "
         "cleaned (the corpus's longest page has 2,045).")
+    budget_seconds: float | None = Field(
+        10.0, gt=0, description="Seconds the cleaning of one document may take: a document still being cleaned then "
+        "is stopped (its batch is cleaned in a child process, killed at the deadline) and quarantined as "
+        "over-budget; the batch goes on. None: no limit, documents cleaned in the run's own process.")
     template_min_docs: int = Field(
         5, ge=1, description="A line is part of a source's template when at least this many of its documents hold it ...")
     template_min_share: float = Field(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from crosswire.clean.affixes import strip_affixes
 from crosswire.clean.header import (
@@ -43,7 +44,7 @@ class Cleaned:
     language: str | None  # ISO 639-1
     is_article: bool
     reason: str | None  # when not an article: 'empty', 'not-text', 'bot-wall', 'error-page', 'index-page',
-    # 'too-short', 'too-long', 'too-many-lines'
+    # 'too-short', 'too-long', 'too-many-lines', 'over-budget'
     detail: str | None  # human-readable detail for the quarantine row
     junk_ratio: float  # share of the input's non-space characters removed as junk
     word_count: int
@@ -180,6 +181,26 @@ def _headline_lines(blocks: list[str], title: str | None) -> int:
     while n < len(blocks) and ((key is not None and match_key(blocks[n]) == key) or dated_line(blocks[n])):
         n += 1
     return n
+
+
+def over_budget(seconds: float) -> Cleaned:
+    """The verdict on a page whose cleaning took longer than `seconds` and was stopped (crosswire.clean.budget)."""
+    return _rejected("over-budget", f"cleaning took over {seconds:g} s (clean.budget_seconds) and was stopped")
+
+
+@lru_cache(maxsize=1)
+def preload() -> None:
+    """Load what cleaning loads at its first use (the language model, dateparser's English and Spanish
+    patterns, trafilatura's and htmldate's) by cleaning two small pages and reading two dates: a process that
+    forks a child to clean each batch (crosswire.clean.budget) loads it once, before its first fork, instead
+    of every child loading it again (about a second a batch)."""
+    text = ("A county prosecutor's release\nMarch 3, 2026\n\nSPRINGFIELD – The county prosecutor said today that "
+            "a man was charged with fraud after investigators found payments to companies that did not exist.")
+    clean_document(text)
+    clean_document(f"<html><head><title>A release</title></head><body><article><p>{text}</p></article></body></html>",
+                   "text/html")
+    for spelling in ("Tuesday, March 3, 2026 10:00 AM EST", "3 de marzo de 2026"):  # dateparser's, not the plain ones
+        parse_date(spelling)
 
 
 def _rejected(reason: str, detail: str, junk: float = 1.0) -> Cleaned:
