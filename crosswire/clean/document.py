@@ -31,7 +31,7 @@ from crosswire.clean.page import (
 )
 from crosswire.clean.repairs import repair, unglue
 from crosswire.clean.segments import cut_run_together, prose_run, segments
-from crosswire.clean.text import count_words, match_key, nonspace_chars
+from crosswire.clean.text import count_words, match_key, nonspace_chars, spaced_words
 from crosswire.dates import dated_line, lead_date, parse_date
 from crosswire.settings import DEFAULTS, Settings
 
@@ -95,13 +95,13 @@ def clean_document(
     lines = raw = split_lines(repaired)
     if not is_html:
         lines = cut_run_together(raw, boilerplate, settings.clean.run_together_words, settings.clean.long_line_words,
-                                 count_words(repaired))
+                                 spaced_words(repaired))
     wall = wall_or_error(lines, text)
     if wall:
         return _rejected(*wall)
     cleaned = _from_lines(lines, is_html, meta, boilerplate, page_chars, settings, frozenset(raw) if lines != raw else None)
     if not is_html and cleaned.reason in ("too-short", "index-page"):  # perhaps a page whose lines ran together
-        cut = segments(raw, boilerplate, lambda line: count_words(line) >= settings.clean.long_line_words)
+        cut = segments(raw, boilerplate, lambda line: spaced_words(line) >= settings.clean.long_line_words)
         if cut != raw and (retry := _from_lines(cut, is_html, meta, boilerplate, page_chars, settings, frozenset(raw))).is_article:
             return retry
     return cleaned

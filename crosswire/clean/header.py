@@ -25,18 +25,20 @@ from crosswire.clean.patterns import (
     WORD,
 )
 from crosswire.clean.repairs import unglue
-from crosswire.clean.text import count_words, match_key
+from crosswire.clean.text import cjk_chars, count_words, match_key
 from crosswire.dates import date_in_line, dated_line, modified_in_line, parse_date
 from crosswire.settings import DEFAULTS, DateSettings
 
 
 def is_prose(line: str) -> bool:
-    """A sentence-like block: long, with ordinary lowercase words (titles are capitalised)."""
-    words = line.split()
-    content = sum(w.islower() and w not in STOPWORDS for w in words)
-    if len(words) >= 12 and content >= 3 and line.endswith(TERMINAL):
+    """A sentence-like block: long, with ordinary lowercase words (titles are capitalised); in CJK text,
+    which has no capitals, every character is such a word."""
+    tokens, cjk = line.split(), cjk_chars(line)
+    words = count_words(line) if cjk else len(tokens)
+    content = sum(w.islower() and w not in STOPWORDS for w in tokens) + cjk
+    if words >= 12 and content >= 3 and line.endswith(TERMINAL):
         return True
-    return len(words) >= 30 and content >= 0.3 * len(words)
+    return words >= 30 and content >= 0.3 * words
 
 
 @lru_cache(maxsize=4096)  # a site's template lines recur on every page, and blocks are read twice

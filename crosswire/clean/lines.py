@@ -7,6 +7,7 @@ import re
 
 from crosswire.clean.patterns import (
     BROKEN_WORD,
+    CJK,
     DASH_ONLY,
     DATELINE,
     FOOTER,
@@ -59,9 +60,10 @@ class Paragraph:
                 self.pieces[-1] = self.pieces[-1][:-1] + SOFT_HYPHEN
         elif line[0] not in ",.;:!?)]}%”’":
             spaced = True
+        if self._words is not None:  # two words meeting at a join without a space are one (CJK characters: two)
+            merged = not spaced and not CJK.match(self.last[-1]) and not CJK.match(line[0])
+            self._words += count_words(line) - merged
         self.pieces.append(" " + line if spaced else line)
-        if self._words is not None:  # the two words on either side of a join without a space are one
-            self._words += count_words(line) - (not spaced)
         self.last = line
 
     def words(self) -> int:

@@ -139,7 +139,7 @@ def _is_trailing_chrome(line: str) -> bool:
     if LABEL_START.match(line):  # a field of a media advisory ("WHERE: Department N-12, ...")
         return False
     words = line.split()
-    if line.endswith((".", "”", '"')):
+    if line.endswith((".", "”", '"', "。")):
         return False
     if len(words) <= 5 or all(len(w) <= 2 for w in words):  # menu items, letter-spaced logos
         return True

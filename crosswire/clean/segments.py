@@ -24,7 +24,7 @@ from functools import lru_cache
 
 from crosswire.clean.lines import dateline
 from crosswire.clean.patterns import DATELINE, TERMINAL, UI_LINES
-from crosswire.clean.text import collapse_spaces, count_words
+from crosswire.clean.text import collapse_spaces, spaced_words
 from crosswire.dates import LINE_DATE
 from crosswire.vocabulary import vocabulary
 
@@ -55,7 +55,7 @@ def ran_together(line: str, words: int, long: int, page_words: int) -> bool:
     brand name, "DirecTV", is one word however often it stands)."""
     if len(line) < 2 * long:  # fewer than `long` words, without counting them
         return False
-    n = count_words(line)
+    n = spaced_words(line)
     if n >= words or (n >= long and n >= MOST * page_words):
         return True
     marks = ("#" in line or "©" in line) and _MARK_GLUE.search(line)
@@ -81,7 +81,7 @@ def cut_run_together(lines: list[str], boilerplate: Iterable[str], words: int, l
     longest = [line for line in lines if len(line) >= 2 * long]  # the lines that may hold `long` words
     if not longest:
         return lines
-    total = sum(map(count_words, lines)) if total is None else total
+    total = sum(map(spaced_words, lines)) if total is None else total
     if any(ran_together(line, words, long, total) for line in longest):
         return segments(lines, boilerplate, lambda line: ran_together(line, words, long, total))
     return lines

@@ -83,7 +83,8 @@ def test_a_paragraph_counts_its_words_as_its_text_reads(shared):
     """A block's words are kept up to date as lines join it: two words glued at a join (a hyphen broken at
     a line end, a line that opens with a stop) count as one, as in the joined text."""
     lines = sorted(x for x in corpus_lines(shared, 5) if x.strip())[:1000]
-    lines += ["exhaus-", "tive", "18-year-", "old", "Pre-", "Qualification", ",", ")", "a-", "—", "x"]
+    lines += ["exhaus-", "tive", "18-year-", "old", "Pre-", "Qualification", ",", ")", "a-", "—", "x", "警方逮捕",
+              ",嫌疑人", "word", ",中", "中-", "文字", "a-", "中"]
     paragraph = Paragraph(lines[0])
     for line in lines[1:]:
         paragraph.add(" ".join(line.split()))
