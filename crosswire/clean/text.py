@@ -15,9 +15,8 @@ def count_words(line: str) -> int:
     """Words of `line`: its tokens between spaces, each character of Chinese, Japanese or Korean (CJK)
     counted as a word of its own, as those scripts write no spaces between their words (a release of 400
     characters is as long as one of 400 words, over any article's minimum)."""
-    if not cjk_chars(line):
-        return len(line.split())
-    return len(CJK.findall(line)) + len(CJK.sub(" ", line).split())
+    cjk = cjk_chars(line)
+    return cjk + len(CJK.sub(" ", line).split()) if cjk else len(line.split())
 
 
 def cjk_chars(line: str) -> int:
