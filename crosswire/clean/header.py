@@ -69,13 +69,16 @@ def top_end(blocks: list[str], first_is_title: bool = True) -> tuple[int, bool]:
         if _is_dateline(block):
             return i, True
         lead = block[: glued.start() + 3] if i == 0 and glued else block  # "... converters.WHO: ..."
-        own_title = page_title is not None and page_title.names(match_key(block))
-        if is_prose(lead) and (i > 0 or lead.endswith(TERMINAL)) and not own_title:
+        if is_prose(lead) and (i > 0 or lead.endswith(TERMINAL)) and not _names_page_title(page_title, block):
             for j in range(i + 1, min(i + 3, len(blocks))):
                 if _is_dateline(blocks[j]):
                     return j, True
             return i, False
     return len(blocks), False
+
+
+def _names_page_title(page_title: PageTitle | None, block: str) -> bool:
+    return page_title is not None and page_title.names(match_key(block))
 
 
 def _title_like(line: str, boilerplate: frozenset[str]) -> bool:
@@ -122,7 +125,7 @@ class PageTitle:
         """The first of `lines` spelled as the longest cut, when that cut holds two words or more: the page's
         own heading, its title without the site's name."""
         first: dict[int, str] = {}  # key length of a cut -> the first line spelled so
-        for line in lines:
+        for line in lines if self.cuts else ():
             key = match_key(line)
             if len(key) in self.cuts and self.key.startswith(key):
                 first.setdefault(len(key), line)

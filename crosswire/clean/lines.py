@@ -45,10 +45,13 @@ def _wrap_width(lines: list[str]) -> int:
 
 
 class Paragraph:
-    """A block being rejoined from lines. Its pieces are joined once, at the end: a string grown line by line
-    is copied again at every line, and a block of thousands of hard-wrapped lines (a long filing, a page of
-    lines of one width) would cost the square of its length. How a line joins depends on the line before it
-    alone; the block's words are counted only when asked, and then kept up to date."""
+    """A block rejoined from two lines or more. Its pieces are joined once, at the end: a string grown line by
+    line is copied again at every line, and a block of thousands of hard-wrapped lines (a long filing, a page
+    of lines of one width) would cost the square of its length. How a line joins depends on the line before
+    it alone; the block's words are counted only when asked, and then kept up to date. (A block of one line
+    is that line: most blocks are, and a string costs less.)"""
+
+    __slots__ = ("pieces", "last", "_words")
 
     def __init__(self, line: str):
         self.pieces, self.last, self._words = [line], line, None
@@ -68,30 +71,42 @@ class Paragraph:
 
     def words(self) -> int:
         if self._words is None:
-            self._words = count_words(self.text())
+            self._words = count_words(str(self))
         return self._words
 
-    def is_one_line(self) -> bool:
-        return len(self.pieces) == 1
-
-    def text(self) -> str:
+    def __str__(self) -> str:
         return "".join(self.pieces)
 
 
-def _continues(block: Paragraph, line: str, width: int) -> bool:
+def _joined(block: str | Paragraph, line: str) -> Paragraph:
+    """`block` with `line` joined to it."""
+    paragraph = Paragraph(block) if isinstance(block, str) else block
+    paragraph.add(line)
+    return paragraph
+
+
+def _last_line(block: str | Paragraph) -> str:
+    return block if isinstance(block, str) else block.last
+
+
+def _words(block: str | Paragraph) -> int:
+    return count_words(block) if isinstance(block, str) else block.words()
+
+
+def _continues(block: str | Paragraph, line: str, width: int) -> bool:
     """Whether `line` carries on the sentence or paragraph of `block`."""
-    last = block.last
+    last = _last_line(block)
     if FOOTER.match(line):  # "Latest Posts" after a page cut off mid-sentence
         return False
     if line[0] in ",.;:!?)]}%”’" or line[0].islower():
         return True
     if dateline(line) or LABEL_START.match(line):
         return False
-    if line[0] in "–—" and block.words() <= 4:  # "CHICAGO" / "— The Cook County ..."
+    if line[0] in "–—" and _words(block) <= 4:  # "CHICAGO" / "— The Cook County ..."
         return True
-    if hangs(last) or (last.endswith(":") and block.words() <= 3):
+    if hangs(last) or (last.endswith(":") and _words(block) <= 3):
         return True
-    if width and block.is_one_line() and RELEASE_LABEL.match(last) and not last.endswith(TERMINAL):
+    if width and isinstance(block, str) and RELEASE_LABEL.match(last) and not last.endswith(TERMINAL):
         return True  # "For Immediate Release: a title that wraps" / "onto a second line"
     return bool(width) and len(last) >= width * (0.9 if last.endswith(TERMINAL) else 0.8)
 
@@ -119,13 +134,16 @@ def _dehyphenate(blocks: list[str]) -> list[str]:
 def _mend_page_breaks(blocks: list[str]) -> list[str]:
     """A block that opens in lower case carries on the sentence the block before it left open: a PDF's
     page break, once the page footer between them is gone."""
-    out: list[Paragraph] = []
+    out: list[str | Paragraph] = []
     for block in blocks:
-        if out and block[0].islower() and out[-1].words() >= 5 and not out[-1].last.endswith((*TERMINAL, ":")):
-            out[-1].add(block)
+        if out and block[0].islower() and _words(out[-1]) >= 5 and not _last_line(out[-1]).endswith(_OPEN_ENDS):
+            out[-1] = _joined(out[-1], block)
         else:
-            out.append(Paragraph(block))
-    return [paragraph.text() for paragraph in out]
+            out.append(block)
+    return [str(block) for block in out]
+
+
+_OPEN_ENDS = (*TERMINAL, ":")  # a block that ends otherwise leaves its sentence open
 
 
 def mend(blocks: list[str]) -> list[str]:
@@ -137,7 +155,7 @@ def blocks(lines: list[str]) -> list[str]:
     """Rejoin lines broken by inline markup or by hard wrapping; a blank line always ends a block."""
     width = _wrap_width(lines)
     out: list[str] = []
-    current: Paragraph | None = None
+    current: str | Paragraph = ""
     dash = ""
     for line in lines + [""]:
         if DASH_ONLY.match(line):  # a lone dash belongs to the text that follows it
@@ -146,9 +164,9 @@ def blocks(lines: list[str]) -> list[str]:
         if dash and line:
             line, dash = f"{dash} {line}", ""
         if current and line and _continues(current, line, width):
-            current.add(line)
+            current = _joined(current, line)
             continue
         if current:
-            out.append(current.text())
-        current = Paragraph(line) if line else None
+            out.append(str(current))
+        current = line
     return mend(out)

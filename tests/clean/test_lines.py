@@ -88,4 +88,4 @@ def test_a_paragraph_counts_its_words_as_its_text_reads(shared):
     paragraph = Paragraph(lines[0])
     for line in lines[1:]:
         paragraph.add(" ".join(line.split()))
-        assert paragraph.words() == count_words(paragraph.text())
+        assert paragraph.words() == count_words(str(paragraph))
