@@ -54,10 +54,11 @@ def clean_rows(docs: pd.DataFrame, settings: Settings, templates: Mapping[str, f
     rows = list(out[out["status"].eq("ok")].iterrows())
 
     def clean(row: pd.Series) -> Cleaned:
+        html = "html" in str(row["content_type"])
         return clean_document(
             row["raw_text"],
             _present(row["content_type"]) or "text/plain",
-            boilerplate=templates.get(sources[row.name], frozenset()) if "html" not in str(row["content_type"]) else frozenset(),
+            boilerplate=frozenset() if html else templates.get(sources[row.name], frozenset()),
             settings=settings,
             hints={"title": _present(row.get("meta_title")), "published": _present(row.get("meta_published"))},
         )

@@ -4,6 +4,7 @@ author and cuts it, cuts the footer, and gives the body text with its language a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -80,7 +81,7 @@ def clean_document(
         tree = parse(raw_text)
         if tree is None:
             return _rejected("empty", "no main text found in the HTML")
-        if oversized := _oversized(settings, words=visible_words(tree)):
+        if oversized := _oversized(settings, raw_text, words=lambda: visible_words(tree)):
             return _rejected(*oversized)
         text, extracted, page_chars = main_text(tree, settings)
         if not text:
@@ -88,7 +89,7 @@ def clean_document(
         meta = {**extracted, "title": meta["title"] or extracted["title"],
                 "published": meta["published"] or extracted["published"]}
     else:
-        if oversized := _oversized(settings, words=count_words(raw_text), lines=raw_text.count("\n") + 1):
+        if oversized := _oversized(settings, raw_text, words=lambda: count_words(raw_text), lines=True):
             return _rejected(*oversized)
         text, page_chars = raw_text, nonspace_chars(raw_text)
     repaired = repair(text)
@@ -163,14 +164,16 @@ def _from_lines(lines: list[str], is_html: bool, meta: dict, boilerplate: frozen
     )
 
 
-def _oversized(settings: Settings, words: int, lines: int = 0) -> tuple[str, str] | None:
+def _oversized(settings: Settings, page: str, words: Callable[[], int], lines: bool = False) -> tuple[str, str] | None:
     """('too-long' or 'too-many-lines', detail) for a page whose size alone says it is no release: decided
-    from counts before any other work, so that a huge page costs milliseconds, not minutes. (`lines`: of a
-    text page; an HTML page's lines are its markup's.)"""
-    if words > settings.clean.max_page_words:
-        return "too-long", f"{words} words on the page > {settings.clean.max_page_words}, not cleaned"
-    if lines > settings.clean.max_page_lines:
-        return "too-many-lines", f"{lines} lines on the page > {settings.clean.max_page_lines}, not cleaned"
+    from counts before any other work, so that a huge page costs milliseconds, not minutes. `words()` counts
+    the page's words, and `lines` says whether its lines count (those of a text page; an HTML page's lines
+    are its markup's). A page holds fewer words and lines than characters: a short one is not counted."""
+    most_words, most_lines = settings.clean.max_page_words, settings.clean.max_page_lines
+    if len(page) > most_words and (n := words()) > most_words:
+        return "too-long", f"{n} words on the page > {most_words}, not cleaned"
+    if lines and len(page) >= most_lines and (n := page.count("\n") + 1) > most_lines:
+        return "too-many-lines", f"{n} lines on the page > {most_lines}, not cleaned"
     return None
 
 
