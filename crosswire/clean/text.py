@@ -3,7 +3,7 @@ two spellings of a heading share."""
 
 from __future__ import annotations
 
-from crosswire.clean.patterns import CJK, NON_WORD
+from crosswire.clean.patterns import CJK, MAYBE_CJK, NON_WORD
 
 
 def collapse_spaces(line: str) -> str:
@@ -21,7 +21,7 @@ def count_words(line: str) -> int:
 
 def cjk_chars(line: str) -> int:
     """Characters of `line` in a script written without spaces between words (see patterns.CJK)."""
-    return 0 if line.isascii() else len(CJK.findall(line))
+    return 0 if line.isascii() or not MAYBE_CJK.search(line) else len(CJK.findall(line))
 
 
 def spaced_words(line: str) -> int:
