@@ -7,10 +7,12 @@ PDF's text comes): the shape whose cleaning grew with the square of its lines. T
 one such line per line. Each page is cleaned whole, the page caps raised (`clean.max_page_words`,
 `max_page_lines`, `max_article_words`) so that no early verdict cuts the work short; the fastest of
 `--rounds` cleanings, in CPU seconds, is printed with its cost per line and that cost's ratio to the smallest
-page's: linear within 25 % when every ratio stays within 0.8-1.25. The last column is the default
-settings' time, whose page caps refuse the larger pages from a count. `--shapes` adds other pages whose
-cleaning once grew faster than their size: many short menu lines, many short paragraphs, a page run
-together on one line, a first line of many separators.
+page's: linear within 25 % when every ratio of the text and HTML pages stays within 0.8-1.25. The last
+column is the default settings' time, whose page caps refuse the larger pages from a count. `--shapes` adds
+other pages whose cleaning once grew faster than their size: many short menu lines, many short paragraphs,
+a page run together on one line, a first line of many separators. Pages of many distinct short lines cost
+up to twice as much a line once they hold more of them than the caches of a site's repeated lines (4,096
+lines), then no more: 32k and 64k lines cost alike.
 """
 
 from __future__ import annotations
@@ -101,7 +103,7 @@ def main() -> int:
     for make, content_type in pages.values():  # what cleaning loads at first use, loaded before the clock runs
         clean_document(make(50), content_type, settings=UNCAPPED)
     print(f"{'page':<17} {'lines':>6} {'KB':>7} {'seconds':>8} {'µs/line':>8} {'ratio':>6} {'defaults':>9}")
-    linear = True
+    linear = True  # the text and HTML pages'
     for name, (make, content_type) in pages.items():
         first = None
         for lines in args.sizes:
@@ -109,11 +111,11 @@ def main() -> int:
             took = seconds(page, content_type, UNCAPPED, args.rounds)
             per_line = took / lines
             first = first or per_line
-            linear &= 0.8 <= per_line / first <= 1.25
+            linear &= name not in PAGES or 0.8 <= per_line / first <= 1.25
             default = seconds(page, content_type, Settings(), 1)
             print(f"{name:<17} {lines:>6} {len(page.encode()) / 1024:>7.0f} {took:>8.3f} {per_line * 1e6:>8.1f} "
                   f"{per_line / first:>6.2f} {default:>8.3f}s", flush=True)
-    print(f"linear within 25 %: {'yes' if linear else 'no'}")
+    print(f"text and HTML linear within 25 %: {'yes' if linear else 'no'}")
     return 0
 
 
