@@ -26,11 +26,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from crosswire.clean import clean_document  # noqa: E402
-from crosswire.settings import Settings  # noqa: E402
+from crosswire.clean import clean_document
+from crosswire.settings import Settings
 
-WORDS = ("the county office said a man was charged with fraud after investigators found records of payments made "
-         "to companies that did not exist in the state prosecutors and police worked together on the case").split()
+WORDS = ("the", "county", "office", "said", "a", "man", "was", "charged", "with", "fraud", "after", "investigators",
+         "found", "records", "of", "payments", "made", "to", "companies", "that", "did", "not", "exist", "in", "state",
+         "prosecutors", "and", "police", "worked", "together", "on", "case")
 UNCAPPED = Settings(clean={"max_article_words": 10**9, "max_page_words": 10**9, "max_page_lines": 10**9})
 
 

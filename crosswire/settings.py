@@ -61,7 +61,7 @@ class CleanSettings(Section):
         "of a page that, read as lines, leaves too little text.")
 
     @model_validator(mode="after")
-    def _page_holds_an_article(self) -> "CleanSettings":
+    def _page_holds_an_article(self) -> CleanSettings:
         if self.max_page_words < self.max_article_words:
             raise ValueError(f"clean.max_page_words ({self.max_page_words}) is below clean.max_article_words "
                              f"({self.max_article_words}): pages of an article's length would be refused before they are cleaned")

@@ -89,7 +89,7 @@ def _serve(items: Sequence, work: Callable, fd: int, parent: int) -> None:
             for item in items:
                 try:
                     message = (True, work(item))
-                except Exception:
+                except Exception:  # whatever the work raises is the parent's to raise, with its traceback
                     message = (False, traceback.format_exc())
                 data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
                 out.write(_LENGTH.pack(len(data)) + data)

@@ -51,7 +51,7 @@ class Paragraph:
     it alone; the block's words are counted only when asked, and then kept up to date. (A block of one line
     is that line: most blocks are, and a string costs less.)"""
 
-    __slots__ = ("pieces", "last", "_words")
+    __slots__ = ("_words", "last", "pieces")
 
     def __init__(self, line: str):
         self.pieces, self.last, self._words = [line], line, None
