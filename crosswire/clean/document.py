@@ -95,8 +95,7 @@ def clean_document(
     repaired = repair(text)
     lines = raw = split_lines(repaired)
     if not is_html:
-        lines = cut_run_together(raw, boilerplate, settings.clean.run_together_words, settings.clean.long_line_words,
-                                 spaced_words(repaired))
+        lines = cut_run_together(raw, boilerplate, settings.clean.run_together_words, settings.clean.long_line_words)
     wall = wall_or_error(lines, text)
     if wall:
         return _rejected(*wall)
