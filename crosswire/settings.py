@@ -31,6 +31,17 @@ class DateSettings(Section):
 class CleanSettings(Section):
     min_article_words: int = Field(40, ge=0, description="Cleaned texts shorter than this are not articles.")
     max_article_words: int = Field(5000, ge=1, description="Longer texts (reports, filings) are not articles.")
+    max_page_words: int = Field(
+        20_000, ge=1, description="A page holding more words than this (HTML: words a reader sees) is too long, said "
+        "from a count before it is cleaned; at least max_article_words (the corpus's longest page, a filing, holds "
+        "16,481).")
+    max_page_lines: int = Field(
+        20_000, ge=1, description="A text page of more lines than this is quarantined (too-many-lines) before it is "
+        "cleaned (the corpus's longest page has 2,045).")
+    budget_seconds: float | None = Field(
+        10.0, gt=0, description="Seconds the cleaning of one document may take: a document still being cleaned then "
+        "is stopped (its batch is cleaned in a child process, killed at the deadline) and quarantined as "
+        "over-budget; the batch goes on. None: no limit, documents cleaned in the run's own process.")
     template_min_docs: int = Field(
         5, ge=1, description="A line is part of a source's template when at least this many of its documents hold it ...")
     template_min_share: float = Field(
@@ -48,6 +59,13 @@ class CleanSettings(Section):
     long_line_words: int = Field(
         60, ge=1, description="... and so is a line of this many words glued in several places, or any such line "
         "of a page that, read as lines, leaves too little text.")
+
+    @model_validator(mode="after")
+    def _page_holds_an_article(self) -> CleanSettings:
+        if self.max_page_words < self.max_article_words:
+            raise ValueError(f"clean.max_page_words ({self.max_page_words}) is below clean.max_article_words "
+                             f"({self.max_article_words}): pages of an article's length would be refused before they are cleaned")
+        return self
 
 
 class DedupeSettings(Section):

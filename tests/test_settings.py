@@ -17,7 +17,8 @@ def test_sections_hold_every_knob_with_its_default():
     assert Settings(dedupe={"max_bucket": 2}).dedupe.max_bucket == 2
 
 
-@pytest.mark.parametrize("data", [{"batch_sise": 3}, {"dedupe": {"treshold": 0.4}}, {"runner": {"kind": "spark"}}])
+@pytest.mark.parametrize("data", [{"batch_sise": 3}, {"dedupe": {"treshold": 0.4}}, {"runner": {"kind": "spark"}},
+                                  {"clean": {"max_article_words": 30_000}}])  # over the page cap of 20,000 words
 def test_unknown_or_invalid_keys_are_refused(data):
     with pytest.raises(ValidationError):
         Settings(**data)

@@ -15,8 +15,9 @@ Modules, in the order a page meets them:
 - `page`: furniture, template lines, lists of posts, footers, bot walls and error pages.
 - `header`: title, date, author and where the body starts.
 - `html`: trafilatura's main text and metadata; `language`: py3langid, counted with NumPy.
-- `document`: `clean_document`, one page -> `Cleaned`.
-- `templates`: line statistics and each source's learned template; `batch`: a pandas batch cleaned.
+- `document`: `clean_document`, one page -> `Cleaned` (a page too large to be a release refused from counts).
+- `templates`: line statistics and each source's learned template; `batch`: a pandas batch cleaned, each
+  document within a time budget (`budget`: a forked child process, killed at the deadline).
 Thresholds come from `Settings.clean` (and `Settings.dates`, `Settings.runner.sql_memory_limit`).
 """
 

@@ -11,6 +11,9 @@ page repeats its headline without it (crosswire.clean.header) or names its site 
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+
 from crosswire.clean.patterns import SEPARATOR
 from crosswire.clean.text import count_words, match_key
 
@@ -29,20 +32,46 @@ def affix_lines(lines: list[str]) -> set[str]:
 
 def strip_affixes(title: str | None, template: frozenset[str], site_name: str | None = None) -> str | None:
     """`title` without the affixes its source is known to add (marked lines of `template`), nor the site's
-    name (`site_name`) before or after a separator; a word of it at least is kept ("STATEMENT")."""
+    name (`site_name`) before or after a separator; a word of it at least is kept ("STATEMENT").
+
+    Each part of the title is looked up only when its length is that of an affix of the template, and
+    compared with the site's name by the length of its match_key, the rest of the title's key: a title of
+    many separators costs its length, not its length once per separator."""
     if not title:
         return title
     named = match_key(site_name) if site_name else None
+    suffixes, prefixes = _affix_lengths(template)
     while True:
-        cut = None
-        for m in SEPARATOR.finditer(title):  # the earliest separator followed by a suffix: the whole affix
-            if SUFFIX + title[m.end():] in template or match_key(title[m.end():]) == named:
+        key, cut = match_key(title), None
+        separators = _separators(title)
+        for m, before in separators:  # the earliest separator followed by a suffix: the whole affix
+            if ((len(title) - m.end() in suffixes and SUFFIX + title[m.end():] in template)
+                    or (named is not None and len(key) - before == len(named) and key.endswith(named))):
                 cut = title[:m.start()]
                 break
-        for m in reversed(list(SEPARATOR.finditer(title))) if cut is None else ():
-            if PREFIX + title[:m.start()] in template or match_key(title[:m.start()]) == named:
+        for m, before in reversed(separators) if cut is None else ():
+            if ((m.start() in prefixes and PREFIX + title[:m.start()] in template)
+                    or (named is not None and before == len(named) and key.startswith(named))):
                 cut = title[m.end():]
                 break
         if cut is None or count_words(cut) < 1:
             return title
         title = cut
+
+
+def _separators(title: str) -> list[tuple[re.Match, int]]:
+    """Each separator of `title`, with the length of the match_key of the title before it (a separator's
+    own characters are no word characters: the key after it is the rest of the title's key)."""
+    out, at, length = [], 0, 0
+    for m in SEPARATOR.finditer(title):
+        length += len(match_key(title[at:m.start()]))
+        out.append((m, length))
+        at = m.start()
+    return out
+
+
+@lru_cache(maxsize=64)  # a source's template serves every page of the source
+def _affix_lengths(template: frozenset[str]) -> tuple[frozenset[int], frozenset[int]]:
+    """The lengths of the title suffixes and prefixes of `template`."""
+    return (frozenset(len(line) - len(SUFFIX) for line in template if line.startswith(SUFFIX)),
+            frozenset(len(line) - len(PREFIX) for line in template if line.startswith(PREFIX)))

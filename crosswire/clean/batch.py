@@ -3,14 +3,19 @@ each source's template, and every 'ok' row cleaned, those that are not articles 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import logging
+import os
+from collections.abc import Callable, Mapping
 
 import pandas as pd
 
-from crosswire.clean.document import clean_document
+from crosswire.clean.budget import each_within
+from crosswire.clean.document import Cleaned, clean_document, over_budget, preload
 from crosswire.clean.templates import line_stats, templates_from_stats
 from crosswire.schema import CLEAN_COLUMNS
 from crosswire.settings import Settings
+
+logger = logging.getLogger(__name__)
 
 
 def batch_line_stats(docs: pd.DataFrame, prior: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -42,20 +47,23 @@ def clean_ingested(docs: pd.DataFrame, settings: Settings,
 
 
 def clean_rows(docs: pd.DataFrame, settings: Settings, templates: Mapping[str, frozenset[str]]) -> pd.DataFrame:
-    """clean_batch with the templates given (source -> template lines, see templates_by_source)."""
+    """clean_batch with the templates given (source -> template lines, see templates_by_source). A document
+    whose cleaning takes longer than `settings.clean.budget_seconds` is stopped and quarantined (over-budget)."""
     out = docs.copy()
     sources = out["source"].fillna("")
-    ok = out["status"].eq("ok")
-    results = {
-        idx: clean_document(
+    rows = list(out[out["status"].eq("ok")].iterrows())
+
+    def clean(row: pd.Series) -> Cleaned:
+        html = "html" in str(row["content_type"])
+        return clean_document(
             row["raw_text"],
             _present(row["content_type"]) or "text/plain",
-            boilerplate=templates.get(sources[idx], frozenset()) if "html" not in str(row["content_type"]) else frozenset(),
+            boilerplate=frozenset() if html else templates.get(sources[row.name], frozenset()),
             settings=settings,
             hints={"title": _present(row.get("meta_title")), "published": _present(row.get("meta_published"))},
         )
-        for idx, row in out[ok].iterrows()
-    }
+
+    results = dict(zip([idx for idx, _ in rows], _each_cleaned([row for _, row in rows], clean, settings)))
     for column in CLEAN_COLUMNS:
         out[column] = pd.Series({i: getattr(r, column) for i, r in results.items()}, index=out.index, dtype=object)
     for column in ("published_at", "modified_at"):
@@ -66,6 +74,21 @@ def clean_rows(docs: pd.DataFrame, settings: Settings, templates: Mapping[str, f
         if not result.is_article:
             out.loc[idx, ["status", "reason", "detail"]] = ["quarantined", result.reason, result.detail]
     return out
+
+
+def _each_cleaned(rows: list[pd.Series], clean: Callable[[pd.Series], Cleaned], settings: Settings) -> list[Cleaned]:
+    """clean(row) for each row, within the budget (crosswire.clean.budget) when there is one."""
+    seconds = settings.clean.budget_seconds
+    if seconds is None or not hasattr(os, "fork"):  # Windows has no fork: no budget there
+        return [clean(row) for row in rows]
+    preload()  # once, before the first child is forked: every child starts with it
+
+    def late(row: pd.Series) -> Cleaned:
+        logger.warning("cleaning %s (%s) took over %g s: stopped, quarantined as over-budget",
+                       row["doc_id"], row.get("source_uri"), seconds)
+        return over_budget(seconds)
+
+    return each_within(rows, clean, seconds, late)
 
 
 def _present(value):

@@ -4,6 +4,7 @@ dateline, or after the last title, date or contact line of the header)."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from datetime import datetime
 from functools import lru_cache
 
@@ -24,18 +25,20 @@ from crosswire.clean.patterns import (
     WORD,
 )
 from crosswire.clean.repairs import unglue
-from crosswire.clean.text import count_words, match_key, same_text
+from crosswire.clean.text import cjk_chars, count_words, match_key
 from crosswire.dates import date_in_line, dated_line, modified_in_line, parse_date
 from crosswire.settings import DEFAULTS, DateSettings
 
 
 def is_prose(line: str) -> bool:
-    """A sentence-like block: long, with ordinary lowercase words (titles are capitalised)."""
-    words = line.split()
-    content = sum(w.islower() and w not in STOPWORDS for w in words)
-    if len(words) >= 12 and content >= 3 and line.endswith(TERMINAL):
+    """A sentence-like block: long, with ordinary lowercase words (titles are capitalised); in CJK text,
+    which has no capitals, every character is such a word."""
+    tokens, cjk = line.split(), cjk_chars(line)
+    words = count_words(line) if cjk else len(tokens)
+    content = sum(w.islower() and w not in STOPWORDS for w in tokens) + cjk
+    if words >= 12 and content >= 3 and line.endswith(TERMINAL):
         return True
-    return len(words) >= 30 and content >= 0.3 * len(words)
+    return words >= 30 and content >= 0.3 * words
 
 
 @lru_cache(maxsize=4096)  # a site's template lines recur on every page, and blocks are read twice
@@ -59,19 +62,23 @@ def top_end(blocks: list[str], first_is_title: bool = True) -> tuple[int, bool]:
     unless it reads as a finished sentence or holds two (a lead glued to what follows it is no headline)."""
     glued = _TWO_SENTENCES.search(blocks[0]) if blocks else None
     headline = blocks and first_is_title and not glued and not (is_prose(blocks[0]) and blocks[0].endswith(TERMINAL))
-    page_title = _title_keys(blocks[0]) if headline else set()
+    page_title = PageTitle(blocks[0]) if headline else None
     for i, block in enumerate(blocks):
         if FOOTER.match(block):
             return i, False
         if _is_dateline(block):
             return i, True
         lead = block[: glued.start() + 3] if i == 0 and glued else block  # "... converters.WHO: ..."
-        if is_prose(lead) and (i > 0 or lead.endswith(TERMINAL)) and match_key(block) not in page_title:
+        if is_prose(lead) and (i > 0 or lead.endswith(TERMINAL)) and not _names_page_title(page_title, block):
             for j in range(i + 1, min(i + 3, len(blocks))):
                 if _is_dateline(blocks[j]):
                     return j, True
             return i, False
     return len(blocks), False
+
+
+def _names_page_title(page_title: PageTitle | None, block: str) -> bool:
+    return page_title is not None and page_title.names(match_key(block))
 
 
 def _title_like(line: str, boilerplate: frozenset[str]) -> bool:
@@ -95,13 +102,35 @@ def _capitalised(line: str) -> bool:
     return bool(words) and sum(w[0].isupper() for w in words) >= 0.7 * len(words)
 
 
-def _title_prefixes(page: str) -> list[str]:
-    """The page title cut before each " | " / " - " separator, longest first: "Title - Office" -> "Title"."""
-    return [page[: m.start()] for m in reversed(list(SEPARATOR.finditer(page)))]
+class PageTitle:
+    """A page's first line read as its title: the line, and the line cut before each " | " / " - " separator
+    ("Title - Office" -> "Title"), compared by match_key. A cut's key opens the line's key, so each cut is
+    kept as the length of its key (with its words): a line of many separators costs its length once, not
+    once per separator."""
 
+    def __init__(self, line: str):
+        self.key = match_key(line)
+        self.cuts: dict[int, int] = {}  # key length of a cut -> words of the longest cut with that key
+        at = length = words = 0
+        for m in SEPARATOR.finditer(line):  # a cut ends where spaces begin: its key and its words add up
+            part = line[at:m.start()]
+            length, words, at = length + len(match_key(part)), words + count_words(part), m.start()
+            self.cuts[length] = words
 
-def _title_keys(page: str) -> set[str]:
-    return {match_key(x) for x in [page, *_title_prefixes(page)]}
+    def names(self, key: str) -> bool:
+        """Whether `key` is the match_key of the line or of one of its cuts."""
+        return key == self.key or (len(key) in self.cuts and self.key.startswith(key))
+
+    def heading(self, lines: list[str]) -> str | None:
+        """The first of `lines` spelled as the longest cut, when that cut holds two words or more: the page's
+        own heading, its title without the site's name."""
+        first: dict[int, str] = {}  # key length of a cut -> the first line spelled so
+        for line in lines if self.cuts else ():
+            key = match_key(line)
+            if len(key) in self.cuts and self.key.startswith(key):
+                first.setdefault(len(key), line)
+        longest = max(first, default=None)
+        return first[longest] if longest is not None and self.cuts[longest] >= 2 else None
 
 
 def find_title(header: list[str], context: list[str], boilerplate: frozenset[str]) -> str | None:
@@ -109,10 +138,8 @@ def find_title(header: list[str], context: list[str], boilerplate: frozenset[str
     repeats it); else a "For Immediate Release: ..." title; else the first heading-like line."""
     if header:
         page = header[0]
-        for prefix in _title_prefixes(page):
-            heading = next((x for x in header[1:] if same_text(x, prefix)), None)
-            if heading and count_words(prefix) >= 2:
-                return heading
+        if heading := PageTitle(page).heading(header[1:]):
+            return heading
         prefix = SITE_SEPARATOR.split(page)[0]
         if prefix != page and " > " not in page and count_words(prefix) >= 3:
             return prefix
@@ -133,16 +160,31 @@ def bare_title(title: str | None) -> str | None:
 def _strip_decks(lines: list[str], context: list[str]) -> list[str]:
     """A deck (subtitle) that the scraper also glued onto the title or the first paragraph is not the
     title: drop it, and cut it off the line it was glued to."""
-    decks = [d for d in lines if count_words(d) >= 4 and any(o != d and (o.startswith(d) or o.endswith(d)) for o in context)]
+    decks = find_decks(lines, context)
+    dropped = set(decks)
     out = []
     for line in lines:
-        if line in decks:
+        if line in dropped:
             continue
         for deck in decks:
             if line.endswith(deck):
                 line = line[: -len(deck)].strip()
         out.append(line)
     return out
+
+
+def find_decks(lines: list[str], context: list[str]) -> list[str]:
+    """The `lines` of four words or more that another line of `context` opens or ends with. Sorted, the lines
+    that open with a line come right after it, so one look at the next line tells (the ends: reversed)."""
+    openings, endings = sorted(set(context)), sorted({line[::-1] for line in context})
+    return [d for d in lines
+            if count_words(d) >= 4 and (_opens_another(openings, d) or _opens_another(endings, d[::-1]))]
+
+
+def _opens_another(ordered: list[str], text: str) -> bool:
+    """Whether a line of `ordered` (sorted, distinct) other than `text` opens with `text`."""
+    after = bisect_right(ordered, text)
+    return after < len(ordered) and ordered[after].startswith(text)
 
 
 def find_date(header: list[str], listing: list[str], title: str | None,
@@ -153,8 +195,9 @@ def find_date(header: list[str], listing: list[str], title: str | None,
         found = date_in_line(line)
         if found and (parsed := parse_date(found, dates)):
             return parsed
+    key = match_key(title) if title else None
     for i, line in enumerate(listing):
-        if title and same_text(line, title):
+        if key is not None and match_key(line) == key:
             for near in listing[max(0, i - 1): i + 2]:
                 if (found := date_in_line(near)) and (parsed := parse_date(found, dates)):
                     return parsed
@@ -181,12 +224,13 @@ def find_author(header: list[str]) -> str | None:
     return None
 
 
-def _is_title_heading(block: str, title: str) -> bool:
-    """The title, or its words after a label ("MEDIA ADVISORY: 4 Charged in ..." / "4 Charged in ..."), or
-    the title with a deck or the site's name after it ("4 Charged in ... - Orange County District Attorney")."""
-    key = match_key(title)
-    return same_text(block, title) or (count_words(block) >= 3 and key.endswith(match_key(block))) or (
-        bool(key) and match_key(block).startswith(key))
+def _is_title_heading(block: str, title_key: str) -> bool:
+    """The title (`title_key`: its match_key), or its words after a label ("MEDIA ADVISORY: 4 Charged in ..."
+    / "4 Charged in ..."), or the title with a deck or the site's name after it ("4 Charged in ... - Orange
+    County District Attorney")."""
+    key = match_key(block)
+    return key == title_key or (count_words(block) >= 3 and title_key.endswith(key)) or (
+        bool(title_key) and key.startswith(title_key))
 
 
 def body_start(blocks: list[str], title: str | None, first_is_title: bool = True) -> int:
@@ -195,8 +239,9 @@ def body_start(blocks: list[str], title: str | None, first_is_title: bool = True
     end, at_dateline = top_end(blocks, first_is_title)
     if at_dateline or end == 0:
         return end
+    title_key = match_key(title) if title else None
     anchors = [
-        i for i, b in enumerate(blocks[:end])
-        if (i == 0 and first_is_title) or dated_line(b) or CONTACT.search(b) or (title and _is_title_heading(b, title))
+        i for i, b in enumerate(blocks[:end]) if (i == 0 and first_is_title) or dated_line(b) or CONTACT.search(b)
+        or (title_key is not None and _is_title_heading(b, title_key))
     ]
     return max(anchors, default=-1) + 1

@@ -15,7 +15,7 @@ import trafilatura
 import trafilatura.metadata as tf_metadata
 from lxml import etree
 
-from crosswire.clean.text import nonspace_chars
+from crosswire.clean.text import count_words, nonspace_chars
 from crosswire.dates import parse_date
 from crosswire.settings import DEFAULTS, Settings
 
@@ -24,11 +24,24 @@ _FALLBACK = {"fast": True, "favor_recall": True, "include_comments": False}
 _INVISIBLE_TAGS = ("script", "style", "noscript", "template")
 
 
-def main_text(html: str, settings: Settings = DEFAULTS) -> tuple[str | None, dict, int]:
-    """(main text, metadata, non-space characters of the page's visible text), the page parsed once."""
-    tree = trafilatura.load_html(html)
-    if tree is None:
-        return None, {}, 0
+def parse(html: str):
+    """The page's tree (lxml, as trafilatura loads it), or None when nothing in it parses as HTML."""
+    return trafilatura.load_html(html)
+
+
+def visible_words(tree) -> int:
+    """About the words a reader sees on the page: its body's text without its scripts and styles, counted
+    without changing the tree (its scripts hold metadata). A few words glued at the edges of elements
+    count as one: the count is a cheap measure of the page's size, not the text's word count."""
+    body = tree.find("body")
+    root = tree if body is None else body
+    hidden = sum(count_words(element.text_content()) for element in root.iter(*_INVISIBLE_TAGS))
+    return count_words(root.text_content()) - hidden
+
+
+def main_text(tree, settings: Settings = DEFAULTS) -> tuple[str | None, dict, int]:
+    """(main text, metadata, non-space characters of the page's visible text) of a parsed page (`parse`);
+    the tree loses its scripts and styles."""
     meta = html_metadata(tree, settings)
     first = trafilatura.bare_extraction(tree, **_EXTRACTOR)  # works on its own copy of the tree
     text = first.text if first else ""

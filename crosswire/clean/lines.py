@@ -7,6 +7,7 @@ import re
 
 from crosswire.clean.patterns import (
     BROKEN_WORD,
+    CJK,
     DASH_ONLY,
     DATELINE,
     FOOTER,
@@ -43,19 +44,69 @@ def _wrap_width(lines: list[str]) -> int:
     return width if 60 <= width <= 130 and full >= 0.4 and long_blocks <= 1 else 0
 
 
-def _continues(block: str, last: str, line: str, width: int) -> bool:
-    """Whether `line` carries on the sentence or paragraph of `block`, whose last line was `last`."""
+class Paragraph:
+    """A block rejoined from two lines or more. Its pieces are joined once, at the end: a string grown line by
+    line is copied again at every line, and a block of thousands of hard-wrapped lines (a long filing, a page
+    of lines of one width) would cost the square of its length. How a line joins depends on the line before
+    it alone; the block's words are counted only when asked, and then kept up to date. (A block of one line
+    is that line: most blocks are, and a string costs less.)"""
+
+    __slots__ = ("_words", "last", "pieces")
+
+    def __init__(self, line: str):
+        self.pieces, self.last, self._words = [line], line, None
+
+    def add(self, line: str) -> None:
+        spaced = False
+        if LINE_END_HYPHEN.search(self.last):  # "18-year-" / "old", "Pre-" / "Qualification", "exhaus-" / "tive"
+            if line[0].islower():
+                self.pieces[-1] = self.pieces[-1][:-1] + SOFT_HYPHEN
+        elif line[0] not in ",.;:!?)]}%”’":
+            spaced = True
+        if self._words is not None:  # two words meeting at a join without a space are one (CJK characters: two)
+            merged = not spaced and not CJK.match(self.last[-1]) and not CJK.match(line[0])
+            self._words += count_words(line) - merged
+        self.pieces.append(" " + line if spaced else line)
+        self.last = line
+
+    def words(self) -> int:
+        if self._words is None:
+            self._words = count_words(str(self))
+        return self._words
+
+    def __str__(self) -> str:
+        return "".join(self.pieces)
+
+
+def _joined(block: str | Paragraph, line: str) -> Paragraph:
+    """`block` with `line` joined to it."""
+    paragraph = Paragraph(block) if isinstance(block, str) else block
+    paragraph.add(line)
+    return paragraph
+
+
+def _last_line(block: str | Paragraph) -> str:
+    return block if isinstance(block, str) else block.last
+
+
+def _words(block: str | Paragraph) -> int:
+    return count_words(block) if isinstance(block, str) else block.words()
+
+
+def _continues(block: str | Paragraph, line: str, width: int) -> bool:
+    """Whether `line` carries on the sentence or paragraph of `block`."""
+    last = _last_line(block)
     if FOOTER.match(line):  # "Latest Posts" after a page cut off mid-sentence
         return False
     if line[0] in ",.;:!?)]}%”’" or line[0].islower():
         return True
     if dateline(line) or LABEL_START.match(line):
         return False
-    if line[0] in "–—" and count_words(block) <= 4:  # "CHICAGO" / "— The Cook County ..."
+    if line[0] in "–—" and _words(block) <= 4:  # "CHICAGO" / "— The Cook County ..."
         return True
-    if hangs(last) or (last.endswith(":") and count_words(block) <= 3):
+    if hangs(last) or (last.endswith(":") and _words(block) <= 3):
         return True
-    if width and block == last and RELEASE_LABEL.match(block) and not block.endswith(TERMINAL):
+    if width and isinstance(block, str) and RELEASE_LABEL.match(last) and not last.endswith(TERMINAL):
         return True  # "For Immediate Release: a title that wraps" / "onto a second line"
     return bool(width) and len(last) >= width * (0.9 if last.endswith(TERMINAL) else 0.8)
 
@@ -65,14 +116,6 @@ def hangs(line: str) -> bool:
     9, and \\b reads the character before it): one match at their start, four times cheaper than a search
     for the pattern at the end of the line, which tries every position."""
     return HANGING.match(line[:-11:-1]) is not None
-
-
-def _join(prev: str, line: str) -> str:
-    if LINE_END_HYPHEN.search(prev):  # "18-year-" / "old", "Pre-" / "Qualification", "exhaus-" / "tive"
-        return prev[:-1] + SOFT_HYPHEN + line if line[0].islower() else prev + line
-    if line[0] in ",.;:!?)]}%”’":
-        return prev + line
-    return prev + " " + line
 
 
 def _dehyphenate(blocks: list[str]) -> list[str]:
@@ -91,13 +134,16 @@ def _dehyphenate(blocks: list[str]) -> list[str]:
 def _mend_page_breaks(blocks: list[str]) -> list[str]:
     """A block that opens in lower case carries on the sentence the block before it left open: a PDF's
     page break, once the page footer between them is gone."""
-    out: list[str] = []
+    out: list[str | Paragraph] = []
     for block in blocks:
-        if out and block[0].islower() and count_words(out[-1]) >= 5 and not out[-1].endswith((*TERMINAL, ":")):
-            out[-1] = _join(out[-1], block)
+        if out and block[0].islower() and _words(out[-1]) >= 5 and not _last_line(out[-1]).endswith(_OPEN_ENDS):
+            out[-1] = _joined(out[-1], block)
         else:
             out.append(block)
-    return out
+    return [str(block) for block in out]
+
+
+_OPEN_ENDS = (*TERMINAL, ":")  # a block that ends otherwise leaves its sentence open
 
 
 def mend(blocks: list[str]) -> list[str]:
@@ -109,17 +155,18 @@ def blocks(lines: list[str]) -> list[str]:
     """Rejoin lines broken by inline markup or by hard wrapping; a blank line always ends a block."""
     width = _wrap_width(lines)
     out: list[str] = []
-    current, last, dash = "", "", ""
+    current: str | Paragraph = ""
+    dash = ""
     for line in lines + [""]:
         if DASH_ONLY.match(line):  # a lone dash belongs to the text that follows it
             dash = line[0] if line[0] != "-" else "–"
             continue
         if dash and line:
             line, dash = f"{dash} {line}", ""
-        if current and line and _continues(current, last, line, width):
-            current, last = _join(current, line), line
+        if current and line and _continues(current, line, width):
+            current = _joined(current, line)
             continue
         if current:
-            out.append(current)
-        current = last = line
+            out.append(str(current))
+        current = line
     return mend(out)

@@ -127,9 +127,10 @@ def cut_footer(blocks: list[str]) -> list[str]:
         if FOOTER.match(block):
             blocks = blocks[:i]
             break
-    while blocks and _is_trailing_chrome(blocks[-1]):
-        blocks = blocks[:-1]
-    return blocks
+    end = len(blocks)
+    while end and _is_trailing_chrome(blocks[end - 1]):
+        end -= 1
+    return blocks[:end]
 
 
 def _is_trailing_chrome(line: str) -> bool:
@@ -138,7 +139,7 @@ def _is_trailing_chrome(line: str) -> bool:
     if LABEL_START.match(line):  # a field of a media advisory ("WHERE: Department N-12, ...")
         return False
     words = line.split()
-    if line.endswith((".", "”", '"')):
+    if line.endswith((".", "”", '"', "。")):
         return False
     if len(words) <= 5 or all(len(w) <= 2 for w in words):  # menu items, letter-spaced logos
         return True

@@ -20,7 +20,7 @@ DATELINE = re.compile(
     rf"^\(?{_PLACE}(?:,\s*(?:the\s+)?{_PLACE})?\)?,?(?:\s*\([^)]{{1,30}}\))?(?:\s*[–—]+\s*|\s+-+\s+)(?=\S)"
     rf"|^{_PLACE},[^\S\n]*{_PLACE}:[^\S\n]+(?=[A-Z])"
 )
-TERMINAL = ("." , "!", "?", "”", '"', "’", ")")
+TERMINAL = ("." , "!", "?", "”", '"', "’", ")", "。")  # "。": the full stop of Chinese and Japanese
 
 # Lines that are page furniture wherever they appear (compared lower-cased).
 UI_LINES: frozenset[str] = frozenset(_WORDS["ui_lines"])
@@ -96,6 +96,15 @@ LINE_END_HYPHEN = re.compile(r"\w-$")
 SOFT_HYPHEN = "\u00ad"  # marks a line-end hyphen until the document's words tell a compound from a break
 BROKEN_WORD = re.compile(rf"(\w+){SOFT_HYPHEN}(\w+)")
 WORD = re.compile(r"\w+")
+# Characters of the scripts written without spaces between words, each counted as a word: Han (with the
+# iteration marks 々〆〇), Kana (halfwidth too) and Hangul.
+CJK = re.compile(
+    "[\u1100-\u11ff\u3005-\u3007\u3040-\u30ff\u3130-\u318f\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
+    "\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f\U00020000-\U000323af]"
+)
+# Two ranges that hold every CJK character, and none of Latin text's letters and punctuation: searched
+# first, a test a character where CJK's many ranges take three times longer.
+MAYBE_CJK = re.compile("[\u1100-\u11ff\u3005-\U000323af]")
 NON_WORD = re.compile(r"\W+")
 SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 LINE_BREAKS = re.compile(r"\r\n?|[\u2028\u2029]")

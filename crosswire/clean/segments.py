@@ -24,7 +24,7 @@ from functools import lru_cache
 
 from crosswire.clean.lines import dateline
 from crosswire.clean.patterns import DATELINE, TERMINAL, UI_LINES
-from crosswire.clean.text import collapse_spaces, count_words
+from crosswire.clean.text import collapse_spaces, spaced_words
 from crosswire.dates import LINE_DATE
 from crosswire.vocabulary import vocabulary
 
@@ -55,7 +55,7 @@ def ran_together(line: str, words: int, long: int, page_words: int) -> bool:
     brand name, "DirecTV", is one word however often it stands)."""
     if len(line) < 2 * long:  # fewer than `long` words, without counting them
         return False
-    n = count_words(line)
+    n = spaced_words(line)
     if n >= words or (n >= long and n >= MOST * page_words):
         return True
     marks = ("#" in line or "©" in line) and _MARK_GLUE.search(line)
@@ -81,7 +81,7 @@ def cut_run_together(lines: list[str], boilerplate: Iterable[str], words: int, l
     longest = [line for line in lines if len(line) >= 2 * long]  # the lines that may hold `long` words
     if not longest:
         return lines
-    total = sum(map(count_words, lines)) if total is None else total
+    total = sum(map(spaced_words, lines)) if total is None else total
     if any(ran_together(line, words, long, total) for line in longest):
         return segments(lines, boilerplate, lambda line: ran_together(line, words, long, total))
     return lines
@@ -123,9 +123,9 @@ def _ends(line: str, phrases: tuple[str, ...]) -> list[str]:
         found = next((p for p in phrases if low.endswith(p, start, end) and _boundary(line, end - len(p))), None)
         if found is None:
             break
-        tail.insert(0, line[end - len(found):end])
-        end = len(line[:end - len(found)].rstrip())
-    return [*head, line[start:end], *tail]
+        tail.append(line[end - len(found):end])
+        end = _skip_space_back(line, end - len(found), start)
+    return [*head, line[start:end], *reversed(tail)]
 
 
 def _boundary(line: str, at: int) -> bool:
@@ -143,6 +143,12 @@ def _skip_space(line: str, at: int) -> int:
     return at
 
 
+def _skip_space_back(line: str, at: int, start: int) -> int:
+    while at > start and line[at - 1].isspace():
+        at -= 1
+    return at
+
+
 def _split(text: str, cuts: Iterable[int]) -> list[str]:
     pieces, at = [], 0
     for cut in cuts:
@@ -157,13 +163,14 @@ def _glued(text: str) -> list[str]:
 
 
 def _sentences(text: str) -> list[str]:
-    return _split(text, (m.end() for m in _SENTENCE_END.finditer(text) if _ends_sentence(text[:m.start() + 1])))
+    return _split(text, (m.end() for m in _SENTENCE_END.finditer(text) if _ends_sentence(text, m.start() + 1)))
 
 
-def _ends_sentence(head: str) -> bool:
-    """Whether the stop that ends `head` ends a sentence: not after an abbreviation ("Calif.", "U.S.") or an
-    initial ("John F. Smith")."""
-    word = _WORD_BEFORE.search(head)
+def _ends_sentence(text: str, end: int) -> bool:
+    """Whether the stop that ends `text[:end]` ends a sentence: not after an abbreviation ("Calif.", "U.S.")
+    or an initial ("John F. Smith"). The word before it is read from the last space before the stop, as no
+    word holds one: read from the start, a page run together would be read whole again at every stop."""
+    word = _WORD_BEFORE.search(text, text.rfind(" ", 0, end - 1) + 1, end)
     if word is None:
         return True
     token = word[1].rstrip(".").lower()

@@ -3,7 +3,7 @@ two spellings of a heading share."""
 
 from __future__ import annotations
 
-from crosswire.clean.patterns import NON_WORD
+from crosswire.clean.patterns import CJK, MAYBE_CJK, NON_WORD
 
 
 def collapse_spaces(line: str) -> str:
@@ -12,6 +12,21 @@ def collapse_spaces(line: str) -> str:
 
 
 def count_words(line: str) -> int:
+    """Words of `line`: its tokens between spaces, each character of Chinese, Japanese or Korean (CJK)
+    counted as a word of its own, as those scripts write no spaces between their words (a release of 400
+    characters is as long as one of 400 words, over any article's minimum)."""
+    cjk = cjk_chars(line)
+    return cjk + len(CJK.sub(" ", line).split()) if cjk else len(line.split())
+
+
+def cjk_chars(line: str) -> int:
+    """Characters of `line` in a script written without spaces between words (see patterns.CJK)."""
+    return 0 if line.isascii() or not MAYBE_CJK.search(line) else len(CJK.findall(line))
+
+
+def spaced_words(line: str) -> int:
+    """Tokens of `line` between spaces, CJK text however long one of them: what tells a page run together
+    (segments cut it at spaces, sentence ends and capitals, which CJK text has not)."""
     return len(line.split())
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from crosswire.clean import add_line_stats, clean_batch, template_lines
+from crosswire.clean import add_line_stats, clean_batch, clean_document, template_lines
 from crosswire.schema import LINE_STATS
 from crosswire.settings import Settings
 from tasks.clean import clean_task, line_stats_task
@@ -88,3 +90,51 @@ def test_clean_task_learns_templates_from_the_runs_line_stats(shared, tmp_path):
     in_one_batch = clean_batch(run, Settings()).head(2)
     assert with_run["text"].tolist() == in_one_batch["text"].tolist()
     assert alone["text"].tolist() != with_run["text"].tolist()
+
+
+def test_a_document_whose_cleaning_never_ends_is_stopped_in_a_worker_thread_and_quarantined(batch, tmp_path,
+                                                                                             monkeypatch):
+    """As Prefect runs the clean task, in a worker thread: the document stuck in a loop of pure computation
+    (no signal, no thread's timeout can stop it) is quarantined as over-budget, named, and the batch goes on."""
+    def stuck_on_one(raw_text, *args, **kwargs):
+        while raw_text == "a page that never ends":
+            pass
+        return clean_document(raw_text, *args, **kwargs)
+
+    stuck = ingested([{"doc_id": "stuck", "source": "seeds", "content_type": "text/plain", "status": "ok",
+                       "raw_text": "a page that never ends", "reason": None, "detail": None}])
+    docs = pd.concat([batch.iloc[:5], stuck, batch.iloc[5:]], ignore_index=True)
+    src, dst = tmp_path / "in.parquet", tmp_path / "out.parquet"
+    docs.to_parquet(src)
+    monkeypatch.setattr("crosswire.clean.batch.clean_document", stuck_on_one)
+    settings = Settings(clean={"budget_seconds": 1.0})
+    start = time.monotonic()
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        worker.submit(clean_task.fn, str(src), str(dst), settings).result(timeout=120)
+    assert time.monotonic() - start < 60
+    out = pd.read_parquet(dst).set_index("doc_id")
+    assert out.loc["stuck", ["status", "reason", "stage"]].tolist() == ["quarantined", "over-budget", "clean"]
+    assert out.loc["stuck", "detail"] == "cleaning took over 1 s (clean.budget_seconds) and was stopped"
+    unlimited = clean_batch(batch, Settings(clean={"budget_seconds": None})).set_index("doc_id")
+    others = out.drop(index="stuck")
+    for column in ("status", "reason", "text", "title", "published_at", "word_count"):
+        assert values(others[column]) == values(unlimited.loc[others.index, column]), column
+
+
+def test_a_page_cleaned_longer_than_the_budget_is_quarantined(batch):
+    """A real page, of a size the page caps were raised to let through, over a budget of half a second."""
+    report = "A report of the county\n\n" + "\n".join(
+        f"line {i} of a report that wraps at one width and goes on and on" for i in range(50_000))
+    docs = pd.concat([batch.iloc[:3], ingested([{"doc_id": "report", "source": "seeds", "content_type": "text/plain",
+                                                  "status": "ok", "raw_text": report, "reason": None, "detail": None}])],
+                     ignore_index=True)
+    huge = 10**7
+    settings = Settings(clean={"budget_seconds": 0.5, "max_article_words": huge, "max_page_words": huge,
+                               "max_page_lines": huge})
+    out = clean_batch(docs, settings).set_index("doc_id")
+    assert out.loc["report", ["status", "reason"]].tolist() == ["quarantined", "over-budget"]
+    assert (out.drop(index="report")["reason"] != "over-budget").all()
+
+
+def values(column: pd.Series) -> list:
+    return [None if pd.isna(value) else value for value in column]

@@ -9,11 +9,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from crosswire.clean import clean_document
+from crosswire.clean.html import parse, visible_words
 from crosswire.settings import Settings
 from tests.clean.helpers import CHROME, CORPUS
 
 EARLIEST = datetime(1980, 1, 1, tzinfo=timezone.utc)
-REASONS = {"empty", "not-text", "bot-wall", "error-page", "index-page", "too-short", "too-long"}
+REASONS = {"empty", "not-text", "bot-wall", "error-page", "index-page", "too-short", "too-long", "too-many-lines"}
 
 
 def test_gold_titles_dates_and_verdicts(shared, templates):
@@ -78,3 +79,28 @@ def test_a_lead_glued_to_the_fields_of_an_advisory_is_no_title():
            "WHERE: State Attorney’s Office, 1350 NW 12 Avenue, Miami\n")
     cleaned = clean_document(raw)
     assert cleaned.is_article and cleaned.title is None and cleaned.text.startswith("Miami, Florida, State Attorney")
+
+
+def test_a_page_too_large_to_be_a_release_is_refused_before_it_is_cleaned(seeds, monkeypatch):
+    """Its words (HTML: those a reader sees) or its lines are counted, and nothing else is done."""
+    def cleaned(*args, **kwargs):
+        raise AssertionError("the page was cleaned")
+
+    monkeypatch.setattr("crosswire.clean.document.repair", cleaned)
+    monkeypatch.setattr("crosswire.clean.document.main_text", cleaned)
+    settings = Settings(clean={"max_article_words": 100, "max_page_words": 1000, "max_page_lines": 500})
+    words = clean_document("\n\n".join([seeds["published"]] * 4), settings=settings)
+    lines = clean_document("\n" * 600 + seeds["published"], settings=settings)
+    paragraphs = "<p>A line of the page in five words.</p>\n" * 200
+    html = clean_document(f"<html><body>{paragraphs}</body></html>", "text/html", settings=settings)
+    assert (words.reason, words.detail) == ("too-long", "1436 words on the page > 1000, not cleaned")
+    assert (lines.reason, lines.detail) == ("too-many-lines", "628 lines on the page > 500, not cleaned")
+    assert (html.reason, html.detail) == ("too-long", "1600 words on the page > 1000, not cleaned")
+    assert not (words.is_article or lines.is_article or html.is_article)
+
+
+def test_the_words_of_a_pages_scripts_and_styles_are_not_counted_as_its_size():
+    page = (f"<html><head><title>T</title><script>{'var x = 1; ' * 900}</script></head><body>"
+            f"<p>{'word ' * 300}</p><script>{'f(x); ' * 2000}</script><style>{'p {{ }} ' * 500}</style></body></html>")
+    assert visible_words(parse(page)) == 300
+    assert clean_document(page, "text/html", settings=Settings(clean={"max_article_words": 1000, "max_page_words": 1000})).is_article

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
-from crosswire.clean import clean_document
-from tests.clean.helpers import CHROME, corpus_file
+from crosswire.clean import clean_document, split_lines
+from crosswire.clean.header import PageTitle, find_decks
+from crosswire.clean.patterns import SEPARATOR
+from crosswire.clean.text import count_words, match_key, same_text
+from tests.clean.helpers import CHROME, CORPUS, corpus_file
 
 
 def test_published_seed_header_becomes_metadata(seeds):
@@ -54,3 +57,29 @@ def test_release_date_beats_the_sites_published_stamp(shared, templates):
     assert cleaned.published_at.date() == date(2009, 12, 17)
     assert cleaned.text.startswith("FULLERTON – A drunken driver")
     assert "Office: 714-347-8408" not in cleaned.text
+
+
+def test_decks_and_title_cuts_are_found_as_line_by_line_comparison_finds_them(shared):
+    """The decks found by sorting, and the heading a page's title line names, are those found by comparing
+    every line with every other (as the header was read before), on the opening lines of corpus pages."""
+    heads = [corpus_lines_of(f)[:40] for f in sorted((shared / CORPUS).glob("*/*.txt"))[::40]]
+    heads.append(["Four Charged in a Fraud", "Four Charged in a Fraud of Millions", "of a Fraud of Millions, say police",
+                  "Say police of a Fraud of Millions", "Home | Four Charged in a Fraud - Office", "Home | Four Charged"])
+    assert len(heads) > 150
+    for lines in heads:
+        context = lines + ["Four Charged in a Fraud of Millions - Office"]
+        naive = [d for d in lines if count_words(d) >= 4 and any(o != d and (o.startswith(d) or o.endswith(d))
+                                                                    for o in context)]
+        assert find_decks(lines, context) == naive
+        for page in lines[:3]:
+            prefixes = [page[: m.start()] for m in reversed(list(SEPARATOR.finditer(page)))]
+            title = PageTitle(page)
+            assert {x for x in lines if title.names(match_key(x))} == {
+                x for x in lines if match_key(x) in {match_key(p) for p in [page, *prefixes]}}
+            found = next((h for p in prefixes if (h := next((x for x in lines[1:] if same_text(x, p)), None))
+                          and count_words(p) >= 2), None)
+            assert title.heading(lines[1:]) == found
+
+
+def corpus_lines_of(path) -> list[str]:
+    return [line for line in split_lines(path.read_text(encoding="utf-8")) if line]

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 
 from crosswire.clean import clean_document
-from crosswire.clean.lines import dateline, hangs
+from crosswire.clean.lines import Paragraph, dateline, hangs
 from crosswire.clean.patterns import HANGING_WORDS
+from crosswire.clean.text import count_words
 from tests.clean.helpers import corpus_file, corpus_lines
 
 
@@ -76,3 +77,15 @@ def test_a_city_and_its_region_before_a_colon_open_a_dateline():
     assert dateline("Miami, Florida: State Attorney Jane Doe announced the arrest of a man today.")
     assert not dateline("Note: State Attorney Jane Doe announced the arrest of a man today.")
     assert not dateline("WHO: State Attorney Jane Doe, Police Director John Roe")
+
+
+def test_a_paragraph_counts_its_words_as_its_text_reads(shared):
+    """A block's words are kept up to date as lines join it: two words glued at a join (a hyphen broken at
+    a line end, a line that opens with a stop) count as one, as in the joined text."""
+    lines = sorted(x for x in corpus_lines(shared, 5) if x.strip())[:1000]
+    lines += ["exhaus-", "tive", "18-year-", "old", "Pre-", "Qualification", ",", ")", "a-", "—", "x", "警方逮捕",
+              ",嫌疑人", "word", ",中", "中-", "文字", "a-", "中"]
+    paragraph = Paragraph(lines[0])
+    for line in lines[1:]:
+        paragraph.add(" ".join(line.split()))
+        assert paragraph.words() == count_words(str(paragraph))

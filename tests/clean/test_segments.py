@@ -9,7 +9,15 @@ from collections import Counter
 import pytest
 
 from crosswire.clean import clean_document
-from crosswire.clean.segments import prose_run, ran_together, segments
+from crosswire.clean.segments import (
+    _SENTENCE_END,
+    _WORD_BEFORE,
+    _abbreviations,
+    _ends_sentence,
+    prose_run,
+    ran_together,
+    segments,
+)
 
 
 def word_f1(truth: str, text: str) -> float:
@@ -67,3 +75,19 @@ def test_a_body_whose_sentences_were_glued_keeps_its_lists_and_tables(corpus_sli
     assert prose_run(["Home About", "A jury convicted the man of fraud on Tuesday.", "Defendant", "Charges",
                       "John Smith, 35, Anaheim", "The judge set the sentencing for June 3."],
                      frozenset({"Defendant", "Charges", "John Smith, 35, Anaheim"})) == (1, 6)
+
+
+def test_the_word_before_a_stop_is_the_one_a_reading_from_the_line_start_finds(corpus_slice):
+    """A stop's word is read from the last space before it: on the slice's releases run together, every
+    sentence end is told as a search of the line from its start tells it."""
+    ends = 0
+    for office in corpus_slice.values():
+        for page in office.values():
+            run = " ".join(line.strip() for line in page.splitlines() if line.strip())
+            for m in _SENTENCE_END.finditer(run):
+                word = _WORD_BEFORE.search(run[:m.start() + 1])
+                token = word[1].rstrip(".").lower() if word else None
+                expected = token is None or (len(token) > 1 and token not in _abbreviations())
+                assert _ends_sentence(run, m.start() + 1) == expected
+                ends += 1
+    assert ends > 200
