@@ -120,22 +120,24 @@ _NEXT_WORD = re.compile(r"[^\S\n]+([\w’'-]+)")
 
 
 def people_mentions(
-    text: str, orgs: list[dict], ner_people: list[tuple[int, int]] = (), places: list[tuple[int, int]] = ()
+    text: str, orgs: list[dict], ner_people: list[tuple[int, int]] = (), places: list[tuple[int, int]] = (),
+    title: str | None = None,
 ) -> tuple[list[dict], list[Person]]:
-    """Person mentions (normalized to the full name, with the person's role) and the people."""
+    """Person mentions (normalized to the full name, with the person's role) and the people, those the
+    headline names among them ("Statement from State Attorney Katherine Fernandez Rundle on ...")."""
     blocked = Spans([(m["start"], m["end"]) for m in orgs] + list(places))
     cands = _rule_candidates(text, orgs, blocked)
     for start, end in ner_people:
         c = _ner_candidate(text, start, end)
         if c and not blocked.overlaps((c.start, c.end)):
             cands.append(c)
-    people = group_people(cands + shared_surnames(text, cands))
+    people = group_people(_headline_candidates(title, text) + cands + shared_surnames(text, cands))
     mentions = []
     taken = Spans()
     for p in people:
         for start, end, method, conf in p.spans:
-            if taken.overlaps((start, end)):
-                continue
+            if start < 0 or taken.overlaps((start, end)):
+                continue  # the headline's: no offsets in the text
             taken.add((start, end))
             mentions.append(mention(text, "person", start, end, p.name, method, conf, role=p.role))
     # later bare surnames: "Stock said", "Allard is accused"
@@ -155,6 +157,25 @@ def people_mentions(
     mentions.sort(key=lambda m: m["start"])
     _case_roles(text, mentions, people)
     return mentions, people
+
+
+def _headline_candidates(title: str | None, text: str) -> list[Candidate]:
+    """Full names the headline gives with their cue, placed before the text (negative offsets): a later
+    "Rundle said" in the text is theirs. A title-case headline capitalises every word ("Judge Dismisses
+    Indictment"): a name one of whose words the text writes in lower case is none."""
+    if not title:
+        return []
+    shift = -len(title) - 1
+    return [
+        Candidate(c.start + shift, c.end + shift, c.name, c.role, c.affiliation, "headline", c.confidence)
+        for c in _rule_candidates(title, [], Spans())
+        if len(c.name.split()) >= 2 and not any(_written_lower(text, w) for w in c.name.split())
+    ]
+
+
+def _written_lower(text: str, word: str) -> bool:
+    lower = word.lower()
+    return lower != word and re.search(rf"(?<![\w-]){re.escape(lower)}(?![\w-])", text) is not None
 
 
 def _case_roles(text: str, mentions: list[dict], people: list[Person]) -> None:
