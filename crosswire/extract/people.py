@@ -12,7 +12,6 @@ person without a title gets the part they play in the case where the words aroun
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from crosswire.extract.gazetteer import lookup as place_lookup
 from crosswire.extract.lexicon import (
@@ -37,9 +36,7 @@ from crosswire.extract.names import (
     nearest_owner,
     trim_name,
 )
-from crosswire.extract.orgnames import is_head
 from crosswire.extract.text import (
-    CACHE_SIZE,
     LOWER_STARTS,
     SP,
     Spans,
@@ -49,6 +46,7 @@ from crosswire.extract.text import (
     mention,
     word_spans,
 )
+from crosswire.extract.textnames import confirmed_names, could_be_name, headline_names
 from crosswire.vocabulary import vocabulary
 
 # Titles, honorifics, their plurals, charge verbs and name cues are the lexicon's (lexicon.py), from
@@ -112,8 +110,6 @@ _FORM_LABELS = frozenset(_VOCABULARY["form_labels"])  # labels that are no role
 _FIRST_AND = re.compile(r"(?P<first>[A-Z][a-zà-öø-ÿ]+)[^\S\n]+and[^\S\n]+$")
 _LEADING_TITLE = re.compile(rf"^(?:(?:[A-Z][\w.'’-]*\s+){{0,4}}?(?:{_TITLE})\s+)+")
 
-# Words of place names and titles that end a list line but are no one's name.
-_NOT_NAMES = frozenset(_VOCABULARY["not_names"])
 # Nouns after a name that make it the name of a place: "Ben Taub hospital", "Lincoln Elementary School".
 _PLACE_NOUNS = frozenset(_VOCABULARY["place_nouns"])
 _NEXT_WORD = re.compile(r"[^\S\n]+([\w’'-]+)")
@@ -131,7 +127,8 @@ def people_mentions(
         c = _ner_candidate(text, start, end)
         if c and not blocked.overlaps((c.start, c.end)):
             cands.append(c)
-    people = group_people(_headline_candidates(title, text) + cands + shared_surnames(text, cands))
+    cands += confirmed_names(text, cands, blocked)
+    people = group_people(headline_names(title, text, _rule_candidates) + cands + shared_surnames(text, cands))
     mentions = []
     taken = Spans()
     for p in people:
@@ -157,25 +154,6 @@ def people_mentions(
     mentions.sort(key=lambda m: m["start"])
     _case_roles(text, mentions, people)
     return mentions, people
-
-
-def _headline_candidates(title: str | None, text: str) -> list[Candidate]:
-    """Full names the headline gives with their cue, placed before the text (negative offsets): a later
-    "Rundle said" in the text is theirs. A title-case headline capitalises every word ("Judge Dismisses
-    Indictment"): a name one of whose words the text writes in lower case is none."""
-    if not title:
-        return []
-    shift = -len(title) - 1
-    return [
-        Candidate(c.start + shift, c.end + shift, c.name, c.role, c.affiliation, "headline", c.confidence)
-        for c in _rule_candidates(title, [], Spans())
-        if len(c.name.split()) >= 2 and not any(_written_lower(text, w) for w in c.name.split())
-    ]
-
-
-def _written_lower(text: str, word: str) -> bool:
-    lower = word.lower()
-    return lower != word and re.search(rf"(?<![\w-]){re.escape(lower)}(?![\w-])", text) is not None
 
 
 def _case_roles(text: str, mentions: list[dict], people: list[Person]) -> None:
@@ -329,16 +307,9 @@ def _cued(text: str, blocked: Spans) -> list[Candidate]:
     cands = [
         Candidate(*span, text[span[0] : span[1]], role, None, "pattern", 0.75)
         for span, role in found
-        if span and not blocked.overlaps(span) and _could_be_name(text[span[0] : span[1]])
+        if span and not blocked.overlaps(span) and could_be_name(text[span[0] : span[1]])
     ]
     return cands + _labelled(text, blocked)
-
-
-@lru_cache(maxsize=CACHE_SIZE)
-def _could_be_name(name: str) -> bool:
-    """Not a known place, nor a name with an organisation or place noun ("Amplify Energy", "Silverado
-    Canyon"). Cached: the same names recur."""
-    return not (place_lookup(name) or any(is_head(w) or w in _NOT_NAMES for w in name.split()))
 
 
 def _subject_before(text: str, pos: int) -> tuple[int, int] | None:
@@ -365,7 +336,7 @@ def _labelled(text: str, blocked: Spans) -> list[Candidate]:
         if span is None or span[1] != m.end("name") or blocked.overlaps(span):
             continue
         name = text[span[0] : span[1]]
-        if _could_be_name(name):
+        if could_be_name(name):
             role = None if label.upper() in _FORM_LABELS else " ".join(label.split())
             cands.append(Candidate(*span, name, role, None, "pattern", 0.8))
     return cands

@@ -33,3 +33,45 @@ def test_a_person_the_headline_names_is_one_of_the_article_s_people(shared, nlp)
 def test_title_case_headline_words_the_text_writes_in_lower_case_are_no_name(title):
     text = "The judge abused her discretion, the court said. The indictment dismisses nothing."
     assert extract_article(text, title=title).people == []
+
+
+ACCOUNTANT = "riverside_ca/news_riverside-county-das-office-forensic-accountant-appointed-southern-california-fraud.txt"
+DISMISSALS = "riverside_ca/news_more-500-criminal-case-dismissals-countywide.txt"
+CONDO = MIAMI + "for-immediate-release-former-condo-property-manager-charged-in-alleged-ghost-employee-scheme.txt"
+
+
+@pytest.mark.parametrize("page, person", [
+    (ACCOUNTANT, "David Wall"),  # "Forensic Accountant David Wall" ... "Wall has been", "said Wall."
+    (DISMISSALS, "Steven James Flores"),  # "the People v. Steven James Flores" ... "Flores was previously convicted"
+    (CONDO, "Yissely Herrouet"),  # "thirty-seven-year-old Yissely Herrouet" ... "Herrouet is being charged"
+])
+def test_a_surname_the_text_uses_alone_as_a_person_confirms_the_full_name(shared, page, person):
+    ex = extract_article(cleaned(shared, page).text)  # rules only: no NER model to name them
+    assert person in ex.people
+    assert_offsets(cleaned(shared, page).text, ex)
+
+
+def test_the_speaker_of_a_quote_is_the_person_the_text_confirms(shared):
+    ex = extract_article(cleaned(shared, ACCOUNTANT).text)
+    assert {q["quote"][:20]: q["speaker"] for q in ex.quotes}["I am honored to join"] == "David Wall"
+
+
+def test_capitalised_words_the_text_uses_alone_as_things_are_no_person(shared):
+    # "the Prius as well", "Miami-Dade’s tight-knit", "Association, which": no surname stands there
+    ex = extract_article(cleaned(shared, STATEMENT).text)
+    assert not [p for p in ex.people if p.split()[-1] in ("Causeway", "Miami-Dade", "Association")]
+    assert "Despite Kadel Piedrahita" not in ex.people
+
+
+@pytest.mark.parametrize("words, name", [
+    ("Forensic Accountant David Wall", "David Wall"),
+    ("Katherine Fernandez Rundle", "Katherine Fernandez Rundle"),
+    ("Property Appraiser Tomás Regalado", "Tomás Regalado"),  # a given name without its accent
+    ("Yissely Herrouet", "Yissely Herrouet"),
+    ("Tax Collector Dariel Rodriguez Fernandez", "Rodriguez Fernandez"),  # none known: the last two of four
+])
+def test_a_name_starts_at_its_first_given_name(words, name):
+    from crosswire.extract.names import name_start
+
+    tokens = words.split()
+    assert " ".join(tokens[name_start(tokens):]) == name

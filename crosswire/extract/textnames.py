@@ -1,0 +1,107 @@
+"""Names the article's own text confirms: full names whose surname the text uses alone as a person's,
+and names the headline gives. Neither needs a title or a cue before the name: an office's forensic
+accountant or tax collector is found without a list of such jobs."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from crosswire.extract.gazetteer import lookup as place_lookup
+from crosswire.extract.lexicon import SAY_WORDS
+from crosswire.extract.names import STOP, Candidate, given_name, name_start, trim_name
+from crosswire.extract.orgnames import is_head
+from crosswire.extract.text import CACHE_SIZE, Spans, literal_pattern
+from crosswire.vocabulary import vocabulary
+
+_VOCABULARY = vocabulary("people")
+# Words of place names and titles that end a list line but are no one's name.
+_NOT_NAMES = frozenset(_VOCABULARY["not_names"])
+
+
+def confirmed_names(text: str, cands: list[Candidate], blocked: Spans) -> list[Candidate]:
+    """Full names the article's own text confirms: a capitalised word that stands alone as a person does
+    ("Wall has been", "Herrouet’s actions", "said Wall.") and ends capitalised words elsewhere in the text
+    is a surname, and those words end with the person's name ("the appointment of Forensic Accountant
+    David Wall": see ``name_start``)."""
+    known = {c.name.split()[-1] for c in cands if " " in c.name}
+    lone = {m.group("word") for m in _LONE.finditer(text) if _stands_alone(text, m.start())}
+    lone.update(m.group("word") for m in _SAID_LONE.finditer(text))
+    found = []
+    for word in lone - known:
+        if word in STOP or word in _NOT_NAMES or is_head(word) or _written_lower(text, word):
+            continue
+        place = place_lookup(word) is not None  # "Flores", "Cruz": a surname too, after a given name
+        for m in re.finditer(rf"(?<![\w’'.-])(?:[A-Z](?:\.|[\w’'-]*)[^\S\n]+){{1,4}}{re.escape(word)}(?![\w-])", text):
+            span = trim_name(text, m.start(), m.end(), min_tokens=2)
+            name = _name_in(text, span) if span else None
+            if name and not (place and not given_name(name.split()[0])) and could_be_name(name):
+                start = span[1] - len(name)
+                if not blocked.overlaps((start, span[1])):
+                    found.append(Candidate(start, span[1], name, None, None, "pattern", 0.7))
+    return found
+
+
+def _name_in(text: str, span: tuple[int, int]) -> str | None:
+    """The name that ends capitalised words (``name_start``), two words at least; a sentence's first word
+    is no given name ("Despite Kadel Piedrahita’s claim")."""
+    tokens = text[span[0] : span[1]].split()
+    first = name_start(tokens)
+    if first == 0 and len(tokens) > 2 and _sentence_opens(text, span[0]) and not given_name(tokens[0]):
+        first = 1
+    return " ".join(tokens[first:]) if len(tokens) - first >= 2 else None
+
+
+# A capitalised word standing alone as a person does: before a verb or as a possessive ("Wall has", "Flores
+# was", "Herrouet’s actions"), or after a speech verb ("said Wall.").
+_SURNAME = r"(?P<word>[A-Z][a-zà-öø-ÿ]+(?:-[A-Z][a-zà-öø-ÿ]+)?)"
+_LONE = re.compile(
+    rf"{_SURNAME}(?:['’]s[^\S\n]+[a-z]|[^\S\n]+(?:{literal_pattern([*_VOCABULARY['person_verbs'], *SAY_WORDS])}|[a-z]{{2,}}ed)\b)"
+)
+_SAID_LONE = re.compile(rf"\b(?:{literal_pattern(SAY_WORDS)})[^\S\n]+{_SURNAME}(?=[.,;])")
+_WORD_BEFORE = re.compile(r"(\S+)[^\S\n]+$")
+_DETERMINERS = frozenset(["the", "a", "an", "its", "his", "her", "their", "our", "The", "A", "An"])
+
+
+def _sentence_opens(text: str, start: int) -> bool:
+    before = text[max(0, start - 3) : start]
+    return not before.strip() or before.rstrip()[-1:] in ".:;!?”\"\n" or "\n" in before
+
+
+def _stands_alone(text: str, start: int) -> bool:
+    """Whether the word at ``start`` is no part of capitalised words before it: a word in lower case, a
+    sentence's end or a line's start is before it."""
+    if start and not text[start - 1].isspace() or text[start - 1 : start] == "\n":
+        return start == 0 or text[start - 1] == "\n"
+    before = _WORD_BEFORE.search(text, max(0, start - 40), start)
+    if before is None:
+        return True
+    word = before.group(1)
+    return word not in _DETERMINERS and (not word[0].isupper() or word[-1] in ".:;!?”\"")
+
+
+def headline_names(title: str | None, text: str, find) -> list[Candidate]:
+    """Full names the headline gives with their cue, placed before the text (negative offsets): a later
+    "Rundle said" in the text is theirs; ``find`` reads them as it reads a text. A title-case headline
+    capitalises every word ("Judge Dismisses Indictment"): a name one of whose words the text writes in
+    lower case is none."""
+    if not title:
+        return []
+    shift = -len(title) - 1
+    return [
+        Candidate(c.start + shift, c.end + shift, c.name, c.role, c.affiliation, "headline", c.confidence)
+        for c in find(title, [], Spans())
+        if len(c.name.split()) >= 2 and not any(_written_lower(text, w) for w in c.name.split())
+    ]
+
+
+def _written_lower(text: str, word: str) -> bool:
+    lower = word.lower()
+    return lower != word and re.search(rf"(?<![\w-]){re.escape(lower)}(?![\w-])", text) is not None
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def could_be_name(name: str) -> bool:
+    """Not a known place, nor a name with an organisation or place noun ("Amplify Energy", "Silverado
+    Canyon"). Cached: the same names recur."""
+    return not (place_lookup(name) or any(is_head(w) or w in _NOT_NAMES for w in name.split()))
