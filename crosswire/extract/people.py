@@ -46,7 +46,12 @@ from crosswire.extract.text import (
     mention,
     word_spans,
 )
-from crosswire.extract.textnames import confirmed_names, could_be_name, headline_names
+from crosswire.extract.textnames import (
+    confirmed_names,
+    could_be_name,
+    headline_names,
+    listed_names,
+)
 from crosswire.vocabulary import vocabulary
 
 # Titles, honorifics, their plurals, charge verbs and name cues are the lexicon's (lexicon.py), from
@@ -84,7 +89,7 @@ _LOWER_ROLE_AFTER = re.compile(
 # "Trevor Harwell, 20, of Fullerton", "Keith Perkins, 19 –", a list line "Darius Bowdry, 30", "Mark
 # Arceta, a 40-year-old Skokie man"
 _AGE_AFTER = re.compile(
-    rf",{SP}(?:(?:age{SP})?\d{{1,3}}(?=[,;)]|{SP}(?:of\b|and\b|[–—-])|[^\S\n]*(?:\n|\Z)|\.\s)"
+    rf",{SP}(?:(?:age{SP}|all{SP})?\d{{1,3}}(?=[,;)]|{SP}(?:of\b|and\b|[–—-])|[^\S\n]*(?:\n|\Z)|\.\s)"
     rf"|an?{SP}\d{{1,3}}-year-old\b)"
 )
 _DOB = WordRegex(r"(?:DOB|dob|D\.O\.B\.)(?!\w)")
@@ -128,6 +133,7 @@ def people_mentions(
         if c and not blocked.overlaps((c.start, c.end)):
             cands.append(c)
     cands += confirmed_names(text, cands, blocked)
+    cands += listed_names(text, cands, blocked)
     people = group_people(headline_names(title, text, _rule_candidates) + cands + shared_surnames(text, cands))
     mentions = []
     taken = Spans()

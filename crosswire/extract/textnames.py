@@ -1,5 +1,5 @@
-"""Names the article's own text confirms: full names whose surname the text uses alone as a person's,
-and names the headline gives. Neither needs a title or a cue before the name: an office's forensic
+"""Names the article's own text confirms: full names whose surname the text uses alone as a person's, the
+other names of a list a person's name is in, and names the headline gives. Neither needs a title or a cue before the name: an office's forensic
 accountant or tax collector is found without a list of such jobs."""
 
 from __future__ import annotations
@@ -9,9 +9,17 @@ from functools import lru_cache
 
 from crosswire.extract.gazetteer import lookup as place_lookup
 from crosswire.extract.lexicon import SAY_WORDS
-from crosswire.extract.names import STOP, Candidate, given_name, name_start, trim_name
+from crosswire.extract.names import (
+    NAME,
+    STOP,
+    Candidate,
+    given_name,
+    name_before,
+    name_start,
+    trim_name,
+)
 from crosswire.extract.orgnames import is_head
-from crosswire.extract.text import CACHE_SIZE, Spans, literal_pattern
+from crosswire.extract.text import CACHE_SIZE, SP, Spans, literal_pattern
 from crosswire.vocabulary import vocabulary
 
 _VOCABULARY = vocabulary("people")
@@ -78,6 +86,50 @@ def _stands_alone(text: str, start: int) -> bool:
         return True
     word = before.group(1)
     return word not in _DETERMINERS and (not word[0].isupper() or word[-1] in ".:;!?”\"")
+
+
+def listed_names(text: str, cands: list[Candidate], blocked: Spans) -> list[Candidate]:
+    """The other names of a list a person's name is in, a list that ends with "and": "Daniel Hawkins, Jacob
+    Ivascu, and Drake Ruiz, all 16" (the age names Drake Ruiz)."""
+    found, done = [], set()
+    for c in cands:
+        if c.start < 0 or " " not in c.name or (c.start, c.end) in done:
+            continue
+        chain, joined, pos = [], False, c.end
+        while m := _NEXT_IN_LIST.match(text, pos):  # the names after it, up to the one after "and"
+            span = _whole_name(text, m.start("name"), m.end("name"), blocked)
+            if span is None:
+                break
+            chain.append(span)
+            pos, joined = span[1], "and" in m.group("sep")
+            if joined:
+                break
+        pos = c.start
+        while m := _LIST_SEPARATOR.search(text, max(0, pos - 8), pos):  # the names before it
+            span = name_before(text, m.start() + 1)
+            if span is None or span[1] != m.start() or _whole_name(text, *span, blocked) is None:
+                break
+            chain.append(span)
+            pos, joined = span[0], joined or "and" in m.group()
+        if joined:
+            done.update(chain)
+            found += [Candidate(a, b, text[a:b], None, None, "pattern", 0.7) for a, b in chain]
+    return found
+
+
+_NEXT_IN_LIST = re.compile(rf"(?P<sep>,{SP}(?:and{SP})?|{SP}and{SP})(?P<name>{NAME})")
+_LIST_SEPARATOR = re.compile(r"(?:,[^\S\n]+(?:and[^\S\n]+)?|[^\S\n]+and[^\S\n]+)\Z")
+
+
+def _whole_name(text: str, start: int, end: int, blocked: Spans) -> tuple[int, int] | None:
+    """(start, end) when the words there are a full name and nothing else, not a residence ("Joshua Acosta,
+    21, Fort Irwin, and Frank Felix")."""
+    span = trim_name(text, start, end, min_tokens=2)
+    ok = span == (start, end) and not blocked.overlaps(span) and could_be_name(text[start:end])
+    return span if ok and not _RESIDENCE.search(text, max(0, start - 12), start) else None
+
+
+_RESIDENCE = re.compile(r"(?:\b(?:of|in|from|at|near)|\d,)[^\S\n]*\Z")
 
 
 def headline_names(title: str | None, text: str, find) -> list[Candidate]:

@@ -75,3 +75,22 @@ def test_a_name_starts_at_its_first_given_name(words, name):
 
     tokens = words.split()
     assert " ".join(tokens[name_start(tokens):]) == name
+
+
+def test_the_other_names_of_a_list_a_person_is_in_are_people(shared):
+    page = cleaned(shared, "riverside_ca/news_corona-area-man-sentenced-crash-killed-three-teen-boys.txt")
+    ex = extract_article(page.text)  # "Daniel Hawkins, Jacob Ivascu, and Drake Ruiz, all 16, were killed."
+    assert {"Daniel Hawkins", "Jacob Ivascu", "Drake Ruiz"} <= set(ex.people)
+
+
+def test_a_residence_after_an_age_is_no_name_of_the_list(shared):
+    page = cleaned(shared, "orange_ca/press_media-advisory-joshua-acosta-and-frank-felix-charges.txt")
+    ex = extract_article(page.text)  # "Joshua Charles Acosta, 21, Fort Irwin, and Frank Sato Felix, 25, Sun Valley"
+    assert {"Joshua Charles Acosta", "Frank Sato Felix"} <= set(ex.people)
+    assert "Fort Irwin" not in ex.people
+
+
+def test_an_abbreviated_title_is_no_part_of_the_name(nlp):
+    ex = extract_article("The case was handled by ADA Jane Guio of the Family Violence Division.", nlp=nlp)
+    assert ex.people == ["Jane Guio"]
+    assert [m["role"] for m in ex.mentions if m["kind"] == "person"] == ["ADA"]
