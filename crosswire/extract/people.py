@@ -49,6 +49,7 @@ from crosswire.extract.text import (
 from crosswire.extract.textnames import (
     confirmed_names,
     could_be_name,
+    given_names,
     headline_names,
     listed_names,
 )
@@ -133,6 +134,7 @@ def people_mentions(
         if c and not blocked.overlaps((c.start, c.end)):
             cands.append(c)
     cands += confirmed_names(text, cands, blocked)
+    cands += given_names(text, blocked)
     cands += listed_names(text, cands, blocked)
     people = group_people(headline_names(title, text, _rule_candidates) + cands + shared_surnames(text, cands))
     mentions = []

@@ -1,6 +1,7 @@
-"""Names the article's own text confirms: full names whose surname the text uses alone as a person's, the
-other names of a list a person's name is in, and names the headline gives. Neither needs a title or a cue before the name: an office's forensic
-accountant or tax collector is found without a list of such jobs."""
+"""Names found without a title or a cue before them, so that an office's forensic accountant or tax collector
+is found without a list of such jobs: names that open with a known given name (the US census's lists), full
+names whose surname the text uses alone as a person's, the other names of a list a person's name is in, and
+names the headline gives."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import re
 from functools import lru_cache
 
 from crosswire.extract.gazetteer import lookup as place_lookup
-from crosswire.extract.lexicon import SAY_WORDS
+from crosswire.extract.lexicon import SAY_WORDS, TITLE_WORDS, following, words
 from crosswire.extract.names import (
     NAME,
     STOP,
@@ -19,10 +20,18 @@ from crosswire.extract.names import (
     trim_name,
 )
 from crosswire.extract.orgnames import is_head
-from crosswire.extract.text import CACHE_SIZE, SP, Spans, literal_pattern
+from crosswire.extract.text import (
+    CACHE_SIZE,
+    LOWER_STARTS,
+    SP,
+    Spans,
+    literal_pattern,
+    word_spans,
+)
 from crosswire.vocabulary import vocabulary
 
 _VOCABULARY = vocabulary("people")
+_TITLE_WORDS = frozenset(TITLE_WORDS)
 # Words of place names and titles that end a list line but are no one's name.
 _NOT_NAMES = frozenset(_VOCABULARY["not_names"])
 
@@ -33,20 +42,23 @@ def confirmed_names(text: str, cands: list[Candidate], blocked: Spans) -> list[C
     is a surname, and those words end with the person's name ("the appointment of Forensic Accountant
     David Wall": see ``name_start``)."""
     known = {c.name.split()[-1] for c in cands if " " in c.name}
-    lone = {m.group("word") for m in _LONE.finditer(text) if _stands_alone(text, m.start())}
-    lone.update(m.group("word") for m in _SAID_LONE.finditer(text))
+    lone = {w for m in _LONE.finditer(text) if (w := m.group("word")) not in known and _stands_alone(text, m.start())}
+    for said in following(text, words(text)["say"], LOWER_STARTS):
+        if after := _WORD_AFTER.match(text, said.end()):
+            lone.add(after.group("word"))
     found = []
     for word in lone - known:
         if word in STOP or word in _NOT_NAMES or is_head(word) or _written_lower(text, word):
             continue
         place = place_lookup(word) is not None  # "Flores", "Cruz": a surname too, after a given name
-        for m in re.finditer(rf"(?<![\w’'.-])(?:[A-Z](?:\.|[\w’'-]*)[^\S\n]+){{1,4}}{re.escape(word)}(?![\w-])", text):
-            span = trim_name(text, m.start(), m.end(), min_tokens=2)
+        for start, end in word_spans(text, word):
+            words_before = _WORDS_BEFORE.search(text, max(0, start - 60), start)
+            span = trim_name(text, words_before.start(), end, min_tokens=2) if words_before else None
             name = _name_in(text, span) if span else None
-            if name and not (place and not given_name(name.split()[0])) and could_be_name(name):
-                start = span[1] - len(name)
-                if not blocked.overlaps((start, span[1])):
-                    found.append(Candidate(start, span[1], name, None, None, "pattern", 0.7))
+            if not name or (place and not given_name(name.split()[0])) or not could_be_name(name):
+                continue
+            if not blocked.overlaps((span[1] - len(name), span[1])):
+                found.append(Candidate(span[1] - len(name), span[1], name, None, None, "pattern", 0.7))
     return found
 
 
@@ -66,7 +78,8 @@ _SURNAME = r"(?P<word>[A-Z][a-zà-öø-ÿ]+(?:-[A-Z][a-zà-öø-ÿ]+)?)"
 _LONE = re.compile(
     rf"{_SURNAME}(?:['’]s[^\S\n]+[a-z]|[^\S\n]+(?:{literal_pattern([*_VOCABULARY['person_verbs'], *SAY_WORDS])}|[a-z]{{2,}}ed)\b)"
 )
-_SAID_LONE = re.compile(rf"\b(?:{literal_pattern(SAY_WORDS)})[^\S\n]+{_SURNAME}(?=[.,;])")
+_WORD_AFTER = re.compile(rf"[^\S\n]+{_SURNAME}(?=[.,;])")
+_WORDS_BEFORE = re.compile(r"(?<![\w’'.-])(?:[A-Z](?:\.|[\w’'-]*)[^\S\n]+){1,4}\Z")  # "Forensic Accountant David "
 _WORD_BEFORE = re.compile(r"(\S+)[^\S\n]+$")
 _DETERMINERS = frozenset(["the", "a", "an", "its", "his", "her", "their", "our", "The", "A", "An"])
 
@@ -86,6 +99,41 @@ def _stands_alone(text: str, start: int) -> bool:
         return True
     word = before.group(1)
     return word not in _DETERMINERS and (not word[0].isupper() or word[-1] in ".:;!?”\"")
+
+
+def given_names(text: str, blocked: Spans) -> list[Candidate]:
+    """Names that open with a known given name, after any words ("Tax Collector Dariel Fernandez", "board
+    member Monica Ghilardi"): a given name and a surname the text never writes in lower case, with a given
+    name before them as a middle name ("Paul Phillip Powers"), not a title ("Major Steve Feldman"). The
+    capitalised words before them, when none is a stop word, are the role ("Forensic Accountant")."""
+    found = []
+    for m in _GIVEN_SURNAME.finditer(text):
+        given, surname = m.group("given"), m.group("surname")
+        if not given_name(given) or given in STOP or surname in STOP or _written_lower(text, surname):
+            continue
+        start, end = m.span()
+        if (prev := _WORD_BEFORE.search(text, max(0, start - 20), start)) and _middle(prev.group(1)):
+            start = prev.start(1)
+        name = text[start:end]
+        if not could_be_name(name) or blocked.overlaps((start, end)) or trim_name(text, start, end, 2) != (start, end):
+            continue
+        before = _CAPITALS_BEFORE.search(text, max(0, start - 40), start)
+        role = before.group().split() if before else []
+        found.append(Candidate(start, end, name, " ".join(role) if role and not STOP.intersection(role) else None,
+                               None, "pattern", 0.7))
+    return found
+
+
+_GIVEN_SURNAME = re.compile(
+    r"(?<![\w’'.-])(?P<given>[A-Z][a-z]+)[^\S\n]+(?:[A-Z]\.[^\S\n]+)?"
+    r"(?P<surname>[A-Z][a-zà-öø-ÿ]+(?:[-’'][A-Z][a-zà-öø-ÿ]+)*)(?![\w’'-]|[^\S\n]+[A-Z])"
+)
+_CAPITALS_BEFORE = re.compile(r"(?<![\w’'.-])(?:[A-Z][\w’'-]*[^\S\n]+){1,3}\Z")
+
+
+def _middle(word: str) -> bool:
+    """Whether a word before a given name and a surname is a given name too, not a title ("Major")."""
+    return word[:1].isupper() and given_name(word) and word not in STOP and word not in _TITLE_WORDS and not place_lookup(word)
 
 
 def listed_names(text: str, cands: list[Candidate], blocked: Spans) -> list[Candidate]:
@@ -137,8 +185,8 @@ def headline_names(title: str | None, text: str, find) -> list[Candidate]:
     "Rundle said" in the text is theirs; ``find`` reads them as it reads a text. A title-case headline
     capitalises every word ("Judge Dismisses Indictment"): a name one of whose words the text writes in
     lower case is none."""
-    if not title:
-        return []
+    if not title or all(w in text for w in _CAPITALISED.findall(title) if w not in STOP):
+        return []  # nobody the text does not name
     shift = -len(title) - 1
     return [
         Candidate(c.start + shift, c.end + shift, c.name, c.role, c.affiliation, "headline", c.confidence)
@@ -147,9 +195,12 @@ def headline_names(title: str | None, text: str, find) -> list[Candidate]:
     ]
 
 
+_CAPITALISED = re.compile(r"[A-Z][a-zà-öø-ÿ]{2,}")
+
+
 def _written_lower(text: str, word: str) -> bool:
     lower = word.lower()
-    return lower != word and re.search(rf"(?<![\w-]){re.escape(lower)}(?![\w-])", text) is not None
+    return lower != word and lower in text and re.search(rf"(?<![\w-]){re.escape(lower)}(?![\w-])", text) is not None
 
 
 @lru_cache(maxsize=CACHE_SIZE)

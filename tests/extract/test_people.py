@@ -94,3 +94,27 @@ def test_an_abbreviated_title_is_no_part_of_the_name(nlp):
     ex = extract_article("The case was handled by ADA Jane Guio of the Family Violence Division.", nlp=nlp)
     assert ex.people == ["Jane Guio"]
     assert [m["role"] for m in ex.mentions if m["kind"] == "person"] == ["ADA"]
+
+
+GOLDEN_EAGLE = MIAMI + "state-attorney-katherine-fernandez-rundle-to-receive-the-golden-eagle-award.txt"
+HOA = MIAMI + "for-immediate-release-hammocks-controller-accountant-charged-in-hoa-thefts.txt"
+
+
+@pytest.mark.parametrize("page, people", [
+    # "Miami-Dade County Supervisor of Elections Alina Garcia": a job no list holds before her name
+    (GOLDEN_EAGLE, {"Alina Garcia"}),
+    # "former HOA board member Monica Ghilardi", "witness Dante Chauca"
+    (HOA, {"Monica Ghilardi", "Dante Chauca"}),
+    # "the People v. Paul Phillip Powers": a given name before a given name and a surname is a middle name
+    (DISMISSALS, {"Paul Phillip Powers"}),
+])
+def test_a_name_that_opens_with_a_known_given_name_is_a_person(shared, page, people):
+    ex = extract_article(cleaned(shared, page).text)
+    assert people <= set(ex.people)
+
+
+def test_a_given_name_before_a_place_noun_makes_no_person(shared):
+    from tests.extract.test_corpus import WRONG_WAY
+
+    ex = extract_article(cleaned(shared, WRONG_WAY).text)  # "Knott’s Berry Farm": "Berry" is a given name
+    assert not [p for p in ex.people if p.endswith("Farm")]
