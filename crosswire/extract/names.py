@@ -147,7 +147,7 @@ PARTICLES = frozenset(_VOCABULARY["particles"])
 
 
 @lru_cache(maxsize=1)
-def _given_names() -> frozenset[str]:
+def census_given_names() -> frozenset[str]:
     """The given names of the US census (the ``names`` package's lists, 5,163 names), in upper case."""
     folder = files("names")
     return frozenset(
@@ -160,7 +160,7 @@ def _given_names() -> frozenset[str]:
 def given_name(word: str) -> bool:
     """Whether ``word`` is a known given name ("Tomás" as "TOMAS")."""
     plain = unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode().upper()
-    return plain in _given_names()
+    return plain in census_given_names()
 
 
 def name_start(tokens: list[str]) -> int:

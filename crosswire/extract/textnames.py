@@ -14,6 +14,7 @@ from crosswire.extract.names import (
     NAME,
     STOP,
     Candidate,
+    census_given_names,
     given_name,
     name_before,
     name_start,
@@ -42,7 +43,8 @@ def confirmed_names(text: str, cands: list[Candidate], blocked: Spans) -> list[C
     is a surname, and those words end with the person's name ("the appointment of Forensic Accountant
     David Wall": see ``name_start``)."""
     known = {c.name.split()[-1] for c in cands if " " in c.name}
-    lone = {w for m in _LONE.finditer(text) if (w := m.group("word")) not in known and _stands_alone(text, m.start())}
+    lone = {w for m in _LONE.finditer(text)
+            if (w := m.group("word")) not in known and w not in STOP and _stands_alone(text, m.start())}
     for said in following(text, words(text)["say"], LOWER_STARTS):
         if after := _WORD_AFTER.match(text, said.end()):
             lone.add(after.group("word"))
@@ -107,9 +109,11 @@ def given_names(text: str, blocked: Spans) -> list[Candidate]:
     name before them as a middle name ("Paul Phillip Powers"), not a title ("Major Steve Feldman"). The
     capitalised words before them, when none is a stop word, are the role ("Forensic Accountant")."""
     found = []
-    for m in _GIVEN_SURNAME.finditer(text):
+    for m in _given_surname().finditer(text):
         given, surname = m.group("given"), m.group("surname")
-        if not given_name(given) or given in STOP or surname in STOP or _written_lower(text, surname):
+        if m.start() and _IN_WORD.match(text, m.start() - 1) or given in STOP or surname in STOP:
+            continue
+        if _written_lower(text, surname):
             continue
         start, end = m.span()
         if (prev := _WORD_BEFORE.search(text, max(0, start - 20), start)) and _middle(prev.group(1)):
@@ -124,16 +128,25 @@ def given_names(text: str, blocked: Spans) -> list[Candidate]:
     return found
 
 
-_GIVEN_SURNAME = re.compile(
-    r"(?<![\w’'.-])(?P<given>[A-Z][a-z]+)[^\S\n]+(?:[A-Z]\.[^\S\n]+)?"
-    r"(?P<surname>[A-Z][a-zà-öø-ÿ]+(?:[-’'][A-Z][a-zà-öø-ÿ]+)*)(?![\w’'-]|[^\S\n]+[A-Z])"
-)
+@lru_cache(maxsize=1)
+def _given_surname() -> re.Pattern:
+    """A given name, an initial, a capitalised word: the given names a trie (``literal_pattern``), so that
+    only they stop the regex engine."""
+    given = literal_pattern(name.capitalize() for name in census_given_names())
+    return re.compile(
+        rf"(?P<given>{given})[^\S\n]+(?:[A-Z]\.[^\S\n]+)?"
+        r"(?P<surname>[A-Z][a-zà-öø-ÿ]+(?:[-’'][A-Z][a-zà-öø-ÿ]+)*)(?![\w’'-]|[^\S\n]+[A-Z])"
+    )
+
+
+_IN_WORD = re.compile(r"[\w’'.-]")  # before a name's first letter: it is no name's start
 _CAPITALS_BEFORE = re.compile(r"(?<![\w’'.-])(?:[A-Z][\w’'-]*[^\S\n]+){1,3}\Z")
 
 
 def _middle(word: str) -> bool:
     """Whether a word before a given name and a surname is a given name too, not a title ("Major")."""
-    return word[:1].isupper() and given_name(word) and word not in STOP and word not in _TITLE_WORDS and not place_lookup(word)
+    return (word[:1].isupper() and given_name(word) and word not in STOP and word not in _TITLE_WORDS
+            and not place_lookup(word))
 
 
 def listed_names(text: str, cands: list[Candidate], blocked: Spans) -> list[Candidate]:
