@@ -1,5 +1,6 @@
 """People on real pages of offices the rules were not written for: names the headline gives, names the
-article's own text confirms, and where a name starts after words that are not in any list."""
+article's own text confirms (a surname it uses alone, a list with a person's name), names that open with a
+known given name, and where a name starts after words that are not in any list."""
 
 from __future__ import annotations
 
