@@ -133,8 +133,8 @@ def people_mentions(
         c = _ner_candidate(text, start, end)
         if c and not blocked.overlaps((c.start, c.end)):
             cands.append(c)
+    cands += given_names(text, cands, blocked)
     cands += confirmed_names(text, cands, blocked)
-    cands += given_names(text, blocked)
     cands += listed_names(text, cands, blocked)
     people = group_people(headline_names(title, text, _rule_candidates) + cands + shared_surnames(text, cands))
     mentions = []

@@ -103,16 +103,17 @@ def _stands_alone(text: str, start: int) -> bool:
     return word not in _DETERMINERS and (not word[0].isupper() or word[-1] in ".:;!?”\"")
 
 
-def given_names(text: str, blocked: Spans) -> list[Candidate]:
+def given_names(text: str, cands: list[Candidate], blocked: Spans) -> list[Candidate]:
     """Names that open with a known given name, after any words ("Tax Collector Dariel Fernandez", "board
     member Monica Ghilardi"): a given name and a surname the text never writes in lower case, with a given
     name before them as a middle name ("Paul Phillip Powers"), not a title ("Major Steve Feldman"). The
     capitalised words before them, when none is a stop word, are the role ("Forensic Accountant")."""
-    found = []
+    found, seen = [], {c.name for c in cands}  # a name once: its later mentions are its surname's
     for m in _given_surname().finditer(text):
         given, surname = m.group("given"), m.group("surname")
-        if m.start() and _IN_WORD.match(text, m.start() - 1) or given in STOP or surname in STOP:
+        if m.group() in seen or m.start() and _IN_WORD.match(text, m.start() - 1) or given in STOP or surname in STOP:
             continue
+        seen.add(m.group())
         if _written_lower(text, surname):
             continue
         start, end = m.span()
@@ -212,8 +213,9 @@ _CAPITALISED = re.compile(r"[A-Z][a-zà-öø-ÿ]{2,}")
 
 
 def _written_lower(text: str, word: str) -> bool:
+    """Whether the text writes ``word`` in lower case too (a str.find loop: no regex to compile per word)."""
     lower = word.lower()
-    return lower != word and lower in text and re.search(rf"(?<![\w-]){re.escape(lower)}(?![\w-])", text) is not None
+    return lower != word and next(word_spans(text, lower), None) is not None
 
 
 @lru_cache(maxsize=CACHE_SIZE)
