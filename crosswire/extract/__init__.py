@@ -16,6 +16,8 @@ Modules, from the entry points down (each imports only modules below it):
   names, and their normalisation to one canonical name per body.
 - ``people``: people with roles (titles, appositives, cues, surnames resolved to full names).
 - ``quotes``: quotations and their speakers.
+- ``textnames``: names the article's own text confirms (a surname it uses alone as a person's, a list with a
+  person's name) and names the headline gives.
 - ``names``: what a person's name is made of, and how the mentions of one person join.
 - ``orgnames``: organisation names found from their head nouns, Spanish names, units and buildings, and
   how a name is cleaned.

@@ -82,7 +82,7 @@ def extract_parsed(text: str, title: str | None, published_at: datetime | None, 
     parents = unit_parents(org_mentions)
     # a title before a name outweighs an NER organisation: "Secretary General Stock" is a person
     sure_orgs = [m for m in org_mentions if m["method"] != "ner"]
-    person_mentions, persons = people_mentions(text, sure_orgs, ents["PERSON"], dateline_spans + units)
+    person_mentions, persons = people_mentions(text, sure_orgs, ents["PERSON"], dateline_spans + units, title)
     person_spans = Spans((m["start"], m["end"]) for m in person_mentions)
     org_mentions = [
         m for m in org_mentions if m["method"] != "ner" or not (person_spans.overlaps((m["start"], m["end"]))
@@ -98,7 +98,7 @@ def extract_parsed(text: str, title: str | None, published_at: datetime | None, 
     topic_list, evidence = classify(_mask(text, org_mentions), title, settings.extract)
 
     mentions = sorted(org_mentions + person_mentions + locations + dated, key=lambda m: m["start"])
-    named = {m["normalized"] for m in person_mentions}
+    named = {m["normalized"] for m in person_mentions} | {p.name for p in persons if any(s[0] < 0 for s in p.spans)}
     return Extraction(
         published_at=published,
         dateline=dateline,

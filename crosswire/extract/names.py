@@ -11,8 +11,10 @@ crosswire/data/people.toml.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
+from importlib.resources import files
 
 from crosswire.extract.text import CACHE_SIZE, SP
 from crosswire.vocabulary import vocabulary
@@ -142,6 +144,33 @@ def _is_initial(token: str) -> bool:
 
 
 PARTICLES = frozenset(_VOCABULARY["particles"])
+
+
+@lru_cache(maxsize=1)
+def census_given_names() -> frozenset[str]:
+    """The given names of the US census (the ``names`` package's lists, 5,163 names), in upper case."""
+    folder = files("names")
+    return frozenset(
+        line.split()[0] for part in ("dist.male.first", "dist.female.first")
+        for line in (folder / part).read_text(encoding="ascii").splitlines() if line.strip()
+    )
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def given_name(word: str) -> bool:
+    """Whether ``word`` is a known given name ("Tomás" as "TOMAS")."""
+    plain = unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode().upper()
+    return plain in census_given_names()
+
+
+def name_start(tokens: list[str]) -> int:
+    """Where a name starts in capitalised words that end with it: at its first given name ("Forensic
+    Accountant David Wall" -> "David Wall"); without one, at the first word (three words at most, else
+    the last two)."""
+    first = next((i for i, t in enumerate(tokens[:-1]) if given_name(t)), None)
+    if first is not None:
+        return first
+    return 0 if len(tokens) <= 3 else len(tokens) - 2
 
 
 def group_people(cands: list[Candidate]) -> list[Person]:

@@ -12,7 +12,6 @@ person without a title gets the part they play in the case where the words aroun
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from crosswire.extract.gazetteer import lookup as place_lookup
 from crosswire.extract.lexicon import (
@@ -37,9 +36,7 @@ from crosswire.extract.names import (
     nearest_owner,
     trim_name,
 )
-from crosswire.extract.orgnames import is_head
 from crosswire.extract.text import (
-    CACHE_SIZE,
     LOWER_STARTS,
     SP,
     Spans,
@@ -48,6 +45,13 @@ from crosswire.extract.text import (
     literal_pattern,
     mention,
     word_spans,
+)
+from crosswire.extract.textnames import (
+    confirmed_names,
+    could_be_name,
+    given_names,
+    headline_names,
+    listed_names,
 )
 from crosswire.vocabulary import vocabulary
 
@@ -86,7 +90,7 @@ _LOWER_ROLE_AFTER = re.compile(
 # "Trevor Harwell, 20, of Fullerton", "Keith Perkins, 19 –", a list line "Darius Bowdry, 30", "Mark
 # Arceta, a 40-year-old Skokie man"
 _AGE_AFTER = re.compile(
-    rf",{SP}(?:(?:age{SP})?\d{{1,3}}(?=[,;)]|{SP}(?:of\b|and\b|[–—-])|[^\S\n]*(?:\n|\Z)|\.\s)"
+    rf",{SP}(?:(?:age{SP}|all{SP})?\d{{1,3}}(?=[,;)]|{SP}(?:of\b|and\b|[–—-])|[^\S\n]*(?:\n|\Z)|\.\s)"
     rf"|an?{SP}\d{{1,3}}-year-old\b)"
 )
 _DOB = WordRegex(r"(?:DOB|dob|D\.O\.B\.)(?!\w)")
@@ -112,30 +116,33 @@ _FORM_LABELS = frozenset(_VOCABULARY["form_labels"])  # labels that are no role
 _FIRST_AND = re.compile(r"(?P<first>[A-Z][a-zà-öø-ÿ]+)[^\S\n]+and[^\S\n]+$")
 _LEADING_TITLE = re.compile(rf"^(?:(?:[A-Z][\w.'’-]*\s+){{0,4}}?(?:{_TITLE})\s+)+")
 
-# Words of place names and titles that end a list line but are no one's name.
-_NOT_NAMES = frozenset(_VOCABULARY["not_names"])
 # Nouns after a name that make it the name of a place: "Ben Taub hospital", "Lincoln Elementary School".
 _PLACE_NOUNS = frozenset(_VOCABULARY["place_nouns"])
 _NEXT_WORD = re.compile(r"[^\S\n]+([\w’'-]+)")
 
 
 def people_mentions(
-    text: str, orgs: list[dict], ner_people: list[tuple[int, int]] = (), places: list[tuple[int, int]] = ()
+    text: str, orgs: list[dict], ner_people: list[tuple[int, int]] = (), places: list[tuple[int, int]] = (),
+    title: str | None = None,
 ) -> tuple[list[dict], list[Person]]:
-    """Person mentions (normalized to the full name, with the person's role) and the people."""
+    """Person mentions (normalized to the full name, with the person's role) and the people, those the
+    headline names among them ("Statement from State Attorney Katherine Fernandez Rundle on ...")."""
     blocked = Spans([(m["start"], m["end"]) for m in orgs] + list(places))
     cands = _rule_candidates(text, orgs, blocked)
     for start, end in ner_people:
         c = _ner_candidate(text, start, end)
         if c and not blocked.overlaps((c.start, c.end)):
             cands.append(c)
-    people = group_people(cands + shared_surnames(text, cands))
+    cands += given_names(text, cands, blocked)
+    cands += confirmed_names(text, cands, blocked)
+    cands += listed_names(text, cands, blocked)
+    people = group_people(headline_names(title, text, _rule_candidates) + cands + shared_surnames(text, cands))
     mentions = []
     taken = Spans()
     for p in people:
         for start, end, method, conf in p.spans:
-            if taken.overlaps((start, end)):
-                continue
+            if start < 0 or taken.overlaps((start, end)):
+                continue  # the headline's: no offsets in the text
             taken.add((start, end))
             mentions.append(mention(text, "person", start, end, p.name, method, conf, role=p.role))
     # later bare surnames: "Stock said", "Allard is accused"
@@ -308,16 +315,9 @@ def _cued(text: str, blocked: Spans) -> list[Candidate]:
     cands = [
         Candidate(*span, text[span[0] : span[1]], role, None, "pattern", 0.75)
         for span, role in found
-        if span and not blocked.overlaps(span) and _could_be_name(text[span[0] : span[1]])
+        if span and not blocked.overlaps(span) and could_be_name(text[span[0] : span[1]])
     ]
     return cands + _labelled(text, blocked)
-
-
-@lru_cache(maxsize=CACHE_SIZE)
-def _could_be_name(name: str) -> bool:
-    """Not a known place, nor a name with an organisation or place noun ("Amplify Energy", "Silverado
-    Canyon"). Cached: the same names recur."""
-    return not (place_lookup(name) or any(is_head(w) or w in _NOT_NAMES for w in name.split()))
 
 
 def _subject_before(text: str, pos: int) -> tuple[int, int] | None:
@@ -344,7 +344,7 @@ def _labelled(text: str, blocked: Spans) -> list[Candidate]:
         if span is None or span[1] != m.end("name") or blocked.overlaps(span):
             continue
         name = text[span[0] : span[1]]
-        if _could_be_name(name):
+        if could_be_name(name):
             role = None if label.upper() in _FORM_LABELS else " ".join(label.split())
             cands.append(Candidate(*span, name, role, None, "pattern", 0.8))
     return cands

@@ -24,7 +24,8 @@ def test_quotes_pronoun_and_stating(shared):
     ex = extract_article(text)
     by_start = {q["quote"][:12]: q["speaker"] for q in ex.quotes}
     assert by_start["The Californ"] == "Mike Hestrin"
-    assert by_start["No."] == "Rivera"  # "she simply responded" after Rivera's quotes
+    # "she simply responded" after Rivera's quotes; "Rivera" is "One of the injured workers, Denise Rivera,"
+    assert by_start["No."] == "Denise Rivera"
     assert by_start["’[Heidary] t"] == "Charles Koosed"  # "Judge Charles Koosed noted ..., stating,"
     roles = {m["normalized"]: m["role"] for m in ex.mentions if m["kind"] == "person"}
     assert roles["W. Matthew Murray"] == roles["Erika Mulhere"] == "Deputy District Attorney"
