@@ -24,6 +24,7 @@ class RunState:
     seconds: dict[str, float] = field(default_factory=dict)  # stage -> wall seconds
     suites: dict[str, str] = field(default_factory=dict)  # GX suite -> 'passed' | 'failed'
     failed_sources: dict[str, str] = field(default_factory=dict)  # source -> why it could not be read at all
+    cut_sources: dict[str, str] = field(default_factory=dict)  # source -> what settings.ingest's bounds left unread
     source_count: int = 0  # sources read, those of source lists one by one
     skipped_files: dict[str, int] = field(default_factory=dict)  # files of types ingest does not read, by suffix
     skipped_seen: int = 0  # items already in the tables, skipped by ingest

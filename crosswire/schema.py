@@ -131,6 +131,7 @@ RUNS = pa.schema(
         pa.field("failed_sources", pa.string()),  # JSON: source -> why it could not be read at all
         pa.field("flow_run_id", pa.string()),  # the Prefect flow run that finished it (a resumed run keeps its run_id)
         pa.field("table_versions", pa.string()),  # JSON: table -> the Delta version this run left it at
+        pa.field("cut_sources", pa.string()),  # JSON: source -> what settings.ingest's bounds left unread
     ]
 )
 

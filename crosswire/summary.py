@@ -21,6 +21,7 @@ def summary_lines(result: dict) -> list[tuple[str, str]]:
         ("ingested", f"{counts['ingested']} new documents{': ingested nothing' if not counts['ingested'] else ''} "
                      f"({counts['skipped_seen']} already seen, skipped)"),
         *[("source failed", f"{name}: {why}") for name, why in result.get("failed_sources", {}).items()],
+        *[("source cut", f"{name}: {what}") for name, what in result.get("cut_sources", {}).items()],
         *([("files skipped", skipped_files(result["skipped_files"]))] if result.get("skipped_files") else []),
         ("quarantined", f"{counts['quarantined']} ({reasons})"),
         ("articles", f"{counts['articles']} stories in the tables, {counts['new_articles']} new this run"),

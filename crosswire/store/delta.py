@@ -119,9 +119,10 @@ def commit_files(where: str, schema: pa.Schema, added: list[str], removed: list[
 
 
 def overwrite(where: str, rows: pa.Table, run_id: str, mode: str = "overwrite") -> int:
-    """The table at `where` replaced by `rows` (or `rows` appended), in one commit. Returns the new version."""
-    write_deltalake(where, rows, mode=mode, commit_properties=tagged(run_id),
-                    storage_options=storage_options(where))
+    """The table at `where` replaced by `rows` (or `rows` appended), in one commit. Returns the new version.
+    Appended rows may hold columns the table's contract gained since the table was made: they are added."""
+    write_deltalake(where, rows, mode=mode, commit_properties=tagged(run_id), storage_options=storage_options(where),
+                    schema_mode="merge" if mode == "append" else None)
     return open_table(where).version()
 
 
