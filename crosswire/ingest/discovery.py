@@ -87,12 +87,12 @@ class Discovery:
                     key = (unit.kind, unit.location, unit.start, unit.offsets[:1])
                     if key in planned:
                         continue
-                    if unit.kind == "page" and pages == limits.max_urls_per_source:
+                    if source.is_url and pages == limits.max_urls_per_source:
                         # the source's planning stops here: no further sitemap of it is fetched
                         self.cut[label] = (f"more than {pages} pages to fetch: the first {pages} read, the others "
                                            "left for later runs (ingest.max_urls_per_source)")
                         break
-                    pages += unit.kind == "page"
+                    pages += 1  # a failed one too (a refused link, a sitemap gone): each is a quarantine row
                     planned.add(key)
                     batch.append(unit)
                     size += unit.count
