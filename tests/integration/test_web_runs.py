@@ -75,6 +75,11 @@ location = "{site.url('/nested.xml')}"
                                                  "guilty at their arraignment on Friday.</p></article>"))
     second = etl(sources=[str(sources)], out=out, settings=settings)
     assert second["counts"]["ingested"] == 1 and second["outcome"] == "success"
+    # the feed gone is tried again: a repeat, counted, not quarantined again, remembered by the ledger
+    assert second["failed_again"] == {"http-404": 1} and "failed again   1 places" in text_summary(second)
+    assert list(Store(out).read("quarantine")["source_uri"]).count(site.url("/gone.xml")) == 1
+    gone = Store(out).read("ledger").set_index("source_uri").loc[site.url("/gone.xml")]
+    assert (gone["failure"], gone["failures"]) == ("http-404", 2) and pd.isna(gone["doc_id"])
     assert site.hits[("/page/1", 304)] == 1  # unchanged pages answered a conditional GET
     after = Store(tmp_path / "out").read("documents")
     new = after[after["run_id"] == second["run_id"]].iloc[0]
