@@ -25,9 +25,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from benchmarks.feed_run import crosswire  # noqa: E402
-from crosswire.store import Store  # noqa: E402
-from tests.website import Site, corpus_releases, serve_hostile_mix  # noqa: E402
+from benchmarks.feed_run import crosswire
+from crosswire.store import Store
+from tests.website import Site, corpus_releases, serve_hostile_mix
 
 CORPUS = REPO.parent / "shared" / "corpora" / "prosecutor-press-releases"
 
