@@ -27,7 +27,7 @@ sys.path.insert(0, str(REPO))
 
 from benchmarks.feed_run import crosswire
 from crosswire.store import Store
-from tests.website import Site, corpus_releases, serve_hostile_mix
+from tests.website import Site, corpus_releases, serve_hostile_mix, sitemap_document
 
 CORPUS = REPO.parent / "shared" / "corpora" / "prosecutor-press-releases"
 
@@ -56,8 +56,7 @@ def main() -> None:
     site = Site()
     listed = serve_hostile_mix(site, corpus_releases(CORPUS, args.pages))
     releases = [url for url, expected in listed.items() if expected == "clean"]
-    site.documents["/good.xml"] = (("<urlset>" + "".join(f"<url><loc>{url}</loc></url>" for url in releases)
-                                    + "</urlset>").encode(), "application/xml")
+    site.documents["/good.xml"] = sitemap_document("urlset", releases)
     print(f"{len(releases)} releases and {len(listed) - len(releases)} hostile pages served at {site.base}\n")
     figures, failed = {}, []
     with tempfile.TemporaryDirectory() as tmp:

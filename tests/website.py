@@ -167,6 +167,14 @@ def local(**overrides) -> FetchSettings:
     return FetchSettings(**{"allow_private_networks": True, "backoff": 0.05, "timeout": 0.5} | overrides)
 
 
+def sitemap_document(tag: str, locations) -> tuple[bytes, str]:
+    """(body, Content-Type) of a <urlset> or <sitemapindex> listing `locations`, for Site.documents."""
+    entry = "url" if tag == "urlset" else "sitemap"
+    body = "".join(f"<{entry}><loc>{html.escape(loc)}</loc></{entry}>" for loc in locations)
+    return (f"<?xml version='1.0'?><{tag} xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>{body}</{tag}>"
+            ).encode(), "application/xml"
+
+
 def corpus_releases(corpus, count: int) -> list[tuple[str, str]]:
     """(title, text) of `count` releases of a corpus folder of offices (../shared's prosecutor press
     releases), taken in turn from every office."""
@@ -203,19 +211,13 @@ def serve_hostile_mix(site: Site, releases: list[tuple[str, str]]) -> dict[str, 
     listed = {site.url(path): "clean" for path in site.pages} | {site.url(path): why for path, why in hostile.items()}
     listed["file:///etc/hostname"] = "forbidden-url"
 
-    def sitemap(tag: str, locations) -> tuple[bytes, str]:
-        entry = "url" if tag == "urlset" else "sitemap"
-        body = "".join(f"<{entry}><loc>{html.escape(loc)}</loc></{entry}>" for loc in locations)
-        return (f"<?xml version='1.0'?><{tag} xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>{body}</{tag}>"
-                ).encode(), "application/xml"
-
+    index = [site.url(path) for path in ("/index.xml", "/releases.xml", "/flood.xml", "/deep-1.xml")]
     site.documents |= {
-        "/index.xml": sitemap("sitemapindex", [site.url(p) for p in ("/index.xml", "/releases.xml", "/flood.xml",
-                                                                    "/deep-1.xml")]),
-        "/releases.xml": sitemap("urlset", list(listed)),
-        "/flood.xml": sitemap("urlset", [site.url(f"/release/{n % len(releases)}") for n in range(100_000)]),
-        "/deep-1.xml": sitemap("sitemapindex", [site.url("/deep-2.xml")]),
-        "/deep-2.xml": sitemap("sitemapindex", [site.url("/deep-3.xml")]),
-        "/deep-3.xml": sitemap("urlset", [site.url("/never-read")]),
+        "/index.xml": sitemap_document("sitemapindex", index),
+        "/releases.xml": sitemap_document("urlset", list(listed)),
+        "/flood.xml": sitemap_document("urlset", [site.url(f"/release/{n % len(releases)}") for n in range(100_000)]),
+        "/deep-1.xml": sitemap_document("sitemapindex", [site.url("/deep-2.xml")]),
+        "/deep-2.xml": sitemap_document("sitemapindex", [site.url("/deep-3.xml")]),
+        "/deep-3.xml": sitemap_document("urlset", [site.url("/never-read")]),
     }
     return listed
