@@ -184,7 +184,7 @@ def outcome_code(result: dict) -> int:
     if failed and len(failed) >= result["sources"]:
         print(f"crosswire: nothing was read: every source failed ({', '.join(failed)})", file=sys.stderr)
         return EXIT_NOTHING
-    if not counts["ingested"] and not counts["skipped_seen"]:
+    if not counts["ingested"] and not counts["skipped_seen"] and not result.get("failed_again"):
         skipped = f"; files skipped: {skipped_files(result['skipped_files'])}" if result.get("skipped_files") else ""
         print(f"crosswire: nothing was read: no documents in the sources{skipped} (run --help lists the file "
               "types read)", file=sys.stderr)

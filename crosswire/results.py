@@ -24,6 +24,8 @@ class RunState:
     seconds: dict[str, float] = field(default_factory=dict)  # stage -> wall seconds
     suites: dict[str, str] = field(default_factory=dict)  # GX suite -> 'passed' | 'failed'
     failed_sources: dict[str, str] = field(default_factory=dict)  # source -> why it could not be read at all
+    cut_sources: dict[str, str] = field(default_factory=dict)  # source -> what settings.ingest's bounds left unread
+    failed_again: dict[str, int] = field(default_factory=dict)  # places failing as in an earlier run, by reason
     source_count: int = 0  # sources read, those of source lists one by one
     skipped_files: dict[str, int] = field(default_factory=dict)  # files of types ingest does not read, by suffix
     skipped_seen: int = 0  # items already in the tables, skipped by ingest
@@ -32,11 +34,12 @@ class RunState:
 @dataclass
 class IngestBatch:
     """A batch the ingest task read: its staged rows (schema.INGESTED), the ledger rows of the places it read,
-    and how many items it skipped as already seen."""
+    how many items it skipped as already seen, and the places that failed again."""
 
     path: str
     ledger: str
     skipped: int
+    failed_again: dict[str, int] = field(default_factory=dict)  # places failing as in an earlier run, by reason
 
 
 @dataclass

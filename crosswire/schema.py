@@ -131,6 +131,8 @@ RUNS = pa.schema(
         pa.field("failed_sources", pa.string()),  # JSON: source -> why it could not be read at all
         pa.field("flow_run_id", pa.string()),  # the Prefect flow run that finished it (a resumed run keeps its run_id)
         pa.field("table_versions", pa.string()),  # JSON: table -> the Delta version this run left it at
+        pa.field("cut_sources", pa.string()),  # JSON: source -> what settings.ingest's bounds left unread
+        pa.field("failed_again", pa.string()),  # JSON: reason -> places failing as in an earlier run
     ]
 )
 
@@ -179,6 +181,12 @@ LEDGER = pa.schema(
         pa.field("last_modified", pa.string()),
         pa.field("checked_at", UTC_TS),
         pa.field("run_id", pa.string()),
+        # its reads that failed (nothing read: a failed fetch, an empty file), which leave the fields above as
+        # they were: the latest one's reason and detail (null once a read succeeds), how many runs failed, when
+        pa.field("failure", pa.string()),
+        pa.field("failure_detail", pa.string()),
+        pa.field("failures", pa.int64()),
+        pa.field("failed_at", UTC_TS),
     ]
 )
 

@@ -1,9 +1,9 @@
 """One settings object carries every knob, from the CLI, the flow's parameters and a config file alike.
 
 Settings are a pydantic model with a section per part of the pipeline (`clean`, `dedupe`, `extract`,
-`fetch`, `runner`, `store`) and the few knobs that concern the whole run at the top. Every threshold a stage uses
-is a field here, with its default and what it does; a module reads its own section, passed to it, not a
-constant of its own. Unknown keys are refused, so that a misspelt knob is an error, not a silent default.
+`fetch`, `ingest`, `runner`, `store`) and the few knobs that concern the whole run at the top. Every
+threshold a stage uses is a field here, with its default and what it does; a module reads its own
+section, passed to it, not a constant of its own. Unknown keys are refused, so that a misspelt knob is an error, not a silent default.
 
 Config files written for the earlier flat settings (`dedupe_threshold`, `fetch_timeout`, `runner: "dask"`
 ...) are still read: each flat name is moved into its section (`LEGACY_NAMES`).
@@ -140,6 +140,21 @@ class FetchSettings(Section):
     per_host: int = Field(2, ge=1, description="Requests in flight at once to one host.")
 
 
+class IngestSettings(Section):
+    max_urls_per_source: int = Field(
+        10_000, ge=1, description="Pages one feed or sitemap source may have a run fetch; the rest of its listing is "
+        "left for later runs (pages the ledger read after the date their listing gives are not counted, so a later "
+        "run reads further) and the summary names the source as cut.")
+    max_urls_per_sitemap: int = Field(
+        50_000, ge=1, description="URLs read from one sitemap, the sitemap protocol's own limit; the rest are cut ...")
+    max_sitemaps: int = Field(
+        100, ge=1, description="... sitemaps one source may have a run fetch, itself and those its indexes list, "
+        "nested ones included ...")
+    max_sitemap_depth: int = Field(
+        2, ge=1, description="... and how deep sitemap indexes may nest below the source: 1 reads the sitemaps an "
+        "index lists but no index they list, 2 (the default) one index further.")
+
+
 class RunnerSettings(Section):
     kind: Literal["local", "dask"] = Field(
         "local", description="'local': one batch at a time in this process; 'dask': batches in parallel on a Dask "
@@ -177,6 +192,7 @@ class Settings(BaseModel):
     dedupe: DedupeSettings = Field(DedupeSettings(), description="Dedupe stage: MinHash LSH and pair verification.")
     extract: ExtractSettings = Field(ExtractSettings(), description="Extract stage: NER model, datelines, topics.")
     fetch: FetchSettings = Field(FetchSettings(), description="Fetching pages, feeds and sitemaps.")
+    ingest: IngestSettings = Field(IngestSettings(), description="Bounds on what a feed or sitemap makes a run fetch.")
     runner: RunnerSettings = Field(RunnerSettings(), description="Where batches run, and time limits.")
     store: StoreSettings = Field(StoreSettings(), description="The Delta tables' upkeep: compaction and retention.")
 

@@ -21,8 +21,10 @@ def summary_lines(result: dict) -> list[tuple[str, str]]:
         ("ingested", f"{counts['ingested']} new documents{': ingested nothing' if not counts['ingested'] else ''} "
                      f"({counts['skipped_seen']} already seen, skipped)"),
         *[("source failed", f"{name}: {why}") for name, why in result.get("failed_sources", {}).items()],
+        *[("source cut", f"{name}: {what}") for name, what in result.get("cut_sources", {}).items()],
         *([("files skipped", skipped_files(result["skipped_files"]))] if result.get("skipped_files") else []),
         ("quarantined", f"{counts['quarantined']} ({reasons})"),
+        *([("failed again", failed_again(result["failed_again"]))] if result.get("failed_again") else []),
         ("articles", f"{counts['articles']} stories in the tables, {counts['new_articles']} new this run"),
         ("copies merged", str(counts["copies_merged"])),
         ("mentions", str(counts["mentions"])),
@@ -33,6 +35,14 @@ def summary_lines(result: dict) -> list[tuple[str, str]]:
         ("output", result["out"]),
         *[(label, result[key]) for label, key in (("data docs", "data_docs"), ("report", "report")) if key in result],
     ]
+
+
+def failed_again(by_reason: dict[str, int]) -> str:
+    """"3 places that failed in an earlier run, tried again, not quarantined again: http-404 2, dns-error 1"."""
+    ordered = sorted(by_reason.items(), key=lambda item: (-item[1], item[0]))
+    reasons = ", ".join(f"{reason} {n}" for reason, n in ordered)
+    return (f"{sum(by_reason.values())} places that failed in an earlier run, tried again, not quarantined again: "
+            f"{reasons}")
 
 
 def skipped_files(by_suffix: dict[str, int]) -> str:

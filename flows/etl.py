@@ -10,6 +10,7 @@ import json
 import logging
 import time
 import uuid
+from collections import Counter
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from functools import partial
@@ -145,8 +146,12 @@ def run_stages(sources: list[str], out: str, run: RunState, settings: Settings, 
         ingested = [read.path for read in reads]
         check("ingest", "doc_id", ingested)
     run.failed_sources, run.source_count = discovery.failed, len(discovery.sources)
+    run.cut_sources = discovery.cut
+    for source, what in discovery.cut.items():
+        logger.warning("source %s was cut: %s", source, what)
     run.skipped_files = dict(discovery.skipped.most_common())
     run.skipped_seen = sum(read.skipped for read in reads) + discovery.unchanged
+    run.failed_again = dict(sorted(sum((Counter(read.failed_again) for read in reads), Counter()).items()))
     # staged for load now: the ledger holds a row per place ever seen, which the later stages need not hold
     ledger_path = ledger.write(files.join(staging, "ledger.parquet"))
     del ledger, discovery
@@ -242,7 +247,8 @@ def summary(run: RunState, loaded: LoadResult, out: str, settings: Settings) -> 
     """The run's outcome as the CLI, the artifacts and a Python caller read it."""
     return {"counts": vars(loaded.counts), "suites": loaded.suites, "outcome": loaded.outcome,
             "failures": loaded.failures, "quarantine_reasons": loaded.quarantine_reasons,
-            "failed_sources": run.failed_sources, "sources": run.source_count, "skipped_files": run.skipped_files,
+            "failed_sources": run.failed_sources, "cut_sources": run.cut_sources,
+            "failed_again": run.failed_again, "sources": run.source_count, "skipped_files": run.skipped_files,
             "run_id": run.run_id, "started_at": run.started_at.isoformat(), "out": out, "seconds": run.seconds,
             "extract_mode": extract_modes(settings.extract.model)}
 

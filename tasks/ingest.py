@@ -5,7 +5,7 @@ from __future__ import annotations
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from crosswire.ingest import Ledger, Units, ingest_units
+from crosswire.ingest import Ledger, Units, failed_again, ingest_units
 from crosswire.results import IngestBatch
 from crosswire.schema import INGESTED
 from crosswire.settings import Settings
@@ -17,4 +17,5 @@ def ingest_task(units: Units, run_id: str, ledger: Ledger, out_path: str, settin
     """Ingest a batch of units into a staged Parquet file; its ledger rows go beside it."""
     frame, marks, skipped = ingest_units(units, run_id, ledger, settings)
     ledger_path = out_path.removesuffix(".parquet") + ".ledger.parquet"
-    return IngestBatch(path=write_batch(frame, out_path, INGESTED), ledger=write_batch(marks, ledger_path), skipped=skipped)
+    return IngestBatch(path=write_batch(frame, out_path, INGESTED), ledger=write_batch(marks, ledger_path),
+                       skipped=skipped, failed_again=failed_again(marks))

@@ -165,3 +165,59 @@ class Handler(BaseHTTPRequestHandler):
 def local(**overrides) -> FetchSettings:
     """Settings that let the tests reach their own server on 127.0.0.1, with short waits."""
     return FetchSettings(**{"allow_private_networks": True, "backoff": 0.05, "timeout": 0.5} | overrides)
+
+
+def sitemap_document(tag: str, locations) -> tuple[bytes, str]:
+    """(body, Content-Type) of a <urlset> or <sitemapindex> listing `locations`, for Site.documents."""
+    entry = "url" if tag == "urlset" else "sitemap"
+    body = "".join(f"<{entry}><loc>{html.escape(loc)}</loc></{entry}>" for loc in locations)
+    return (f"<?xml version='1.0'?><{tag} xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>{body}</{tag}>"
+            ).encode(), "application/xml"
+
+
+def corpus_releases(corpus, count: int) -> list[tuple[str, str]]:
+    """(title, text) of `count` releases of a corpus folder of offices (../shared's prosecutor press
+    releases), taken in turn from every office."""
+    offices = [sorted(office.glob("*.txt")) for office in sorted(corpus.iterdir()) if office.is_dir()]
+    picked = []
+    for n in range(max(map(len, offices))):
+        picked += [office[n] for office in offices if n < len(office)]
+    texts = [path.read_text(encoding="utf-8", errors="replace") for path in picked[:count]]
+    return [(next(line.strip() for line in text.splitlines() if line.strip())[:200], text) for text in texts]
+
+
+def serve_hostile_mix(site: Site, releases: list[tuple[str, str]]) -> dict[str, str | None]:
+    """`site` serving `releases` at /release/N, listed by the sitemap index /index.xml among hostile input: the
+    index lists itself, a sitemap of 100,000 URLs (the releases again and again) and indexes nested three deep;
+    the releases' sitemap lists pages that trickle, expand to 20 MB, fail, redirect to a private address, to a
+    file:// URL or in a loop, hold binary, nothing, or 200,000 words, a release in UTF-16, and a file:// link.
+    Returns every page listed -> the reason it must be quarantined for (None: a story copy, "clean": any
+    reason of the clean stage, which reads the releases as they are)."""
+    site.pages = {f"/release/{n}": (title, page_html(title, text)) for n, (title, text) in enumerate(releases)}
+    title, text = releases[0]
+    hostile = {
+        "/trickle": "deadline", "/bomb": "too-large", "/always-500": "http-500", "/to-private": "private-address",
+        "/loop": "too-many-redirects", "/pdf": "unsupported-type", "/missing": "http-404",
+        "/redirect?to=file:///etc/hostname": "forbidden-url", "/binary.html": "binary", "/empty.html": "empty",
+        "/huge.html": "too-long", "/utf-16.html": None,
+    }
+    site.documents |= {
+        "/binary.html": (bytes(range(256)) * 64, "text/html"),
+        "/empty.html": (b"", "text/html"),
+        "/huge.html": (("<html><body>" + "<p>The defendant was sentenced today in court.</p>" * 25_000
+                        + "</body></html>").encode(), "text/html"),
+        "/utf-16.html": (page_html("UTF-16: " + title, text).encode("utf-16"), "text/html"),
+    }
+    listed = {site.url(path): "clean" for path in site.pages} | {site.url(path): why for path, why in hostile.items()}
+    listed["file:///etc/hostname"] = "forbidden-url"
+
+    index = [site.url(path) for path in ("/index.xml", "/releases.xml", "/flood.xml", "/deep-1.xml")]
+    site.documents |= {
+        "/index.xml": sitemap_document("sitemapindex", index),
+        "/releases.xml": sitemap_document("urlset", list(listed)),
+        "/flood.xml": sitemap_document("urlset", [site.url(f"/release/{n % len(releases)}") for n in range(100_000)]),
+        "/deep-1.xml": sitemap_document("sitemapindex", [site.url("/deep-2.xml")]),
+        "/deep-2.xml": sitemap_document("sitemapindex", [site.url("/deep-3.xml")]),
+        "/deep-3.xml": sitemap_document("urlset", [site.url("/never-read")]),
+    }
+    return listed

@@ -18,11 +18,11 @@ skipped and counted; a changed one becomes a new document linked to its previous
 from crosswire.ingest.discovery import Discovery, Units, discover
 from crosswire.ingest.fetch import Fetched, Fetcher
 from crosswire.ingest.ledger import Ledger
-from crosswire.ingest.reading import decode, doc_id_for, ingest_units, without_earlier_copies
+from crosswire.ingest.reading import decode, doc_id_for, failed_again, ingest_units, without_earlier_copies
 from crosswire.ingest.sources import plan, read_unit, resolve
 from crosswire.ingest.units import Item, Source, Unit, load_sources
 from crosswire.ingest.warc import warc_items, warc_units
 
 __all__ = ["Discovery", "Fetched", "Fetcher", "Item", "Ledger", "Source", "Unit", "Units", "decode", "discover",
-           "doc_id_for", "ingest_units", "load_sources", "plan", "read_unit", "resolve", "warc_items", "warc_units",
+           "doc_id_for", "failed_again", "ingest_units", "load_sources", "plan", "read_unit", "resolve", "warc_items", "warc_units",
            "without_earlier_copies"]

@@ -44,15 +44,17 @@ class Units:
 
 class Discovery:
     """The units of `sources` in batches of about `batch_size` items, planned lazily. Counts the listed
-    pages that need no request (`unchanged`) and names the sources that failed whole (`failed`). A place
-    listed twice (by a feed and a sitemap, say) is read once. The `output` folder (the run's DIR, when
-    local) is never read: a source folder holding it is read without it."""
+    pages that need no request (`unchanged`), names the sources that failed whole (`failed`) and those that
+    settings.ingest's bounds left partly unread (`cut`: pages per source, URLs per sitemap, sitemaps and
+    their depth). A place listed twice (by a feed and a sitemap, say) is read once. The `output` folder
+    (the run's DIR, when local) is never read: a source folder holding it is read without it."""
 
     def __init__(self, sources: list[Source], ledger: Ledger, settings: Settings, output: str | None = None):
         self.sources, self.ledger, self.settings = sources, ledger, settings
         self.output = Path(files.location(output)) if output is not None and files.is_local(output) else None
         self.unchanged = 0
         self.failed: dict[str, str] = {}
+        self.cut: dict[str, str] = {}  # sources a bound of settings.ingest left partly unread, and what it left
         self.skipped: Counter = Counter()  # files of the source folders of types ingest does not read, by suffix
 
     def holding_output(self) -> list[str]:
@@ -65,10 +67,15 @@ class Discovery:
 
     def batches(self) -> Iterator[Units]:
         batch, size, planned = [], 0, set()
+        limits = self.settings.ingest
         with Fetcher(self.settings.fetch) as fetcher:
             for source in self.sources:
-                produced, failure = 0, None
-                for unit in plan(source, fetcher, self.ledger, self.settings.batch_size, self.output, self.skipped):
+                produced, failure, pages, label = 0, None, 0, source.name or source.location
+                for unit in plan(source, fetcher, self.ledger, self.settings.batch_size, self.output, self.skipped,
+                                 limits):
+                    if unit.kind == "cut":
+                        self.cut[label] = "; ".join(filter(None, (self.cut.get(label), unit.detail)))
+                        continue
                     if unit.kind == "unchanged":
                         self.unchanged += 1
                         produced += 1
@@ -80,6 +87,12 @@ class Discovery:
                     key = (unit.kind, unit.location, unit.start, unit.offsets[:1])
                     if key in planned:
                         continue
+                    if source.is_url and pages == limits.max_urls_per_source:
+                        # the source's planning stops here: no further sitemap of it is fetched
+                        self.cut[label] = (f"more than {pages} pages to fetch: the first {pages} read, the others "
+                                           "left for later runs (ingest.max_urls_per_source)")
+                        break
+                    pages += 1  # a failed one too (a refused link, a sitemap gone): each is a quarantine row
                     planned.add(key)
                     batch.append(unit)
                     size += unit.count
@@ -87,6 +100,6 @@ class Discovery:
                         yield Units(batch)
                         batch, size = [], 0
                 if failure and not produced:
-                    self.failed[source.name or source.location] = failure
+                    self.failed[label] = failure
         if batch or not planned:  # an empty run still has one (empty) batch, so every stage sees it
             yield Units(batch)

@@ -76,8 +76,9 @@ class Ledger:
 
     def update(self, rows: pd.DataFrame | pa.Table) -> None:
         """Take a batch's rows (later rows win) and their documents."""
+        times = {"checked_at": "datetime64[us, UTC]", "failed_at": "datetime64[us, UTC]"}
         table = to_arrow(rows, "ledger") if isinstance(rows, pa.Table) else to_arrow(
-            rows.reindex(columns=COLUMNS).astype({"checked_at": "datetime64[us, UTC]"}), "ledger")
+            rows.reindex(columns=COLUMNS).astype(times), "ledger")
         if not len(table):
             return
         first = self.starts[-1] + len(self.parts[-1]) if self.parts else 0

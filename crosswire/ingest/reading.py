@@ -122,7 +122,9 @@ def ingest_units(units: Iterable[Unit], run_id: str, ledger: Ledger,
                  settings: Settings) -> tuple[pd.DataFrame, pd.DataFrame, int]:
     """(rows of the new and changed items, ledger rows of every item read, items skipped as already seen).
     An item whose bytes an earlier run or this batch ingested is skipped too: its place points at that
-    document."""
+    document. An item read as nothing (a failed fetch, an empty file) is a quarantine row the first time its
+    place fails; the ledger remembers the failure, and the place is tried again each run, a failure again
+    counted (`failed_again`), not quarantined again."""
     rows, marks, skipped, now = [], {}, 0, pd.Timestamp.now(tz="UTC")
     batch_docs: dict[str, str] = {}  # raw_sha256 -> doc_id of the batch's own documents
     for item, unit in read_items(units, ledger, settings):
@@ -130,24 +132,27 @@ def ingest_units(units: Iterable[Unit], run_id: str, ledger: Ledger,
         entry = marks.get(uri) or ledger.get(uri)
         if item is None:  # 304 Not Modified
             skipped += 1
-            marks[uri] = {**(entry or {"source_uri": uri, "kind": "page"}), "checked_at": now, "run_id": run_id}
+            marks[uri] = {**(entry or {"source_uri": uri, "kind": "page"}), **READ_FINE, "checked_at": now,
+                          "run_id": run_id}
             continue
         row = item_row(item, run_id, now)
         if entry is not None and entry.get("raw_sha256") == row["raw_sha256"] and item.raw:
             skipped += 1
-            marks[uri] = {**entry, **validator_values(item, entry), "checked_at": now, "run_id": run_id}
+            marks[uri] = {**entry, **validator_values(item, entry), **READ_FINE, "checked_at": now, "run_id": run_id}
+            continue
+        if not item.raw:
+            if not failures(entry):  # its first failure: the quarantine row says why
+                rows.append(row | {"previous_doc_id": known_doc(entry)})
+            marks[uri] = failure_row(item, entry, row, now)
             continue
         copy_of = batch_docs.get(row["raw_sha256"]) or ledger.document(row["raw_sha256"])
         if copy_of:  # a new place, or a changed one, holding a document already ingested
             skipped += 1
-            marks[uri] = place_row(item, copy_of, row["raw_sha256"], run_id, now)
+            marks[uri] = place_row(item, copy_of, row["raw_sha256"], run_id, now, entry)
             continue
-        if entry is not None and isinstance(entry.get("doc_id"), str):
-            row["previous_doc_id"] = entry["doc_id"]
-        rows.append(row)
-        if item.raw:  # read: a failed fetch is not remembered, so the next run tries again
-            batch_docs[row["raw_sha256"]] = row["doc_id"]
-            marks[uri] = place_row(item, row["doc_id"], row["raw_sha256"], run_id, now)
+        rows.append(row | {"previous_doc_id": known_doc(entry)})
+        batch_docs[row["raw_sha256"]] = row["doc_id"]
+        marks[uri] = place_row(item, row["doc_id"], row["raw_sha256"], run_id, now, entry)
     return (pd.DataFrame(rows, columns=INGESTED.names), pd.DataFrame(list(marks.values()), columns=LEDGER.names),
             skipped)
 
@@ -168,13 +173,43 @@ def without_earlier_copies(batch: IngestBatch, ledger: Ledger) -> IngestBatch:
     stem = batch.path.removesuffix(".parquet")
     return IngestBatch(path=write_batch(rows, f"{stem}.distinct.parquet", INGESTED),
                        ledger=write_batch(marks, f"{stem}.distinct.ledger.parquet"),
-                       skipped=batch.skipped + len(copies))
+                       skipped=batch.skipped + len(copies), failed_again=batch.failed_again)
 
 
-def place_row(item: Item, doc_id: str, raw_sha256: str, run_id: str, now: pd.Timestamp) -> dict:
-    """The ledger row of a place read: the document its bytes are."""
+READ_FINE = {"failure": None, "failure_detail": None}  # a place's latest read succeeded
+
+
+def known_doc(entry: dict | None) -> str | None:
+    """The document the place held when last read, if any."""
+    return entry["doc_id"] if entry is not None and isinstance(entry.get("doc_id"), str) else None
+
+
+def failures(entry: dict | None) -> int:
+    """Runs in which reading the place failed."""
+    count = None if entry is None else entry.get("failures")
+    return 0 if count is None or pd.isna(count) else int(count)
+
+
+def place_row(item: Item, doc_id: str, raw_sha256: str, run_id: str, now: pd.Timestamp, entry: dict | None) -> dict:
+    """The ledger row of a place read: the document its bytes are (its failures counted still)."""
     return {"source_uri": item.source_uri, "source": item.source, "kind": item.kind, "doc_id": doc_id,
-            "raw_sha256": raw_sha256, **validator_values(item, None), "checked_at": now, "run_id": run_id}
+            "raw_sha256": raw_sha256, **validator_values(item, None), "checked_at": now, "run_id": run_id,
+            "failures": failures(entry) or None, "failed_at": entry and entry.get("failed_at")}
+
+
+def failure_row(item: Item, entry: dict | None, row: dict, now: pd.Timestamp) -> dict:
+    """The ledger row of a place read as nothing: what it held when last read is kept (a page back unchanged
+    is no new document, and a feed stays a feed), the failure added. A place new to the ledger gets no kind,
+    so that a source that failed is sniffed when it answers."""
+    kept = entry or {"source_uri": item.source_uri, "source": item.source}
+    return {**kept, "failure": row["reason"], "failure_detail": row["detail"], "failures": failures(entry) + 1,
+            "failed_at": now}
+
+
+def failed_again(marks: pd.DataFrame) -> dict[str, int]:
+    """Places of a batch's ledger rows that failed as they did in an earlier run, by reason."""
+    again = marks[marks["failure"].notna() & (marks["failures"].fillna(0) > 1)]
+    return {str(reason): int(n) for reason, n in again["failure"].value_counts().sort_index().items()}
 
 
 def validator_values(item: Item, entry: dict | None) -> dict:

@@ -26,6 +26,7 @@ from crosswire.ingest.ledger import Ledger
 from crosswire.ingest.units import Item, Source, Unit, storable_name
 from crosswire.ingest.warc import warc_items, warc_units
 from crosswire.ingest.web import plan_url
+from crosswire.settings import DEFAULTS, IngestSettings
 
 
 def resolve(location: str) -> Source:
@@ -39,14 +40,15 @@ def resolve(location: str) -> Source:
     return Source(location=str(path))
 
 
-def plan(source: Source, fetcher: Fetcher, ledger: Ledger, batch_size: int,
-         output: Path | None = None, skipped: Counter | None = None) -> Iterator[Unit]:
-    """The units of one source, lazily; a source that cannot be read at all yields one 'failed' unit. A
+def plan(source: Source, fetcher: Fetcher, ledger: Ledger, batch_size: int, output: Path | None = None,
+         skipped: Counter | None = None, limits: IngestSettings = DEFAULTS.ingest) -> Iterator[Unit]:
+    """The units of one source, lazily; a source that cannot be read at all yields one 'failed' unit, a
+    sitemap that `limits` cut a 'cut' unit after its pages. A
     folder's tree is read without the `output` folder (the run's DIR) and what it holds; its files of types
     ingest does not read are counted in `skipped` by suffix."""
     kind = source.kind
     if source.is_url:
-        yield from plan_url(source, fetcher, ledger)
+        yield from plan_url(source, fetcher, ledger, limits)
         return
     path = Path(source.location)
     if not path.exists():

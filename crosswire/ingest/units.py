@@ -103,7 +103,7 @@ def storable_text(text: str) -> str:
 class Unit:
     """A bounded piece of work for the ingest task."""
 
-    kind: Literal["file", "jsonl", "csv", "warc", "page", "failed", "unchanged"]
+    kind: Literal["file", "jsonl", "csv", "warc", "page", "failed", "unchanged", "cut"]
     location: str
     source: str | None
     fields: dict = field(default_factory=dict)
@@ -113,4 +113,4 @@ class Unit:
     cut_at: int | None = None  # warc: byte offset of a last record that the file ends inside
     hints: dict = field(default_factory=dict)  # page: a feed entry's title, date and summary
     reason: str | None = None  # failed: why the whole source failed
-    detail: str | None = None
+    detail: str | None = None  # cut: what a bound on discovery left unread (no item: the summary names it)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import zlib
+from collections import deque
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
@@ -15,8 +16,7 @@ from lxml import etree
 from crosswire.ingest.fetch import Fetched, Fetcher
 from crosswire.ingest.ledger import Ledger, checked_at
 from crosswire.ingest.units import Item, Source, Unit
-
-MAX_SITEMAPS = 1000  # sitemaps read from one sitemap index, nested ones included
+from crosswire.settings import DEFAULTS, IngestSettings
 
 
 def web_content_type(header: str | None) -> str | None:
@@ -27,9 +27,10 @@ def web_content_type(header: str | None) -> str | None:
     return "text/plain" if mime == "text/plain" else None
 
 
-def plan_url(source: Source, fetcher: Fetcher, ledger: Ledger) -> Iterator[Unit]:
-    """A page URL is one unit; a feed or sitemap is fetched and its pages planned. With kind 'auto', a URL
-    the ledger knows keeps its kind, and a new one is fetched and sniffed."""
+def plan_url(source: Source, fetcher: Fetcher, ledger: Ledger,
+             limits: IngestSettings = DEFAULTS.ingest) -> Iterator[Unit]:
+    """A page URL is one unit; a feed or sitemap is fetched and its pages planned (a sitemap within
+    `limits`). With kind 'auto', a URL the ledger knows keeps its kind, and a new one is fetched and sniffed."""
     url, kind = source.location, source.kind
     known = ledger.get(url)
     if kind == "auto" and known is not None and known["kind"] in ("page", "feed", "sitemap"):
@@ -47,7 +48,7 @@ def plan_url(source: Source, fetcher: Fetcher, ledger: Ledger) -> Iterator[Unit]
     if kind == "page":  # fetched already: the ingest task fetches it again, conditionally
         yield Unit("page", url, source.name or host(url))
     elif kind == "sitemap":
-        yield from sitemap_units(url, content, source, fetcher, ledger)
+        yield from sitemap_units(url, content, source, fetcher, ledger, limits)
     else:
         yield from feed_units(url, fetched, source, ledger)
 
@@ -113,12 +114,26 @@ def seen_since(entry: dict | None, updated: pd.Timestamp | None) -> bool:
     return last is not None and updated is not None and updated <= last and isinstance(entry.get("doc_id"), str)
 
 
-def sitemap_units(url: str, content: bytes, source: Source, fetcher: Fetcher, ledger: Ledger) -> Iterator[Unit]:
-    """Pages of a sitemap, or of the sitemaps a sitemap index lists (nested, at most MAX_SITEMAPS)."""
-    pending, done = [(url, content)], set()
-    while pending and len(done) < MAX_SITEMAPS:
-        url, content = pending.pop(0)
-        done.add(url)
+def sitemap_units(url: str, content: bytes, source: Source, fetcher: Fetcher, ledger: Ledger,
+                  limits: IngestSettings) -> Iterator[Unit]:
+    """Pages of a sitemap, or of the sitemaps a sitemap index lists, read breadth first within `limits`: URLs
+    per sitemap, sitemaps per source, depth of nesting. A listed sitemap is fetched only when its turn comes
+    (an index of thousands costs the sitemaps read, no more) and once (an index listing itself is read once).
+    What the limits leave unread ends as one 'cut' unit that says so."""
+    pending, seen, read = deque([(url, content, 0)]), {url}, 0
+    cut = {"urls": 0, "sitemaps": 0, "deep": 0}
+    while pending:
+        url, content, depth = pending.popleft()
+        if content is None:
+            if read == limits.max_sitemaps:
+                cut["sitemaps"] += 1 + len(pending)
+                break
+            fetched = fetcher.fetch(url)
+            if not fetched.ok:
+                yield Unit("failed", url, source.name or host(url), reason=fetched.reason, detail=fetched.detail)
+                continue
+            content = fetched.content
+        read += 1
         try:
             tag, locations = read_sitemap(gunzip(content, fetcher.settings.max_bytes))
         except (etree.XMLSyntaxError, ValueError) as error:
@@ -126,20 +141,30 @@ def sitemap_units(url: str, content: bytes, source: Source, fetcher: Fetcher, le
             continue
         ledger.update(pd.DataFrame([{"source_uri": url, "source": source.name, "kind": "sitemap",
                                      "checked_at": pd.Timestamp.now(tz="UTC")}]))
-        for loc, lastmod in locations:
+        cut["urls"] += max(0, len(locations) - limits.max_urls_per_sitemap)
+        for loc, lastmod in locations[:limits.max_urls_per_sitemap]:
             if refused := local_link(loc, source.name or host(loc)):
                 yield refused
             elif tag == "sitemapindex":
-                if loc not in done:
-                    child = fetcher.fetch(loc)
-                    if child.ok:
-                        pending.append((loc, child.content))
-                    else:
-                        yield Unit("failed", loc, source.name or host(loc), reason=child.reason, detail=child.detail)
+                if loc in seen:
+                    continue
+                seen.add(loc)
+                if depth < limits.max_sitemap_depth:
+                    pending.append((loc, None, depth + 1))
+                else:
+                    cut["deep"] += 1
             elif seen_since(ledger.get(loc), lastmod):
                 yield Unit("unchanged", loc, source.name or host(loc))
             else:
                 yield Unit("page", loc, source.name or host(loc))
+    said = {"urls": f"{cut['urls']} URLs past the {limits.max_urls_per_sitemap} a sitemap may list "
+                    "(ingest.max_urls_per_sitemap)",
+            "sitemaps": f"{cut['sitemaps']} sitemaps past the {limits.max_sitemaps} a source may read "
+                        "(ingest.max_sitemaps)",
+            "deep": f"{cut['deep']} sitemaps nested deeper than {limits.max_sitemap_depth} (ingest.max_sitemap_depth)"}
+    if any(cut.values()):
+        yield Unit("cut", url, source.name or host(url),
+                   detail="not read: " + "; ".join(said[key] for key, n in cut.items() if n))
 
 
 SITEMAP_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, recover=False)

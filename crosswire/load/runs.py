@@ -21,6 +21,8 @@ def run_row(run: RunState, suites: dict[str, str], counts: RunCounts | None, out
         "parameters": json.dumps(run.parameters, sort_keys=True, default=str), "outcome": outcome,
         **(asdict(counts) if counts else {}), "suites": json.dumps(suites, sort_keys=True),
         "seconds": json.dumps(run.seconds), "failed_sources": json.dumps(run.failed_sources, sort_keys=True),
+        "cut_sources": json.dumps(run.cut_sources, sort_keys=True),
+        "failed_again": json.dumps(run.failed_again, sort_keys=True),
         "flow_run_id": run.flow_run_id,
     }])
 

@@ -106,6 +106,12 @@ def commit_files(where: str, schema: pa.Schema, added: list[str], removed: list[
     """One commit of the table at `where`: the data files `added` (written into its folder) registered, the
     `removed` ones (of its current version) dropped. Returns the new version."""
     table = open_table(where)
+    if {field.name for field in schema} - {field.name for field in table.schema().fields}:
+        # columns the contract gained since the table was made: added first (an empty append), so that every
+        # Delta reader sees them
+        write_deltalake(where, schema.empty_table(), mode="append", schema_mode="merge",
+                        commit_properties=tagged(run_id), storage_options=storage_options(where))
+        table = open_table(where)
     current = {files.name(uri): uri for uri in file_uris(table)}
     absent = [path for path in removed if files.name(path) not in current]
     if absent:
@@ -119,9 +125,10 @@ def commit_files(where: str, schema: pa.Schema, added: list[str], removed: list[
 
 
 def overwrite(where: str, rows: pa.Table, run_id: str, mode: str = "overwrite") -> int:
-    """The table at `where` replaced by `rows` (or `rows` appended), in one commit. Returns the new version."""
-    write_deltalake(where, rows, mode=mode, commit_properties=tagged(run_id),
-                    storage_options=storage_options(where))
+    """The table at `where` replaced by `rows` (or `rows` appended), in one commit. Returns the new version.
+    `rows` may hold columns the table's contract gained since the table was made: they are added."""
+    write_deltalake(where, rows, mode=mode, commit_properties=tagged(run_id), storage_options=storage_options(where),
+                    schema_mode="merge" if mode == "append" else "overwrite")
     return open_table(where).version()
 
 

@@ -10,7 +10,7 @@ import shutil
 
 import pandas as pd
 
-from crosswire.ingest import Discovery, Ledger, discover, doc_id_for, ingest_units
+from crosswire.ingest import Discovery, Ledger, discover, doc_id_for, failed_again, ingest_units
 from crosswire.settings import Settings
 from tests.conftest import SAMPLE
 
@@ -131,8 +131,38 @@ def test_fetched_pages_and_failures_become_rows(site):
     assert rows.loc[site.url("/bomb"), "reason"] == "too-large"
     assert set(frame["source"]) == {"127.0.0.1"}
     assert (frame.loc[frame["status"] == "quarantined", "stage"] == "ingest").all()
-    # only what was read is remembered: failed fetches are tried again next run
-    assert set(marks["source_uri"]) == {site.url("/page/1"), site.url("/pdf")}
+    # what was read points at its document; a failed fetch is remembered as a failure, with no document
+    assert set(marks.dropna(subset=["doc_id"])["source_uri"]) == {site.url("/page/1"), site.url("/pdf")}
+    failed = marks.set_index("source_uri").loc[[site.url(p) for p in ("/always-500", "/to-private", "/bomb")]]
+    assert list(failed["failure"]) == ["http-500", "private-address", "too-large"] and set(failed["failures"]) == {1}
+
+
+def test_a_place_read_as_nothing_is_quarantined_once_retried_each_run_and_remembered(site):
+    ledger, urls = Ledger(pd.DataFrame()), [site.url(p) for p in ("/page/1", "/page/2", "/gone", "/always-500")]
+    first, marks, _ = ingest(urls, ledger, retries=0)
+    assert dict(zip(first["source_uri"], first["reason"].fillna("ok"))) == {
+        urls[0]: "ok", urls[1]: "ok", urls[2]: "http-404", urls[3]: "http-500"}
+    ledger.update(marks)
+    page_2 = site.pages.pop("/page/2")  # a page read before is gone
+
+    second, marks, skipped = ingest(urls, ledger, run_id="run-2", retries=0)
+    assert list(second["source_uri"]) == [urls[1]] and second["reason"][0] == "http-404"  # its first failure
+    assert second["previous_doc_id"][0] == first["doc_id"][1]
+    assert skipped == 1 and failed_again(marks) == {"http-404": 1, "http-500": 1}  # tried again, not quarantined
+    remembered = marks.set_index("source_uri")
+    assert list(remembered.loc[urls[1:], "failures"]) == [1, 2, 2]
+    assert remembered.loc[urls[1], "doc_id"] == first["doc_id"][1]  # what it held when last read is kept
+    assert remembered.loc[urls[1], "etag"] is not None and pd.isna(remembered.loc[urls[2], "kind"])
+    ledger.update(marks)
+
+    site.pages["/page/2"] = page_2
+    site.documents["/gone"] = (site.pages["/page/3"][1].replace("<h1>", "<h1>Back: ").encode(), "text/html")
+    third, marks, skipped = ingest(urls, ledger, run_id="run-3", retries=0)
+    assert list(third["source_uri"]) == [urls[2]] and third["status"][0] == "ok"  # read once it answers
+    assert skipped == 2 and site.hits[("/page/2", 304)] == 1  # back unchanged: a conditional GET, no new document
+    assert failed_again(marks) == {"http-500": 1}
+    recovered = marks.set_index("source_uri").loc[urls[1:3]]
+    assert recovered["failure"].isna().all() and list(recovered["failures"]) == [1, 2]
 
 
 def test_corpus_sample_ingests_without_loss(shared):

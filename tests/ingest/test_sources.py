@@ -29,7 +29,7 @@ from crosswire.ingest import (
 from crosswire.ingest.exports import MAX_FILE_BYTES
 from crosswire.settings import Settings
 from tests.conftest import REPO, SAMPLE
-from tests.website import local
+from tests.website import local, sitemap_document
 
 
 def units_of(source: Source, settings, ledger: Ledger | None = None, batch_size: int = 100):
@@ -234,3 +234,52 @@ def test_export_units_start_at_their_first_record(tmp_path):
     assert [(u.start, u.count) for u in units] == [(0, 10), (10, 10), (20, 5)]
     assert [item.source_uri for unit in units for item in read_unit(unit)] == [
         f"https://example.org/{n}" for n in range(25)]
+
+
+def discovered(site, path: str, **limits) -> tuple[list, Discovery]:
+    source = Source(location=site.url(path), name="hostile", kind="sitemap")
+    discovery = Discovery([source], Ledger(pd.DataFrame()), Settings(fetch=local(), ingest=limits))
+    return [unit for batch in discovery.batches() for unit in batch], discovery
+
+
+def test_a_sitemap_of_100000_urls_is_capped_and_the_cap_reported(site):
+    site.documents["/huge.xml"] = sitemap_document("urlset", [site.url(f"/r/{n}") for n in range(100_000)])
+    units, discovery = discovered(site, "/huge.xml", max_urls_per_sitemap=5_000)
+    assert [u.location for u in units] == [site.url(f"/r/{n}") for n in range(5_000)]
+    assert discovery.cut == {"hostile": "not read: 95000 URLs past the 5000 a sitemap may list "
+                                        "(ingest.max_urls_per_sitemap)"}
+    assert sum(n for (path, _), n in site.hits.items() if path.startswith("/r/")) == 0  # pages are fetched later
+
+
+def test_a_source_listing_more_pages_than_allowed_stops_there(site):
+    site.documents["/index.xml"] = sitemap_document("sitemapindex", [site.url(f"/part-{n}.xml") for n in range(3)])
+    for n in range(3):
+        site.documents[f"/part-{n}.xml"] = sitemap_document("urlset", [site.url(f"/r/{n}-{k}") for k in range(10)])
+    units, discovery = discovered(site, "/index.xml", max_urls_per_source=15)
+    assert [u.location for u in units] == [site.url(f"/r/{n}-{k}") for n in range(2) for k in range(10)][:15]
+    assert "more than 15 pages to fetch" in discovery.cut["hostile"]
+    assert site.hits[("/part-2.xml", 200)] == 0  # planning stopped before the third sitemap was fetched
+
+
+def test_a_sitemap_index_listing_itself_and_thousands_of_sitemaps_is_read_within_the_bound(site):
+    site.documents["/index.xml"] = sitemap_document("sitemapindex", [site.url("/index.xml"),
+                                                            *(site.url(f"/many/{n}.xml") for n in range(3_000))])
+    for n in range(3_000):
+        site.documents[f"/many/{n}.xml"] = sitemap_document("urlset", [site.url(f"/r/{n}")])
+    units, discovery = discovered(site, "/index.xml", max_sitemaps=20)
+    assert sum(n for (path, _), n in site.hits.items() if path.endswith(".xml")) == 20
+    assert site.hits[("/index.xml", 200)] == 1  # listing itself, read once
+    assert [u.location for u in units] == [site.url(f"/r/{n}") for n in range(19)]
+    assert discovery.cut == {"hostile": "not read: 2981 sitemaps past the 20 a source may read (ingest.max_sitemaps)"}
+
+
+def test_sitemap_indexes_nest_only_as_deep_as_allowed(site):
+    for depth in range(5):  # each index lists the next one down, and the last lists a page
+        site.documents[f"/deep-{depth}.xml"] = sitemap_document("sitemapindex", [site.url(f"/deep-{depth + 1}.xml")])
+    site.documents["/deep-5.xml"] = sitemap_document("urlset", [site.url("/page/1")])
+    units, discovery = discovered(site, "/deep-0.xml", max_sitemap_depth=2)
+    assert [path for (path, _), n in sorted(site.hits.items())] == ["/deep-0.xml", "/deep-1.xml", "/deep-2.xml"]
+    assert units == [] and discovery.cut == {
+        "hostile": "not read: 1 sitemaps nested deeper than 2 (ingest.max_sitemap_depth)"}
+    units, _ = discovered(site, "/deep-0.xml", max_sitemap_depth=5)
+    assert [u.location for u in units] == [site.url("/page/1")]

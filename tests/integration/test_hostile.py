@@ -1,5 +1,6 @@
 """Hostile input, generated here: each item ends as a story copy or a quarantine row with a reason, the run
-does not crash, and its memory stays bounded."""
+does not crash, and its memory stays bounded; served on 127.0.0.1 among 200 real releases, the run is cut at
+its bounds and deadlines (benchmarks/hostile_run.py runs it twice, beside the releases alone)."""
 
 from __future__ import annotations
 
@@ -17,9 +18,12 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from crosswire.ingest import warc_items, warc_units
+from crosswire.settings import Settings
 from crosswire.store import Store
+from flows.etl import etl
 from tests.conftest import REPO, SAMPLE
 from tests.integration.test_crash import ENV
+from tests.website import corpus_releases, serve_hostile_mix
 
 MAX_RSS_MIB = 1536  # generous: this run peaked at 598 MiB, with the 50 MiB file and 1 GiB bombs refused
 MEASURED = """
@@ -151,3 +155,38 @@ def test_a_truncated_warc_gives_a_row_for_every_record(tmp_path, compressed):
     assert rows[:2] == [(f"https://example.org/{n}", None) for n in range(2)]
     # the file ends before the third record names its URI: the row names the file and the record's offset
     assert len(rows) == 3 and rows[2][0].startswith(f"{path}#offset=") and rows[2][1] == "truncated"
+
+
+def test_200_releases_among_hostile_web_input_each_end_as_a_story_copy_or_a_quarantine_row(site, shared, tmp_path):
+    listed = serve_hostile_mix(site, corpus_releases(shared / "corpora" / "prosecutor-press-releases", 200))
+    settings = Settings(extract={"model": "rules"}, ingest={"max_urls_per_sitemap": 5_000},
+                        fetch={"allowed_private_hosts": ["127.0.0.1"], "deadline": 2, "timeout": 1, "retries": 1,
+                               "backoff": 0.05, "per_host": 8})
+    out, index = str(tmp_path / "out"), site.url("/index.xml")
+    first = etl(sources=[index], out=out, settings=settings)
+    print(f"hostile web run: {first['seconds']}")
+    assert first["outcome"] == "success" and not first["failed_sources"]
+    assert first["cut_sources"] == {index: "not read: 95000 URLs past the 5000 a sitemap may list (ingest.max_urls_"
+                                           "per_sitemap); 1 sitemaps nested deeper than 2 (ingest.max_sitemap_depth)"}
+    assert first["seconds"]["ingest"] < 10 * settings.fetch.deadline  # the trickling page cut at its deadline
+    assert site.hits[("/index.xml", 200)] == 1 and site.hits[("/deep-3.xml", 200)] == 0
+
+    store = Store(out)
+    documents, articles = store.read("documents"), store.read("articles")
+    quarantine = store.read("quarantine").set_index("doc_id")
+    ok = documents["status"] == "ok"
+    assert documents.loc[ok, "article_id"].isin(articles["article_id"]).all()  # every document: a story copy ...
+    assert set(documents.loc[~ok, "doc_id"]) == set(quarantine.index)  # ... or a quarantine row with its reason
+    # each page listed is a document, or a place the ledger points at the document of the same bytes (the
+    # corpus holds a release twice at two addresses)
+    held = store.read("ledger").dropna(subset=["doc_id"]).set_index("source_uri")["doc_id"]
+    doc_of = documents.set_index("source_uri")["doc_id"].combine_first(held)
+    assert set(listed) <= set(doc_of.index) and set(documents["source_uri"]) <= set(listed)
+    assert first["counts"]["skipped_seen"] == len(listed) - len(documents) > 0
+    status = documents.set_index("doc_id")["status"]
+    for url, expected in listed.items():
+        doc = doc_of[url]
+        reason, stage = quarantine.loc[doc, ["reason", "stage"]] if status[doc] != "ok" else (None, None)
+        assert reason == expected or (expected == "clean" and stage in (None, "clean")), (url, reason)
+    stories = [url for url, expected in listed.items() if expected == "clean" and status[doc_of[url]] == "ok"]
+    assert len(stories) >= 170, len(stories)  # 174: the others are clean's verdicts on the corpus's pages

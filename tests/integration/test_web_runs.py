@@ -3,6 +3,8 @@ page is a new version, a failed source is reported, private addresses are refuse
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import pytest
 
@@ -12,9 +14,9 @@ from crosswire.summary import text_summary
 from flows.etl import etl
 
 
-def flow_settings() -> Settings:
+def flow_settings(**sections) -> Settings:
     return Settings(extract={"model": "rules"}, fetch={"allowed_private_hosts": ["127.0.0.1"], "backoff": 0.05,
-                                                      "retries": 1})
+                                                      "retries": 1}, **sections)
 
 
 def test_feed_run_twice_ingests_nothing_the_second_time(site, tmp_path):
@@ -50,19 +52,34 @@ location = "{site.url('/sitemap.xml')}"
 name = "gone"
 kind = "feed"
 location = "{site.url('/gone.xml')}"
+
+[[source]]
+name = "nested"
+location = "{site.url('/nested.xml')}"
 """)
-    out = str(tmp_path / "out")
-    first = etl(sources=[str(sources)], out=out, settings=flow_settings())
+    site.documents["/nested.xml"] = (  # an index of an index: one level deeper than the settings allow
+        f"<sitemapindex><sitemap><loc>{site.url('/sitemap-index.xml.gz')}</loc></sitemap></sitemapindex>".encode(),
+        "application/xml")
+    out, settings = str(tmp_path / "out"), flow_settings(ingest={"max_sitemap_depth": 1})
+    first = etl(sources=[str(sources)], out=out, settings=settings)
     assert first["failed_sources"] == {"gone": "http-404: HTTP 404 Not Found after 1 attempt(s)"}
     assert "source failed  gone: http-404" in text_summary(first)
+    cut = "not read: 1 sitemaps nested deeper than 1 (ingest.max_sitemap_depth)"
+    assert first["cut_sources"] == {"nested": cut} and f"source cut     nested: {cut}" in text_summary(first)
+    assert json.loads(Store(out).read("runs")["cut_sources"].iloc[0]) == {"nested": cut}
     before = Store(tmp_path / "out").read("documents")
     assert set(before["source"]) == {"county-da", "gone"}
 
     title, html = site.pages["/page/3"]
     site.pages["/page/3"] = (title, html.replace("</article>", "<p>Update: all four defendants pleaded not "
                                                  "guilty at their arraignment on Friday.</p></article>"))
-    second = etl(sources=[str(sources)], out=out, settings=flow_settings())
+    second = etl(sources=[str(sources)], out=out, settings=settings)
     assert second["counts"]["ingested"] == 1 and second["outcome"] == "success"
+    # the feed gone is tried again: a repeat, counted, not quarantined again, remembered by the ledger
+    assert second["failed_again"] == {"http-404": 1} and "failed again   1 places" in text_summary(second)
+    assert list(Store(out).read("quarantine")["source_uri"]).count(site.url("/gone.xml")) == 1
+    gone = Store(out).read("ledger").set_index("source_uri").loc[site.url("/gone.xml")]
+    assert (gone["failure"], gone["failures"]) == ("http-404", 2) and pd.isna(gone["doc_id"])
     assert site.hits[("/page/1", 304)] == 1  # unchanged pages answered a conditional GET
     after = Store(tmp_path / "out").read("documents")
     new = after[after["run_id"] == second["run_id"]].iloc[0]

@@ -125,3 +125,22 @@ def test_a_table_of_many_files_is_compacted_and_replaced_files_are_vacuumed(tmp_
         assert "OPTIMIZE" in operations and "VACUUM END" in operations
         assert not any((tmp_path / "raw" / f"part-{n}.parquet").exists() for n in range(3))
         assert store.versions()["raw"] == DeltaTable(str(tmp_path / "raw")).version()  # upkeep before the row
+
+
+def test_columns_the_contracts_gained_reach_tables_made_before_them(tmp_path):
+    store = Store(tmp_path)
+    for name, schema in TABLES.items():  # tables of a crosswire before the ledger's failures and the runs' cuts
+        gained = {"ledger": ["failure", "failure_detail", "failures", "failed_at"],
+                  "runs": ["cut_sources", "failed_again"], "quarantine": ["detail"]}  # (as if it were new)
+        delta.create(store.table_dir(name), pa.schema([f for f in schema if f.name not in gained.get(name, [])]))
+    store.commit("r1", row("r1"))
+    ledger = store.new_file("ledger", "part-a.parquet")
+    gone = {"source_uri": "https://x.example/gone", "failure": "http-404", "failures": 2}
+    pq.write_table(to_arrow(pa.Table.from_pylist([gone]), "ledger"), ledger)
+    store.commit("r2", row("r2").assign(failed_again='{"http-404": 1}'), {"quarantine": to_arrow(
+        quarantine_rows(1, "r2"), "quarantine")}, added={"ledger": [ledger]})
+    for name in ("ledger", "runs", "quarantine"):  # every Delta reader sees them, not only crosswire's own
+        assert DeltaTable(str(tmp_path / name)).schema().to_arrow().names == TABLES[name].names
+    assert DeltaTable(str(tmp_path / "ledger")).to_pandas()[["failure", "failures"]].values.tolist() == [
+        ["http-404", 2]]
+    assert store.arrow("runs")["failed_again"].to_pylist() == [None, '{"http-404": 1}']
