@@ -13,10 +13,15 @@ import time
 from contextlib import contextmanager
 from datetime import datetime
 
-LAUNCHED = time.time()  # the start-up a run's summary shows runs from here to the flow's start
+from crosswire.exits import (
+    EXIT_LOCKED,
+    EXIT_NOTHING,
+    EXIT_PARTIAL,
+    EXIT_SUITE_FAILED,
+    EXIT_USAGE,
+)
 
-# One exit code per kind of outcome (the README lists them).
-EXIT_SUITE_FAILED, EXIT_USAGE, EXIT_LOCKED, EXIT_PARTIAL, EXIT_NOTHING = 1, 2, 3, 4, 5
+LAUNCHED = time.time()  # the start-up a run's summary shows runs from here to the flow's start
 
 
 def parser() -> argparse.ArgumentParser:
@@ -55,6 +60,10 @@ def parser() -> argparse.ArgumentParser:
     query.add_argument("--run", metavar="RUN_ID", help="the tables as this run left them (default: the last run)")
     migrate = commands.add_parser("migrate", help="convert DIR's tables of an earlier crosswire to Delta tables")
     migrate.add_argument("out", metavar="DIR", help="output directory of earlier runs")
+    verify = commands.add_parser("verify", help="check that DIR's tables are whole and agree with each other")
+    verify.add_argument("out", metavar="DIR", help="output directory of earlier runs")
+    verify.add_argument("--repair", action="store_true", help="restore the tables of the last run that reads whole "
+                        "and delete the files no Delta log names")
     return top
 
 
@@ -83,9 +92,11 @@ def main(argv: list[str] | None = None) -> int:
             parser().error(f"{args.command}: give at least one SOURCE or --sources FILE")
     if args.command == "report":
         return rebuild_report(args.out)
-    if args.command in ("sql", "migrate"):
+    if args.command in ("sql", "migrate", "verify"):
         from crosswire import tables_cli
 
+        if args.command == "verify":
+            return tables_cli.verify(args.out, args.repair)
         return tables_cli.sql(args.out, args.query, args.run) if args.command == "sql" else tables_cli.migrate(args.out)
     from crosswire.preflight import UsageError
 

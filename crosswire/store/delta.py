@@ -125,14 +125,25 @@ def overwrite(where: str, rows: pa.Table, run_id: str, mode: str = "overwrite") 
     return open_table(where).version()
 
 
-def restore(where: str, version: int, run_id: str) -> None:
-    """The table at `where` back to `version`, unless nothing but maintenance committed since."""
+def changed_since(where: str, version: int) -> bool:
+    """Whether the table at `where` holds other rows than at `version`: a commit since changed rows (not only
+    maintenance), and its files are not those of `version` (a restore to it leaves the same files)."""
     table = open_table(where)
     if table.version() <= version:
-        return
+        return False
     since = [entry for entry in table.history(table.version() - version) if entry["version"] > version]
-    if any(entry["operation"] not in MAINTENANCE for entry in since):
-        table.restore(version, commit_properties=tagged(run_id))
+    if all(entry["operation"] in MAINTENANCE for entry in since):
+        return False
+    return set(file_uris(table)) != set(file_uris(open_table(where, version)))
+
+
+def restore(where: str, version: int, run_id: str, force: bool = False) -> bool:
+    """The table at `where` back to `version`, unless it holds the same rows (see changed_since); `force`:
+    also then, for a table whose files since are damaged. Returns whether it was restored."""
+    if not (changed_since(where, version) or force and open_table(where).version() > version):
+        return False
+    open_table(where).restore(version, commit_properties=tagged(run_id))
+    return True
 
 
 def maintain(where: str, run_id: str, compact_above: int, retention_hours: int) -> None:
