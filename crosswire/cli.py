@@ -14,6 +14,8 @@ from contextlib import contextmanager
 from datetime import datetime
 
 from crosswire.exits import (
+    EXIT_AFTER_COMMIT,
+    EXIT_CRASHED,
     EXIT_LOCKED,
     EXIT_NOTHING,
     EXIT_PARTIAL,
@@ -159,12 +161,11 @@ def run(args: argparse.Namespace, settings, server_ready) -> int:
     from crosswire import progress
     from crosswire.store import OldLayout, RunLocked, files
     from crosswire.summary import text_summary
-    from flows.etl import SuiteFailed, etl
+    from flows.etl import CommittedButFailed, SuiteFailed, etl
 
     progress.show_bars = sys.stderr.isatty()
-    told = (FileNotFoundError, OldLayout, RunLocked, SuiteFailed)  # the CLI says these in a line of its own
-    for handler in logging.getLogger().handlers:  # Prefect's console handler
-        handler.addFilter(lambda record: not (record.exc_info and isinstance(record.exc_info[1], told)))
+    for handler in logging.getLogger().handlers:  # Prefect's console handler: the CLI says why in a line of its own
+        handler.addFilter(lambda record: args.debug or not record.exc_info)
     server_ready()
     try:
         result = etl(sources=args.sources, out=args.out, settings=settings)
@@ -179,6 +180,19 @@ def run(args: argparse.Namespace, settings, server_ready) -> int:
         print(f"crosswire: GX Data Docs: {files.join(files.location(args.out), 'data_docs', 'index.html')}",
               file=sys.stderr)
         return EXIT_SUITE_FAILED
+    except CommittedButFailed as error:
+        if args.debug:
+            raise
+        print(f"crosswire: {error}\ncrosswire: the tables hold the run; `crosswire report {args.out}` builds the "
+              "report again", file=sys.stderr)
+        return EXIT_AFTER_COMMIT
+    except Exception as error:
+        if args.debug:
+            raise
+        print(f"crosswire: the run crashed: {type(error).__name__}: {error}\ncrosswire: nothing of it is in the "
+              "tables (its runs row says `crashed`); the same command resumes from the batches it finished, and "
+              "`crosswire --debug run ...` shows the traceback", file=sys.stderr)
+        return EXIT_CRASHED
     started = datetime.fromisoformat(result["started_at"]).timestamp()
     result["seconds"] = {"start-up": round(started - LAUNCHED, 3), **result["seconds"],
                          "total": round(time.time() - LAUNCHED, 3)}

@@ -117,7 +117,7 @@ RUNS = pa.schema(
         pa.field("started_at", UTC_TS),
         pa.field("finished_at", UTC_TS),
         pa.field("parameters", pa.string()),  # JSON
-        pa.field("outcome", pa.string()),  # 'success' | 'failed'
+        pa.field("outcome", pa.string()),  # 'success' | 'failed' | 'crashed'
         pa.field("ingested", pa.int64()),
         pa.field("skipped_seen", pa.int64()),
         pa.field("quarantined", pa.int64()),
@@ -131,6 +131,7 @@ RUNS = pa.schema(
         pa.field("failed_sources", pa.string()),  # JSON: source -> why it could not be read at all
         pa.field("flow_run_id", pa.string()),  # the Prefect flow run that finished it (a resumed run keeps its run_id)
         pa.field("table_versions", pa.string()),  # JSON: table -> the Delta version this run left it at
+        pa.field("error", pa.string()),  # a crashed run's exception
     ]
 )
 

@@ -17,7 +17,7 @@ import time
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-from deltalake import CommitProperties, DeltaTable, write_deltalake
+from deltalake import CommitProperties, DeltaTable, Schema, write_deltalake
 from deltalake.transaction import AddAction, RemoveAction
 
 from crosswire.store import files
@@ -48,9 +48,16 @@ def open_table(where: str, version: int | None = None) -> DeltaTable:
 
 
 def create(where: str, schema: pa.Schema) -> None:
-    """An empty table with the contract's schema (types and not-null flags fixed), unless one is there."""
+    """An empty table with the contract's schema (types and not-null flags fixed), unless one is there; one
+    that is there gains the columns added to the contract since it was made (null in its earlier rows)."""
     if not is_table(where):
         DeltaTable.create(where, schema, mode="ignore", storage_options=storage_options(where))
+        return
+    table = open_table(where)
+    found = pa.schema(table.schema().to_arrow()).names
+    added = [field for field in schema if field.name not in found]
+    if added:
+        table.alter.add_columns(list(Schema.from_arrow(pa.schema(added)).fields))
 
 
 def tagged(run_id: str) -> CommitProperties:

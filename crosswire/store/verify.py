@@ -190,15 +190,23 @@ def broken_invariants(store: Store) -> list[str]:
 
 
 def repair(store: Store) -> list[str]:
-    """Put back what can be: logs made readable, every table at the versions of the last run whose tables
-    read whole, the files no log names deleted. Returns what was done, a line each."""
+    """Put back what can be: logs made readable, columns the contract added since added, every table at the
+    versions of the last run whose tables read whole, the files no log names deleted. Returns what was done,
+    a line each."""
     done = []
     for table in TABLES:
         done += mend_log(store.table_dir(table), TABLES[table])
+        missing = schema_problems(delta.open_table(store.table_dir(table)), TABLES[table])
+        if missing:
+            delta.create(store.table_dir(table), TABLES[table])  # adds the contract's new columns
+            done.append(f"{table}: {'; '.join(missing)}: added")
     target, run_id = last_whole_versions(store)
-    restored = [f"{table} to version {version}" for table, version in target.items()
-                if delta.open_table(store.table_dir(table)).version() != version
-                and delta.restore(store.table_dir(table), version, "repair", force=True)]
+    restored = []
+    for table, version in target.items():
+        where = store.table_dir(table)
+        damaged = not whole(store, table, None)  # else a restore only when the rows differ, as in recovery
+        if delta.open_table(where).version() != version and delta.restore(where, version, "repair", force=damaged):
+            restored.append(f"{table} to version {version}")
     if restored:
         done.append(f"restored, as {f'run {run_id}' if run_id else 'created, before any run'} left them: "
                     f"{', '.join(restored)}")
@@ -242,6 +250,6 @@ def last_whole_versions(store: Store) -> tuple[dict[str, int], str | None]:
     return {table: 0 for table in TABLES}, None
 
 
-def whole(store: Store, table: str, version: int) -> bool:
+def whole(store: Store, table: str, version: int | None) -> bool:
     where = store.table_dir(table)
     return not file_problems(delta.open_table(where, version), where, TABLES[table])

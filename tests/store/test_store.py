@@ -4,6 +4,7 @@ every version, recovery of a run killed between its commits, one run at a time."
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
@@ -125,3 +126,24 @@ def test_a_table_of_many_files_is_compacted_and_replaced_files_are_vacuumed(tmp_
         assert "OPTIMIZE" in operations and "VACUUM END" in operations
         assert not any((tmp_path / "raw" / f"part-{n}.parquet").exists() for n in range(3))
         assert store.versions()["raw"] == DeltaTable(str(tmp_path / "raw")).version()  # upkeep before the row
+
+
+def test_recovery_deletes_the_half_written_files_of_a_dead_run(store, tmp_path):
+    leftovers = [tmp_path / ".report.html.tmp", tmp_path / "raw" / ".part-a.parquet.tmp",
+                 tmp_path / ".staging" / "key" / "run" / "clean" / ".00000.parquet.tmp"]
+    for path in leftovers:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"PAR1 half")
+    kept = raw_file(store, "part-a.parquet", ["d1"])  # written whole: a resumed run's or a commit's to come
+    with Store(tmp_path).lock():
+        assert not any(path.exists() for path in leftovers)
+    assert Path(kept).exists()
+
+
+def test_a_column_added_to_the_contract_is_added_to_an_existing_table(tmp_path):
+    older = pa.schema([field for field in TABLES["runs"] if field.name != "error"])
+    DeltaTable.create(str(tmp_path / "runs"), older)
+    with Store(tmp_path).lock() as store:
+        store.commit("r1", row("r1").assign(outcome="crashed", error="OSError: disk full"))
+    assert store.read("runs")[["outcome", "error"]].values.tolist() == [["crashed", "OSError: disk full"]]
+    assert pa.schema(DeltaTable(str(tmp_path / "runs")).schema().to_arrow()).names == TABLES["runs"].names

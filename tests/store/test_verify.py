@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
-from deltalake import DeltaTable
+from deltalake import DeltaTable, write_deltalake
 
 from crosswire.cli import main
 from crosswire.exits import EXIT_DAMAGED
@@ -157,3 +157,14 @@ def test_rows_that_disagree_across_tables_are_named(out):
                                         "finished_at": pd.Timestamp.now(tz="UTC"), "outcome": "failed"}]))
     found = [problem.what for problem in check(store)]
     assert found == ["1 ok documents in no story: made-up"]
+
+
+def test_a_table_made_before_a_column_was_added_is_given_it(out, capsys):
+    before = rows(out)
+    runs = str(out / "runs")
+    older = DeltaTable(runs).to_pyarrow_table().drop_columns(["error"])
+    write_deltalake(runs, older, mode="overwrite", schema_mode="overwrite")
+    assert any("column error: missing" in problem.what for problem in check(Store(out)))
+    code, printed = verify(capsys, out, "--repair")
+    assert code == 0 and "runs: column error: missing where the contract says string: added" in printed, printed
+    assert rows(out) == before
