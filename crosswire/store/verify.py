@@ -28,7 +28,7 @@ from crosswire.store import delta, files, sql
 from crosswire.store.tables import Store
 
 LOG_ENTRY = re.compile(r"(\d{20})\.json$")
-UNREADABLE = "not readable through its Delta log"
+UNREADABLE, STRAY = "not readable through its Delta log", "stray file"
 DAMAGED_LOG = "_delta_log_damaged"  # where repair moves the log entries past a gap (a leading "_": no reader looks)
 
 # Each invariant: the rows (their ids) that break it, over the tables' latest versions.
@@ -63,8 +63,8 @@ class Problem:
 def check(store: Store) -> list[Problem]:
     """Everything found wrong with the tables under `store`, table by table, then across tables."""
     problems = [problem for table in TABLES for problem in table_problems(store, table)]
-    if not any(problem.table == "runs" for problem in problems):  # the versions its last row records
-        recorded = store.versions()
+    if "runs" not in {problem.table for problem in problems if not problem.what.startswith(STRAY)}:
+        recorded = store.versions()  # as the last runs row records them
         unreadable = {problem.table for problem in problems if problem.what.startswith(UNREADABLE)}
         problems += [problem for table in TABLES if table not in unreadable
                      for problem in version_problems(store, table, recorded.get(table, 0))]
@@ -84,7 +84,7 @@ def table_problems(store: Store, table: str) -> list[Problem]:
         return [Problem(table, f"{UNREADABLE}: {str(error).splitlines()[0][:200]}")]
     problems = [Problem(table, what) for what in schema_problems(current, TABLES[table])]
     problems += [Problem(table, what) for what in file_problems(current, where, TABLES[table])]
-    problems += [Problem(table, f"stray file {name}: named by no version of the log")
+    problems += [Problem(table, f"{STRAY} {name}: named by no version of the log")
                  for name in stray_files(current, where)]
     return problems
 
@@ -104,18 +104,18 @@ def version_problems(store: Store, table: str, recorded: int) -> list[Problem]:
 
 def log_gap(where: str) -> int | None:
     """The first log entry missing before the table's latest one (delta-rs then refuses the table), if any."""
-    found = log_entries(where)
-    checkpoints = [int(files.name(p).split(".")[0]) for p in files.glob(files.join(where, "_delta_log", "*.checkpoint*"))]
-    start = max(checkpoints, default=0)
+    found, saved = log_entries(where), checkpoints(where)
+    start = max(saved, default=0)
     expected = range(start, found[-1] + 1) if found else range(0)
-    return next((v for v in expected if v not in found and not (v == start and checkpoints)), None)
+    return next((v for v in expected if v not in found and v not in saved), None)
 
 
 def schema_problems(table, contract: pa.Schema) -> list[str]:
+    """Columns of another type than the contract's. A column the contract added since the table was made is
+    missing until a run opens the table and adds it (crosswire.store.delta.create): not damage."""
     found = pa.schema(table.schema().to_arrow())
-    return [f"column {field.name}: {'missing' if field.name not in found.names else found.field(field.name).type}"
-            f" where the contract says {field.type}"
-            for field in contract if field.name not in found.names or not same_type(found.field(field.name).type, field.type)]
+    return [f"column {field.name}: {found.field(field.name).type} where the contract says {field.type}"
+            for field in contract if field.name in found.names and not same_type(found.field(field.name).type, field.type)]
 
 
 def same_type(found: pa.DataType, contract: pa.DataType) -> bool:
@@ -174,8 +174,13 @@ def log_entries(where: str) -> list[int]:
                   if (m := LOG_ENTRY.search(path)))
 
 
+def checkpoints(where: str) -> list[int]:
+    """The versions Delta saved whole in checkpoints: the log before them may have been cleaned up."""
+    return [int(files.name(path).split(".")[0]) for path in files.glob(files.join(where, "_delta_log", "*.checkpoint*"))]
+
+
 def oldest_version(where: str) -> int:
-    return min(log_entries(where), default=0)
+    return min(log_entries(where) + checkpoints(where), default=0)
 
 
 def broken_invariants(store: Store) -> list[str]:
@@ -190,16 +195,11 @@ def broken_invariants(store: Store) -> list[str]:
 
 
 def repair(store: Store) -> list[str]:
-    """Put back what can be: logs made readable, columns the contract added since added, every table at the
-    versions of the last run whose tables read whole, the files no log names deleted. Returns what was done,
-    a line each."""
+    """Put back what can be: logs made readable, every table at the versions of the last run whose tables
+    read whole, the files no log names deleted. Returns what was done, a line each."""
     done = []
     for table in TABLES:
         done += mend_log(store.table_dir(table), TABLES[table])
-        missing = schema_problems(delta.open_table(store.table_dir(table)), TABLES[table])
-        if missing:
-            delta.create(store.table_dir(table), TABLES[table])  # adds the contract's new columns
-            done.append(f"{table}: {'; '.join(missing)}: added")
     target, run_id = last_whole_versions(store)
     restored = []
     for table, version in target.items():
