@@ -13,10 +13,17 @@ import time
 from contextlib import contextmanager
 from datetime import datetime
 
-LAUNCHED = time.time()  # the start-up a run's summary shows runs from here to the flow's start
+from crosswire.exits import (
+    EXIT_AFTER_COMMIT,
+    EXIT_CRASHED,
+    EXIT_LOCKED,
+    EXIT_NOTHING,
+    EXIT_PARTIAL,
+    EXIT_SUITE_FAILED,
+    EXIT_USAGE,
+)
 
-# One exit code per kind of outcome (the README lists them).
-EXIT_SUITE_FAILED, EXIT_USAGE, EXIT_LOCKED, EXIT_PARTIAL, EXIT_NOTHING = 1, 2, 3, 4, 5
+LAUNCHED = time.time()  # the start-up a run's summary shows runs from here to the flow's start
 
 
 def parser() -> argparse.ArgumentParser:
@@ -55,6 +62,10 @@ def parser() -> argparse.ArgumentParser:
     query.add_argument("--run", metavar="RUN_ID", help="the tables as this run left them (default: the last run)")
     migrate = commands.add_parser("migrate", help="convert DIR's tables of an earlier crosswire to Delta tables")
     migrate.add_argument("out", metavar="DIR", help="output directory of earlier runs")
+    verify = commands.add_parser("verify", help="check that DIR's tables are whole and agree with each other")
+    verify.add_argument("out", metavar="DIR", help="output directory of earlier runs")
+    verify.add_argument("--repair", action="store_true", help="restore the tables of the last run that reads whole "
+                        "and delete the files no Delta log names")
     return top
 
 
@@ -83,9 +94,11 @@ def main(argv: list[str] | None = None) -> int:
             parser().error(f"{args.command}: give at least one SOURCE or --sources FILE")
     if args.command == "report":
         return rebuild_report(args.out)
-    if args.command in ("sql", "migrate"):
+    if args.command in ("sql", "migrate", "verify"):
         from crosswire import tables_cli
 
+        if args.command == "verify":
+            return tables_cli.verify(args.out, args.repair)
         return tables_cli.sql(args.out, args.query, args.run) if args.command == "sql" else tables_cli.migrate(args.out)
     from crosswire.preflight import UsageError
 
@@ -148,12 +161,11 @@ def run(args: argparse.Namespace, settings, server_ready) -> int:
     from crosswire import progress
     from crosswire.store import OldLayout, RunLocked, files
     from crosswire.summary import text_summary
-    from flows.etl import SuiteFailed, etl
+    from flows.etl import CommittedButFailed, SuiteFailed, etl
 
     progress.show_bars = sys.stderr.isatty()
-    told = (FileNotFoundError, OldLayout, RunLocked, SuiteFailed)  # the CLI says these in a line of its own
-    for handler in logging.getLogger().handlers:  # Prefect's console handler
-        handler.addFilter(lambda record: not (record.exc_info and isinstance(record.exc_info[1], told)))
+    for handler in logging.getLogger().handlers:  # Prefect's console handler: the CLI says why in a line of its own
+        handler.addFilter(lambda record: args.debug or not record.exc_info)
     server_ready()
     try:
         result = etl(sources=args.sources, out=args.out, settings=settings)
@@ -168,6 +180,19 @@ def run(args: argparse.Namespace, settings, server_ready) -> int:
         print(f"crosswire: GX Data Docs: {files.join(files.location(args.out), 'data_docs', 'index.html')}",
               file=sys.stderr)
         return EXIT_SUITE_FAILED
+    except CommittedButFailed as error:
+        if args.debug:
+            raise
+        print(f"crosswire: {error}\ncrosswire: the tables hold the run; `crosswire report {args.out}` builds the "
+              "report again", file=sys.stderr)
+        return EXIT_AFTER_COMMIT
+    except Exception as error:
+        if args.debug:
+            raise
+        print(f"crosswire: the run crashed: {type(error).__name__}: {error}\ncrosswire: nothing of it is in the "
+              "tables (its runs row says `crashed`); the same command resumes from the batches it finished, and "
+              "`crosswire --debug run ...` shows the traceback", file=sys.stderr)
+        return EXIT_CRASHED
     started = datetime.fromisoformat(result["started_at"]).timestamp()
     result["seconds"] = {"start-up": round(started - LAUNCHED, 3), **result["seconds"],
                          "total": round(time.time() - LAUNCHED, 3)}

@@ -101,6 +101,6 @@ class LoadResult:
 
     counts: RunCounts
     suites: dict[str, str]
-    outcome: str  # 'success' | 'failed'
+    outcome: str  # 'success' | 'failed' (a crashed run raises: see flows.etl.record_crash)
     failures: list[dict] = field(default_factory=list)
     quarantine_reasons: dict[str, int] = field(default_factory=dict)

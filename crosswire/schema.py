@@ -117,7 +117,7 @@ RUNS = pa.schema(
         pa.field("started_at", UTC_TS),
         pa.field("finished_at", UTC_TS),
         pa.field("parameters", pa.string()),  # JSON
-        pa.field("outcome", pa.string()),  # 'success' | 'failed'
+        pa.field("outcome", pa.string()),  # 'success' | 'failed' | 'crashed'
         pa.field("ingested", pa.int64()),
         pa.field("skipped_seen", pa.int64()),
         pa.field("quarantined", pa.int64()),
@@ -133,6 +133,7 @@ RUNS = pa.schema(
         pa.field("table_versions", pa.string()),  # JSON: table -> the Delta version this run left it at
         pa.field("cut_sources", pa.string()),  # JSON: source -> what settings.ingest's bounds left unread
         pa.field("failed_again", pa.string()),  # JSON: reason -> places failing as in an earlier run
+        pa.field("error", pa.string()),  # a crashed run's exception
     ]
 )
 

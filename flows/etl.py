@@ -60,6 +60,30 @@ class SuiteFailed(RuntimeError):
     """A GX suite failed on something quarantine cannot fix: the run stops and says so."""
 
 
+class CommittedButFailed(RuntimeError):
+    """A step after the run's commit failed (its Data Docs, its report ...): the tables hold the run."""
+
+
+def record_crash(store: Store, run: RunState, error: Exception) -> None:
+    """A run stopped by an exception (not a bad document: those are quarantined) recorded as a runs row of
+    outcome `crashed` with the error, the tables first put back as the last run left them. Its staged batches
+    stay, for the same command to resume. When the store itself cannot be written (the crash's cause,
+    perhaps), the next run's recovery puts the tables back instead."""
+    try:
+        store.recover()
+        store.commit(run.run_id, run_row(run, run.suites, None, "crashed", f"{type(error).__name__}: {error}"))
+    except Exception as failure:  # the crash itself is what the caller must see
+        get_run_logger().warning("could not record the crash of run %s: %s", run.run_id, failure)
+
+
+@contextmanager
+def after_commit(run: RunState):
+    try:
+        yield
+    except Exception as error:
+        raise CommittedButFailed(f"run {run.run_id} is committed, but then {type(error).__name__}: {error}") from error
+
+
 @flow(name="crosswire", log_prints=True)
 def etl(sources: list[str], out: str = "out", settings: Settings = Settings()) -> dict:
     """Turn the documents under `sources` into validated story tables under `out`.
@@ -89,15 +113,20 @@ def etl(sources: list[str], out: str = "out", settings: Settings = Settings()) -
             remove_all(store.root)
             build_data_docs(store.root, run.started_at, run.run_id)  # GX's account of the failure, to read
             raise
+        except Exception as error:
+            record_crash(store, run, error)
+            raise
         finally:
             progress.close()
-        remove_all(store.root)  # any other failure leaves the staged batches for the run to resume
-        with timed(run, "data docs"):
-            data_docs = build_data_docs(store.root, run.started_at, run.run_id)
-        with timed(run, "report"):
-            report = build_report(store.root)
-        result = summary(run, loaded, store.root, settings) | {"data_docs": str(data_docs), "report": str(report)}
-    publish_artifacts(result, store.root)
+        with after_commit(run):
+            remove_all(store.root)  # committed: no unfinished run is left to resume
+            with timed(run, "data docs"):
+                data_docs = build_data_docs(store.root, run.started_at, run.run_id)
+            with timed(run, "report"):
+                report = build_report(store.root)
+            result = summary(run, loaded, store.root, settings) | {"data_docs": str(data_docs), "report": str(report)}
+    with after_commit(run):
+        publish_artifacts(result, store.root)
     if result["outcome"] != "success" and settings.fail_on_suite_failure:
         raise SuiteFailed(f"run {run.run_id} failed its checks: {'; '.join(map(describe, result['failures']))}")
     return result
@@ -267,5 +296,7 @@ def publish_artifacts(result: dict, out: str) -> None:
 
 
 def last_run(store: Store) -> str | None:
-    runs = store.read("runs", ["run_id", "started_at"])
+    """The last run that did not crash: a crashed run's staged batches are those the same command resumes."""
+    runs = store.read("runs", ["run_id", "started_at", "outcome"])
+    runs = runs[runs["outcome"] != "crashed"]
     return runs.sort_values("started_at")["run_id"].iloc[-1] if len(runs) else None

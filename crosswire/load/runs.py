@@ -14,8 +14,9 @@ from crosswire.results import DedupeResult, LoadResult, RunCounts, RunState
 from crosswire.store import Store, to_arrow
 
 
-def run_row(run: RunState, suites: dict[str, str], counts: RunCounts | None, outcome: str) -> pd.DataFrame:
-    """The run's row of the runs table; without counts (a run stopped by a suite) they are null."""
+def run_row(run: RunState, suites: dict[str, str], counts: RunCounts | None, outcome: str,
+            error: str | None = None) -> pd.DataFrame:
+    """The run's row of the runs table; without counts (a run stopped by a suite, or crashed) they are null."""
     return pd.DataFrame([{
         "run_id": run.run_id, "started_at": run.started_at, "finished_at": pd.Timestamp.now(tz="UTC"),
         "parameters": json.dumps(run.parameters, sort_keys=True, default=str), "outcome": outcome,
@@ -23,7 +24,7 @@ def run_row(run: RunState, suites: dict[str, str], counts: RunCounts | None, out
         "seconds": json.dumps(run.seconds), "failed_sources": json.dumps(run.failed_sources, sort_keys=True),
         "cut_sources": json.dumps(run.cut_sources, sort_keys=True),
         "failed_again": json.dumps(run.failed_again, sort_keys=True),
-        "flow_run_id": run.flow_run_id,
+        "flow_run_id": run.flow_run_id, "error": error,
     }])
 
 

@@ -5,6 +5,7 @@
   a time (`RunLocked` refuses a second).
 - `delta`: the Delta Lake commits, restores and upkeep under `Store`.
 - `staging`: the batches stages hand each other, Parquet files under `DIR/.staging/`, passed by location.
+- `verify`: whether the tables are whole and agree with each other, and their repair (`crosswire verify`).
 - `sql`: DuckDB over the tables' data files, for sums and joins that must not hold a table in memory.
 """
 

@@ -17,7 +17,7 @@ import time
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-from deltalake import CommitProperties, DeltaTable, write_deltalake
+from deltalake import CommitProperties, DeltaTable, Schema, write_deltalake
 from deltalake.transaction import AddAction, RemoveAction
 
 from crosswire.store import files
@@ -48,9 +48,16 @@ def open_table(where: str, version: int | None = None) -> DeltaTable:
 
 
 def create(where: str, schema: pa.Schema) -> None:
-    """An empty table with the contract's schema (types and not-null flags fixed), unless one is there."""
+    """An empty table with the contract's schema (types and not-null flags fixed), unless one is there; one
+    that is there gains the columns added to the contract since it was made (null in its earlier rows)."""
     if not is_table(where):
         DeltaTable.create(where, schema, mode="ignore", storage_options=storage_options(where))
+        return
+    table = open_table(where)
+    found = pa.schema(table.schema().to_arrow()).names
+    added = [field for field in schema if field.name not in found]
+    if added:
+        table.alter.add_columns(list(Schema.from_arrow(pa.schema(added)).fields))
 
 
 def tagged(run_id: str) -> CommitProperties:
@@ -106,12 +113,6 @@ def commit_files(where: str, schema: pa.Schema, added: list[str], removed: list[
     """One commit of the table at `where`: the data files `added` (written into its folder) registered, the
     `removed` ones (of its current version) dropped. Returns the new version."""
     table = open_table(where)
-    if {field.name for field in schema} - {field.name for field in table.schema().fields}:
-        # columns the contract gained since the table was made: added first (an empty append), so that every
-        # Delta reader sees them
-        write_deltalake(where, schema.empty_table(), mode="append", schema_mode="merge",
-                        commit_properties=tagged(run_id), storage_options=storage_options(where))
-        table = open_table(where)
     current = {files.name(uri): uri for uri in file_uris(table)}
     absent = [path for path in removed if files.name(path) not in current]
     if absent:
@@ -125,21 +126,31 @@ def commit_files(where: str, schema: pa.Schema, added: list[str], removed: list[
 
 
 def overwrite(where: str, rows: pa.Table, run_id: str, mode: str = "overwrite") -> int:
-    """The table at `where` replaced by `rows` (or `rows` appended), in one commit. Returns the new version.
-    `rows` may hold columns the table's contract gained since the table was made: they are added."""
-    write_deltalake(where, rows, mode=mode, commit_properties=tagged(run_id), storage_options=storage_options(where),
-                    schema_mode="merge" if mode == "append" else "overwrite")
+    """The table at `where` replaced by `rows` (or `rows` appended), in one commit. Returns the new version."""
+    write_deltalake(where, rows, mode=mode, commit_properties=tagged(run_id),
+                    storage_options=storage_options(where))
     return open_table(where).version()
 
 
-def restore(where: str, version: int, run_id: str) -> None:
-    """The table at `where` back to `version`, unless nothing but maintenance committed since."""
+def changed_since(where: str, version: int) -> bool:
+    """Whether the table at `where` holds other rows than at `version`: a commit since changed rows (not only
+    maintenance), and its files are not those of `version` (a restore to it leaves the same files)."""
     table = open_table(where)
     if table.version() <= version:
-        return
+        return False
     since = [entry for entry in table.history(table.version() - version) if entry["version"] > version]
-    if any(entry["operation"] not in MAINTENANCE for entry in since):
-        table.restore(version, commit_properties=tagged(run_id))
+    if all(entry["operation"] in MAINTENANCE for entry in since):
+        return False
+    return set(file_uris(table)) != set(file_uris(open_table(where, version)))
+
+
+def restore(where: str, version: int, run_id: str, force: bool = False) -> bool:
+    """The table at `where` back to `version`, unless it holds the same rows (see changed_since); `force`:
+    also then, for a table whose files since are damaged. Returns whether it was restored."""
+    if not (changed_since(where, version) or force and open_table(where).version() > version):
+        return False
+    open_table(where).restore(version, commit_properties=tagged(run_id))
+    return True
 
 
 def maintain(where: str, run_id: str, compact_above: int, retention_hours: int) -> None:

@@ -158,9 +158,19 @@ class Store:
 
     def recover(self) -> None:
         """Every table back at the version the last runs row records: a run killed between its commits
-        leaves none of them behind."""
+        leaves none of them behind; and the half-written files of a run that died deleted."""
         for table, version in self.versions().items():
             delta.restore(self.table_dir(table), version, "recovery")
+        for leftover in self.temporary_files():
+            files.remove(leftover)
+
+    def temporary_files(self) -> list[str]:
+        """The hidden files a write leaves when it dies before its rename (crosswire.store.files.replacing):
+        data files, staged batches (a resumed run writes them again), the report. An object store has none:
+        an object appears whole or not at all."""
+        if not files.is_local(self.root):
+            return []
+        return sorted(str(path) for path in Path(self.root).rglob(".*.tmp") if path.is_file())
 
 
 @contextmanager

@@ -3,7 +3,7 @@
 The killed runs are the real program started by a small launcher (below) that wraps `os.replace`, through
 which every staged batch is put in place, and deltalake's two commit calls: right before or after the
 rename or the commit that marks a point, the run kills its own process group (itself and Prefect's
-temporary server). No code path of crosswire knows about it, and the points are hit exactly, not by timing.
+temporary server), or the call fails as on a full disk. No code path of crosswire knows about it, and the points are hit exactly, not by timing.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import pandas as pd
 import pytest
 from deltalake import DeltaTable
 
+from crosswire.exits import EXIT_AFTER_COMMIT, EXIT_CRASHED
 from crosswire.load import accounting
 from crosswire.schema import SORT_KEYS, TABLES
 from crosswire.store import Store, to_arrow
@@ -37,12 +38,15 @@ ARGS = ["--model", "rules", "--batch-size", "100"]  # one batch: each stage stag
 ENV = {**os.environ, "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180"}
 
 LAUNCHER = """
-import os, re, signal, sys
+import errno, os, re, signal, sys
 import deltalake
 
-pattern, when, sig = re.compile(sys.argv[1]), sys.argv[2], getattr(signal, sys.argv[3])
+pattern, when, how = re.compile(sys.argv[1]), sys.argv[2], sys.argv[3]
 
 def signal_run():
+    if how == "ENOSPC":  # the write fails, as on a full disk
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    sig = getattr(signal, how)
     if sig == signal.SIGSTOP:  # this process only: Prefect's server goes on answering and keeps no lock
         os.kill(os.getpid(), sig)
     else:
@@ -69,11 +73,13 @@ sys.exit(main(sys.argv[4:]))
 STAGED = r"/\.staging/.*/"
 POINTS = {  # rename or commit pattern, before or after it
     "ingest": (STAGED + r"ingest/00000\.parquet$", "before"),  # ingest read every file, its batch not staged
+    "dedupe": (STAGED + r"dedupe/articles-00000\.parquet$", "before"),  # dedupe's stories written, not staged
     "between-stages": (STAGED + r"dedupe/articles-00000\.parquet$", "after"),  # dedupe done, extract not begun
     "first-table": (r"^commit .*/articles$", "before"),  # every new data file written, no table committed
     "one-table": (r"^commit .*/articles$", "after"),  # the first table committed, the others not
     "last-data-table": (r"^commit .*/signatures$", "after"),  # every data-file commit done; quarantine, merges and runs not
     "runs-row": (r"^commit .*/runs$", "before"),  # every table committed but the run's row
+    "report": (r"/report\.html$", "before"),  # every table committed, the report written but not in place
 }
 KILLS = ["first-table", "one-table", "last-data-table", "runs-row"]
 
@@ -103,6 +109,13 @@ def run_until(point: str, out: Path, sig: str = "SIGKILL") -> subprocess.Popen:
     expected = -signal.SIGKILL if sig == "SIGKILL" else None
     assert proc.returncode == expected, f"the run did not stop at {point}: {log.read_text()[-3000:]}"
     return proc
+
+
+def run_failing(point: str, out: Path) -> subprocess.CompletedProcess:
+    """A run whose write or commit at `point` fails as on a full disk (an exception, not a kill)."""
+    pattern, when = POINTS[point]
+    return subprocess.run([sys.executable, "-c", LAUNCHER, pattern, when, "ENOSPC", *cli(out)[3:]], cwd=REPO, env=ENV,
+                          capture_output=True, text=True, timeout=600)
 
 
 def _state(pid: int) -> str:
@@ -258,3 +271,35 @@ def test_a_run_whose_accounting_fails_commits_nothing_but_its_failure(reference,
     runs = Store(out).read("runs")
     assert list(runs["outcome"]) == ["success", "restore", "failed"]
     assert '"load": "failed"' in runs["suites"].iloc[-1]
+
+
+def test_a_crash_is_recorded_cleaned_up_and_resumed_by_the_same_command(reference, tmp_path):
+    out = tmp_path / "out"
+    done = run_failing("dedupe", out)
+    assert done.returncode == EXIT_CRASHED, done.stderr[-3000:]
+    assert "the run crashed: OSError: [Errno 28] No space left on device" in done.stderr
+    # a line of Prefect's naming the task, and the CLI's two
+    assert "Traceback (most recent" not in done.stderr and len(done.stderr.splitlines()) <= 3, done.stderr
+    runs = Store(out).read("runs")
+    assert runs["outcome"].tolist() == ["crashed"] and runs["error"].iloc[0].startswith("OSError: [Errno 28]")
+    assert list(tables(out)) == ["runs"], "nothing of the crashed run is in the tables"
+    assert list(out.glob(".staging/*/*/ingest/*.parquet")), "its finished batches are kept"
+    assert not list(out.rglob(".*.tmp")), "the half-written batch is deleted"
+
+    done = run(out)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert_same_content(out, reference())
+    runs = Store(out).read("runs")
+    assert runs["outcome"].tolist() == ["crashed", "success"] and runs["run_id"].nunique() == 1  # resumed
+
+
+def test_a_failure_after_the_commit_says_the_tables_hold_the_run(reference, tmp_path):
+    out = tmp_path / "out"
+    done = run_failing("report", out)
+    assert done.returncode == EXIT_AFTER_COMMIT, done.stderr[-3000:]
+    assert "is committed, but then OSError" in done.stderr and "the tables hold the run" in done.stderr
+    assert_same_content(out, reference())
+    assert Store(out).read("runs")["outcome"].tolist() == ["success"]
+    assert (out / ".report.html.tmp").exists()
+    with Store(out).lock():  # the next run's recovery
+        assert not list(out.rglob(".*.tmp"))

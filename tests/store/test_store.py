@@ -4,6 +4,7 @@ every version, recovery of a run killed between its commits, one run at a time."
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
@@ -131,16 +132,38 @@ def test_columns_the_contracts_gained_reach_tables_made_before_them(tmp_path):
     store = Store(tmp_path)
     for name, schema in TABLES.items():  # tables of a crosswire before the ledger's failures and the runs' cuts
         gained = {"ledger": ["failure", "failure_detail", "failures", "failed_at"],
-                  "runs": ["cut_sources", "failed_again"], "quarantine": ["detail"]}  # (as if it were new)
+                  "runs": ["cut_sources", "failed_again", "error"], "quarantine": ["detail"]}  # (as if it were new)
         delta.create(store.table_dir(name), pa.schema([f for f in schema if f.name not in gained.get(name, [])]))
-    store.commit("r1", row("r1"))
-    ledger = store.new_file("ledger", "part-a.parquet")
-    gone = {"source_uri": "https://x.example/gone", "failure": "http-404", "failures": 2}
-    pq.write_table(to_arrow(pa.Table.from_pylist([gone]), "ledger"), ledger)
-    store.commit("r2", row("r2").assign(failed_again='{"http-404": 1}'), {"quarantine": to_arrow(
-        quarantine_rows(1, "r2"), "quarantine")}, added={"ledger": [ledger]})
+    with store.lock():  # a run opens the tables: what the contract gained is added to them
+        store.commit("r1", row("r1"))
+        ledger = store.new_file("ledger", "part-a.parquet")
+        gone = {"source_uri": "https://x.example/gone", "failure": "http-404", "failures": 2}
+        pq.write_table(to_arrow(pa.Table.from_pylist([gone]), "ledger"), ledger)
+        store.commit("r2", row("r2").assign(failed_again='{"http-404": 1}'), {"quarantine": to_arrow(
+            quarantine_rows(1, "r2"), "quarantine")}, added={"ledger": [ledger]})
     for name in ("ledger", "runs", "quarantine"):  # every Delta reader sees them, not only crosswire's own
         assert DeltaTable(str(tmp_path / name)).schema().to_arrow().names == TABLES[name].names
     assert DeltaTable(str(tmp_path / "ledger")).to_pandas()[["failure", "failures"]].values.tolist() == [
         ["http-404", 2]]
     assert store.arrow("runs")["failed_again"].to_pylist() == [None, '{"http-404": 1}']
+
+
+def test_recovery_deletes_the_half_written_files_of_a_dead_run(store, tmp_path):
+    leftovers = [tmp_path / ".report.html.tmp", tmp_path / "raw" / ".part-a.parquet.tmp",
+                 tmp_path / ".staging" / "key" / "run" / "clean" / ".00000.parquet.tmp"]
+    for path in leftovers:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"PAR1 half")
+    kept = raw_file(store, "part-a.parquet", ["d1"])  # written whole: a resumed run's or a commit's to come
+    with Store(tmp_path).lock():
+        assert not any(path.exists() for path in leftovers)
+    assert Path(kept).exists()
+
+
+def test_a_column_added_to_the_contract_is_added_to_an_existing_table(tmp_path):
+    older = pa.schema([field for field in TABLES["runs"] if field.name != "error"])
+    DeltaTable.create(str(tmp_path / "runs"), older)
+    with Store(tmp_path).lock() as store:
+        store.commit("r1", row("r1").assign(outcome="crashed", error="OSError: disk full"))
+    assert store.read("runs")[["outcome", "error"]].values.tolist() == [["crashed", "OSError: disk full"]]
+    assert pa.schema(DeltaTable(str(tmp_path / "runs")).schema().to_arrow()).names == TABLES["runs"].names
