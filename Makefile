@@ -17,8 +17,8 @@ demo: setup
 	$(VENV)/bin/crosswire run sample --out $(OUT)
 	@echo "Tables: $(abspath $(OUT))/<table> (Delta tables; query them with: $(VENV)/bin/crosswire sql $(OUT))"
 
-test: setup
-	$(VENV)/bin/pytest -q
+test: setup  # the tests spread over every core: each starts what it needs on ports of its own
+	$(VENV)/bin/pytest -q -n auto --dist worksteal
 
 clean:
 	rm -rf $(VENV) out
