@@ -28,7 +28,7 @@ from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-import pandas as pd
+from crosswire.store import Store
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpora" / "prosecutor-press-releases"
@@ -155,12 +155,12 @@ def main() -> None:
             (files / path.lstrip("/")).write_bytes(body)
         _, base_seconds, base_rss = crosswire("run", str(files), "--out", str(Path(tmp) / "files-out"))
 
-        runs = pd.read_parquet(out / "runs")
-        documents = pd.read_parquet(out / "documents")
+        store = Store(str(out))  # through the Delta logs: a table's folder also holds files a commit removed
+        runs, documents = store.read("runs"), store.read("documents")
         print("== counts per run (runs table)")
         print(runs[["ingested", "skipped_seen", "quarantined", "articles", "new_articles"]].to_string())
         print(f"documents {len(documents)} ({documents['status'].value_counts().to_dict()}), "
-              f"ledger {len(pd.read_parquet(out / 'ledger'))} places\n")
+              f"ledger {len(store.read('ledger'))} places\n")
         print("== speed (2 shared cores; wall time of the whole CLI run, Prefect start-up included)")
         print(f"baseline: the same {len(pages)} pages as files   {base_seconds:6.1f} s  "
               f"{len(pages) / base_seconds:6.1f} docs/s  peak RSS {base_rss} MiB")
